@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+/** Every error code of PROTOCOL.md §4. A code outside this list becomes `INTERNAL` when it crosses the gateway. */
+export const ERROR_CODES = [
+  "BAD_REQUEST",
+  "UNKNOWN_TYPE",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "PAYLOAD_TOO_LARGE",
+  "RATE_LIMITED",
+  "TIMEOUT",
+  "CANCELLED",
+  "UNAVAILABLE",
+  "WORKER_ERROR",
+  "WORKER_CRASHED",
+  "NOT_FOUND",
+  "INTERNAL",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * The one error shape of taskbridge: a plain object that crosses JSON, AMQP and Python unchanged.
+ * `message` is for people; nothing sent to a client carries a stack trace.
+ */
+export type ErrorBody = {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: unknown;
+  readonly retryable?: boolean;
+};
+
+export const errorCodeSchema = z.enum(ERROR_CODES);
+
+export const errorBodySchema = z.object({
+  code: errorCodeSchema,
+  message: z.string(),
+  details: z.unknown().optional(),
+  retryable: z.boolean().optional(),
+});
+
+/** True when `value` is one of the codes of PROTOCOL.md §4. */
+export const isErrorCode = (value: unknown): value is ErrorCode =>
+  typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+
+/**
+ * Creates an error body. Optional fields are left out when not given, so the object
+ * serialises to exactly what PROTOCOL.md §4 shows.
+ *
+ * @example
+ * createError("TIMEOUT", "no reply within 5000 ms", { retryable: true })
+ */
+export const createError = (
+  code: ErrorCode,
+  message: string,
+  extra: { details?: unknown; retryable?: boolean } = {},
+): ErrorBody => ({
+  code,
+  message,
+  ...(extra.details === undefined ? {} : { details: extra.details }),
+  ...(extra.retryable === undefined ? {} : { retryable: extra.retryable }),
+});
+
+/** The guard for error bodies: a known code and a string message. */
+export const isErrorBody = (value: unknown): value is ErrorBody =>
+  errorBodySchema.safeParse(value).success;
+
+/**
+ * Turns whatever a handler threw into an error body fit for a client: an error body passes
+ * through (an unknown code becomes `INTERNAL`), anything else becomes `fallbackCode` with the
+ * thrown message and never its stack.
+ */
+export const toErrorBody = (
+  thrown: unknown,
+  fallbackCode: ErrorCode = "WORKER_ERROR",
+): ErrorBody => {
+  if (typeof thrown === "object" && thrown !== null && "code" in thrown && "message" in thrown) {
+    const { code, message, details, retryable } = thrown as Record<string, unknown>;
+    if (typeof message === "string" && typeof code === "string" && isErrorCode(code)) {
+      return createError(code, message, {
+        details,
+        retryable: typeof retryable === "boolean" ? retryable : undefined,
+      });
+    }
+  }
+  if (thrown instanceof Error) return createError(fallbackCode, thrown.message || thrown.name);
+  if (typeof thrown === "string") return createError(fallbackCode, thrown);
+  return createError(fallbackCode, "the handler failed");
+};
+
+/**
+ * What the gateway forwards of a worker's error body (PROTOCOL.md §2): only `code` (unknown
+ * codes become `INTERNAL`), `message`, `details` and `retryable`.
+ */
+export const sanitizeErrorBody = (value: unknown): ErrorBody => {
+  if (typeof value !== "object" || value === null) {
+    return createError("INTERNAL", "the worker sent an unreadable error");
+  }
+  const { code, message, details, retryable } = value as Record<string, unknown>;
+  return createError(
+    isErrorCode(code) ? code : "INTERNAL",
+    typeof message === "string" ? message : "the worker failed",
+    { details, retryable: typeof retryable === "boolean" ? retryable : undefined },
+  );
+};

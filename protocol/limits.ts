@@ -1,0 +1,20 @@
+/** The protocol version every `request` frame carries as `v`. */
+export const PROTOCOL_VERSION = 1;
+/** A payload larger than this (bytes of its UTF-8 JSON) is refused with `PAYLOAD_TOO_LARGE`. */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** The Socket.IO `maxHttpBufferSize` the gateway uses at the least. */
+export const MIN_HTTP_BUFFER_BYTES = 2 * 1024 * 1024;
+/** Default wait of a request without `timeoutMs`: 10 minutes. */
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+/** The longest wait a gateway grants by default: 24 hours. */
+export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+/** How long a finished request's frames stay held for `resume`. */
+export const FINISHED_RETENTION_MS = 60 * 1000;
+/** How many of a request's latest frames a gateway holds for `resume`, by default. */
+export const DEFAULT_REPLAY_FRAMES = 1000;
+
+const encoder = new TextEncoder();
+
+/** Bytes of the UTF-8 JSON of `value` (`undefined` counts as `null`). */
+export const jsonByteLength = (value: unknown): number =>
+  encoder.encode(JSON.stringify(value ?? null)).length;

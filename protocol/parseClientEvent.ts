@@ -1,0 +1,119 @@
+import { createError, type ErrorBody } from "./errors.js";
+import type { CancelEvent, RequestEvent, ResumeEvent } from "./frames.js";
+import { isRequestId, isRequestType } from "./ids.js";
+import { jsonByteLength, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION } from "./limits.js";
+
+/**
+ * The outcome of checking a client event, in the three ways PROTOCOL.md §1 distinguishes:
+ * - `ok`: usable;
+ * - `reject`: the id is usable, so the answer is one terminal `error` frame for that id;
+ * - `protocolError`: the body cannot be answered by id, so the answer is a `protocol_error` event.
+ */
+export type ParseOutcome<T> =
+  | { readonly kind: "ok"; readonly value: T }
+  | { readonly kind: "reject"; readonly id: string; readonly error: ErrorBody }
+  | { readonly kind: "protocolError"; readonly error: ErrorBody };
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+// Own properties only: a `__proto__` key in parsed JSON is an own property and must not reach
+// the prototype chain, and inherited properties must never count as fields.
+const field = (body: Record<string, unknown>, key: string): unknown =>
+  Object.hasOwn(body, key) ? body[key] : undefined;
+
+const isTimeout = (value: unknown): value is number | null | undefined =>
+  value === undefined ||
+  value === null ||
+  (typeof value === "number" && Number.isSafeInteger(value) && value > 0);
+
+const badRequest = (message: string, details?: unknown): ErrorBody =>
+  createError("BAD_REQUEST", message, details === undefined ? {} : { details });
+
+/** Checks a `request` event body; `maxPayloadBytes` defaults to 1 MiB. */
+export const parseRequestEvent = (
+  body: unknown,
+  maxPayloadBytes: number = MAX_PAYLOAD_BYTES,
+): ParseOutcome<RequestEvent> => {
+  if (!isPlainObject(body)) {
+    return { kind: "protocolError", error: badRequest("a request must be an object") };
+  }
+  const id = field(body, "id");
+  if (!isRequestId(id)) {
+    return {
+      kind: "protocolError",
+      error: badRequest("a request needs an id matching [A-Za-z0-9_-]{1,64}"),
+    };
+  }
+  const reject = (error: ErrorBody): ParseOutcome<RequestEvent> => ({ kind: "reject", id, error });
+  if (field(body, "v") !== PROTOCOL_VERSION) {
+    return reject(
+      badRequest(`unsupported protocol version; this gateway speaks v${PROTOCOL_VERSION}`),
+    );
+  }
+  const type = field(body, "type");
+  if (!isRequestType(type)) {
+    return reject(badRequest("type must match ^[a-z0-9][a-z0-9._-]{0,127}$", { field: "type" }));
+  }
+  const timeoutMs = field(body, "timeoutMs");
+  if (!isTimeout(timeoutMs)) {
+    return reject(badRequest("timeoutMs must be a positive integer", { field: "timeoutMs" }));
+  }
+  const payload = field(body, "payload") ?? null;
+  let size: number;
+  try {
+    size = jsonByteLength(payload);
+  } catch {
+    return reject(badRequest("payload must be JSON", { field: "payload" }));
+  }
+  if (size > maxPayloadBytes) {
+    return reject(
+      createError(
+        "PAYLOAD_TOO_LARGE",
+        `payload is ${size} bytes; the limit is ${maxPayloadBytes}`,
+        {
+          details: { size, limit: maxPayloadBytes },
+        },
+      ),
+    );
+  }
+  return {
+    kind: "ok",
+    value: { v: PROTOCOL_VERSION, id, type, payload, ...(timeoutMs == null ? {} : { timeoutMs }) },
+  };
+};
+
+/** Checks a `cancel` event body. */
+export const parseCancelEvent = (body: unknown): ParseOutcome<CancelEvent> => {
+  const id = isPlainObject(body) ? field(body, "id") : undefined;
+  if (!isRequestId(id)) {
+    return { kind: "protocolError", error: badRequest("a cancel needs a valid id") };
+  }
+  return { kind: "ok", value: { id } };
+};
+
+/**
+ * Checks a `resume` event body. An invalid `after` or `timeoutMs` with a valid id is a
+ * `protocol_error` with `details: { id }` (PROTOCOL.md §1), not a terminal frame.
+ */
+export const parseResumeEvent = (body: unknown): ParseOutcome<ResumeEvent> => {
+  const id = isPlainObject(body) ? field(body, "id") : undefined;
+  if (!isPlainObject(body) || !isRequestId(id)) {
+    return { kind: "protocolError", error: badRequest("a resume needs a valid id") };
+  }
+  const after = field(body, "after");
+  if (typeof after !== "number" || !Number.isSafeInteger(after) || after < -1) {
+    return {
+      kind: "protocolError",
+      error: badRequest("resume.after must be an integer ≥ -1", { id }),
+    };
+  }
+  const timeoutMs = field(body, "timeoutMs");
+  if (!isTimeout(timeoutMs)) {
+    return {
+      kind: "protocolError",
+      error: badRequest("resume.timeoutMs must be a positive integer", { id }),
+    };
+  }
+  return { kind: "ok", value: { id, after, ...(timeoutMs == null ? {} : { timeoutMs }) } };
+};

@@ -1,0 +1,2 @@
+// `taskbridge/react`: hooks and components.
+export {};
