@@ -1,2 +1,3 @@
 // `taskbridge/react`: hooks and components.
-export {};
+export * from "./components/index.js";
+export * from "./hooks/index.js";

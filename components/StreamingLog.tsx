@@ -1,0 +1,160 @@
+import { observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
+import { type CSSProperties, type ReactNode, useLayoutEffect, useRef } from "react";
+import { type BackendRequestView, useBackendRequest } from "../hooks/index.js";
+import { type FedRequestProps, joinClassNames, type OwnRequestProps } from "./requestProps.js";
+import { useAutoStart } from "./useAutoStart.js";
+
+export type StreamingLogBaseProps<TChunk> = {
+  /** How one chunk shows as a line. Default: strings as they are, anything else as JSON. */
+  readonly renderChunk?: (chunk: TChunk, index: number) => ReactNode;
+  /** Shown while there is no chunk. Default "No output yet." */
+  readonly emptyText?: ReactNode;
+  /** The log's accessible name. Default "Output". */
+  readonly label?: string;
+  /** The height of one line in px (lines are one row each, like a terminal). Default 20. */
+  readonly rowHeight?: number;
+  readonly className?: string;
+  readonly style?: CSSProperties;
+};
+
+export type StreamingLogProps<
+  TChunk = unknown,
+  TPayload = unknown,
+> = StreamingLogBaseProps<TChunk> &
+  (
+    | (OwnRequestProps & { readonly payload?: TPayload })
+    | (FedRequestProps<BackendRequestView<TChunk, unknown>> & { readonly payload?: never })
+  );
+
+/** Strings as they are, anything else as compact JSON. */
+export const defaultRenderChunk = (chunk: unknown): ReactNode =>
+  typeof chunk === "string" ? chunk : JSON.stringify(chunk);
+
+/** Within this many px of the end counts as "at the bottom". */
+const STICK_SLACK_PX = 4;
+/** Viewport height assumed until the element has a layout (jsdom, a hidden tab). */
+const FALLBACK_VIEWPORT_PX = 320;
+
+const observeRectWithFallback: typeof observeElementRect = (instance, onRect) =>
+  observeElementRect(instance, (rect) =>
+    onRect(rect.height > 0 ? rect : { width: rect.width, height: FALLBACK_VIEWPORT_PX }),
+  );
+
+const viewportHeight = (element: HTMLElement, measured: number | undefined): number =>
+  element.clientHeight || measured || FALLBACK_VIEWPORT_PX;
+
+function StreamingLogView<TChunk>({
+  request,
+  renderChunk = defaultRenderChunk,
+  emptyText = "No output yet.",
+  label = "Output",
+  rowHeight = 20,
+  className,
+  style,
+}: StreamingLogBaseProps<TChunk> & { readonly request: BackendRequestView<TChunk, unknown> }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const sticking = useRef(true);
+  const { chunks } = request;
+  const count = chunks.length;
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 8,
+    observeElementRect: observeRectWithFallback,
+  });
+  const totalHeight = virtualizer.getTotalSize();
+
+  // Follow new lines while the user is at the bottom. The synthetic scroll event tells the
+  // virtualizer (and browsers that fire their own later see the same offset again).
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (element === null || !sticking.current || count === 0) return;
+    const bottom = Math.max(
+      0,
+      totalHeight - viewportHeight(element, virtualizer.scrollRect?.height),
+    );
+    if (element.scrollTop === bottom) return;
+    element.scrollTop = bottom;
+    element.dispatchEvent(new Event("scroll"));
+  }, [count, totalHeight, virtualizer]);
+
+  const onScroll = (): void => {
+    const element = scrollRef.current;
+    if (element === null) return;
+    const bottom = totalHeight - viewportHeight(element, virtualizer.scrollRect?.height);
+    sticking.current = element.scrollTop >= bottom - STICK_SLACK_PX;
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      role="log"
+      aria-live="polite"
+      aria-label={label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it
+      tabIndex={0}
+      className={joinClassNames("tb-log", className)}
+      data-state={request.status}
+      style={{ ...style, ["--tb-log-row-height" as string]: `${rowHeight}px` }}
+      onScroll={onScroll}
+    >
+      {count === 0 ? (
+        <p className="tb-log__empty">{emptyText}</p>
+      ) : (
+        <div className="tb-log__lines" style={{ height: totalHeight, position: "relative" }}>
+          {virtualizer.getVirtualItems().map((item) => (
+            <div
+              key={item.key}
+              className="tb-log__line"
+              data-index={item.index}
+              style={{
+                position: "absolute",
+                top: 0,
+                left: 0,
+                minWidth: "100%",
+                height: rowHeight,
+                transform: `translateY(${item.start}px)`,
+              }}
+            >
+              {renderChunk(chunks[item.index] as TChunk, item.index)}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function OwnStreamingLog<TChunk, TPayload>({
+  type,
+  transport,
+  timeoutMs,
+  payload,
+  ...rest
+}: StreamingLogBaseProps<TChunk> & OwnRequestProps & { readonly payload?: TPayload }) {
+  const request = useBackendRequest<TPayload | null, TChunk>(type, { transport, timeoutMs });
+  useAutoStart(request.send, payload ?? null);
+  return <StreamingLogView {...rest} request={request} />;
+}
+
+/**
+ * A request's chunks as lines of a log: `role="log"` with `aria-live="polite"`, following new
+ * lines while the reader is at the bottom and staying put once they scroll up (until they
+ * scroll back down). Virtualized with @tanstack/react-virtual, so 100,000 lines cost a screenful
+ * of DOM rows. Fed `request` from `useBackendRequest` it shows that request; given `type` and
+ * `payload` it starts its own request when it mounts.
+ *
+ * @example
+ * <StreamingLog request={build} renderChunk={(line: string) => <code>{line}</code>} />
+ * <StreamingLog type="demo.count" payload={{ n: 100 }} label="Counter" />
+ */
+export function StreamingLog<TChunk = unknown, TPayload = unknown>(
+  props: StreamingLogProps<TChunk, TPayload>,
+) {
+  if (props.request !== undefined) {
+    const { request, type: _t, transport: _tr, timeoutMs: _ms, payload: _p, ...rest } = props;
+    return <StreamingLogView {...rest} request={request} />;
+  }
+  return <OwnStreamingLog {...props} />;
+}

@@ -1,0 +1,6 @@
+export * from "./formatDuration.js";
+export * from "./ProgressPanel.js";
+export * from "./RequestButton.js";
+export * from "./requestProps.js";
+export * from "./StreamingLog.js";
+export * from "./useAutoStart.js";

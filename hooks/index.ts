@@ -1,0 +1,4 @@
+export * from "./BackendProvider.js";
+export * from "./useBackendRequest.js";
+export * from "./useConnectionState.js";
+export * from "./useTransport.js";
