@@ -1,0 +1,17 @@
+import { createMemoryTransport } from "../transport/createMemoryTransport.js";
+import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
+import { describeTransportContract } from "./contracts/transportContract.js";
+
+describeTransportContract("memory transport", async () => {
+  const transport = createMemoryTransport({ handlers: referenceHandlers });
+  return { transport, teardown: () => transport.close() };
+});
+
+describeTransportContract("memory transport with latency and jitter", async () => {
+  const transport = createMemoryTransport({
+    handlers: referenceHandlers,
+    latencyMs: 2,
+    jitterMs: 3,
+  });
+  return { transport, teardown: () => transport.close() };
+});

@@ -1,0 +1,3 @@
+export * from "./delay.js";
+export * from "./referenceContract.js";
+export * from "./referenceHandlers.js";
