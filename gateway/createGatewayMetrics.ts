@@ -1,0 +1,79 @@
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export type GatewayMetrics = {
+  /** The gateway's own registry (never prom-client's global one, so several gateways coexist). */
+  readonly registry: Registry;
+  readonly requestStarted: () => void;
+  /** One finished request: `type` as routed (`-` for refused ones), `outcome` `result` or an error code. */
+  readonly requestEnded: (type: string, outcome: string, seconds: number | undefined) => void;
+  readonly protocolError: () => void;
+  readonly setBrokerConnected: (connected: boolean) => void;
+  readonly socketConnected: () => void;
+  readonly socketDisconnected: () => void;
+};
+
+/**
+ * The gateway's Prometheus metrics, on a registry of its own:
+ * `taskbridge_gateway_requests_total{type,outcome}`, `taskbridge_gateway_requests_in_flight`,
+ * `taskbridge_gateway_request_duration_seconds{type,outcome}` (from receipt to the terminal
+ * frame), `taskbridge_gateway_protocol_errors_total`, `taskbridge_gateway_broker_connected`
+ * (1/0) and `taskbridge_gateway_sockets_connected`. Refused requests carry `type="-"`: types
+ * come from clients, and labelling every invented one would let a client grow the registry.
+ */
+export const createGatewayMetrics = (): GatewayMetrics => {
+  const registry = new Registry();
+  const requests = new Counter({
+    name: "taskbridge_gateway_requests_total",
+    help: "Requests finished, by type and outcome (result or an error code).",
+    labelNames: ["type", "outcome"],
+    registers: [registry],
+  });
+  const inFlight = new Gauge({
+    name: "taskbridge_gateway_requests_in_flight",
+    help: "Requests accepted or being published that have no terminal frame yet.",
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "taskbridge_gateway_request_duration_seconds",
+    help: "Time from a request's receipt to its terminal frame.",
+    labelNames: ["type", "outcome"],
+    buckets: [
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
+      3600,
+    ],
+    registers: [registry],
+  });
+  const protocolErrors = new Counter({
+    name: "taskbridge_gateway_protocol_errors_total",
+    help: "Client events answered with protocol_error.",
+    registers: [registry],
+  });
+  const broker = new Gauge({
+    name: "taskbridge_gateway_broker_connected",
+    help: "1 while the gateway is connected to the broker, else 0.",
+    registers: [registry],
+  });
+  const sockets = new Gauge({
+    name: "taskbridge_gateway_sockets_connected",
+    help: "Socket.IO sockets currently connected.",
+    registers: [registry],
+  });
+  broker.set(0);
+  sockets.set(0);
+  inFlight.set(0);
+  return {
+    registry,
+    requestStarted: () => inFlight.inc(),
+    requestEnded: (type, outcome, seconds) => {
+      requests.inc({ type, outcome });
+      if (seconds !== undefined) {
+        inFlight.dec();
+        duration.observe({ type, outcome }, seconds);
+      }
+    },
+    protocolError: () => protocolErrors.inc(),
+    setBrokerConnected: (connected) => broker.set(connected ? 1 : 0),
+    socketConnected: () => sockets.inc(),
+    socketDisconnected: () => sockets.dec(),
+  };
+};

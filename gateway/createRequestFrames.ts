@@ -1,0 +1,150 @@
+import {
+  type ErrorBody,
+  type FrameBody,
+  type Progress,
+  type ReplyFrame,
+  sanitizeErrorBody,
+} from "../protocol/index.js";
+import { createReplayBuffer, type ReplayOutcome } from "./createReplayBuffer.js";
+
+export type RequestFramesOptions = {
+  readonly id: string;
+  /** The seq of the first frame: 0, or `after + 1` for a request re-attached after a restart. */
+  readonly firstSeq?: number;
+  /** True when no `accepted` frame is due (built-ins answer at once; re-attached requests had theirs). */
+  readonly accepted?: boolean;
+  /** Frames held for `resume` (at least the last this many). */
+  readonly replayFrames: number;
+  /** Called with each frame as soon as it is numbered. */
+  readonly send: (frame: ReplyFrame) => void;
+  /** A plugin's reply hook: may change a frame or drop (`null`) a non-terminal one. */
+  readonly transform?: (frame: ReplyFrame) => ReplyFrame | null;
+};
+
+export type RequestFrames = {
+  /** Sends `accepted` (seq 0) unless it was sent already or the request has ended. */
+  readonly accept: () => void;
+  /**
+   * Turns one worker reply (`x-kind`, `x-seq`, `x-attempt`, decoded body) into client frames:
+   * `accepted` first if still due, `restart` when the attempt rises or `x-seq` starts again at 0,
+   * then the frame itself. Returns true when the request has just ended.
+   */
+  readonly fromWorker: (kind: unknown, xSeq: number, xAttempt: number, body: unknown) => boolean;
+  /** Ends the request with an `error` frame; false (and nothing sent) when it had ended already. */
+  readonly end: (error: ErrorBody) => boolean;
+  /** Ends the request without sending a frame (the caller answered otherwise); false if it had ended. */
+  readonly abandon: () => boolean;
+  readonly since: (after: number) => ReplayOutcome;
+  readonly isTerminal: () => boolean;
+};
+
+const toProgress = (body: unknown): Progress | undefined => {
+  if (typeof body !== "object" || body === null) return undefined;
+  const { done, total, message } = body as Record<string, unknown>;
+  if (typeof done !== "number" || !Number.isFinite(done)) return undefined;
+  return {
+    done,
+    ...(typeof total === "number" && Number.isFinite(total) ? { total } : {}),
+    ...(typeof message === "string" ? { message } : {}),
+  };
+};
+
+const toFrameBody = (kind: unknown, body: unknown): FrameBody | undefined => {
+  switch (kind) {
+    case "chunk":
+      return { kind: "chunk", data: body };
+    case "result":
+      return { kind: "result", data: body };
+    case "error":
+      return { kind: "error", error: sanitizeErrorBody(body) };
+    case "progress": {
+      const progress = toProgress(body);
+      return progress === undefined ? undefined : { kind: "progress", progress };
+    }
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * The client-facing numbering of one request (PROTOCOL.md §1): `seq` 0, 1, 2 … that never goes
+ * back, `accepted` exactly once and first, `restart` frames when a worker starts over, exactly
+ * one terminal frame, and the replay buffer behind `resume`. Pure apart from the `send` callback,
+ * so the rules are tested without sockets or brokers.
+ *
+ * @example
+ * const frames = createRequestFrames({ id: "r1", replayFrames: 1000, send: (f) => socket.emit("reply", f) });
+ * frames.accept();                          // { id: "r1", seq: 0, kind: "accepted" }
+ * frames.fromWorker("result", 0, 1, 42);    // { id: "r1", seq: 1, kind: "result", data: 42 }
+ */
+export const createRequestFrames = (options: RequestFramesOptions): RequestFrames => {
+  const { id, send, transform } = options;
+  const buffer = createReplayBuffer({ limit: options.replayFrames, firstSeq: options.firstSeq });
+  let nextSeq = options.firstSeq ?? 0;
+  let accepted = options.accepted ?? false;
+  let terminal = false;
+  let clientAttempt = 1;
+  let workerAttempt = 0;
+  let seenInAttempt = false;
+
+  const emit = (body: FrameBody): void => {
+    const frame = { id, seq: nextSeq, ...body } as ReplyFrame;
+    nextSeq += 1;
+    buffer.push(frame);
+    send(frame);
+  };
+
+  const accept = (): void => {
+    if (accepted || terminal) return;
+    accepted = true;
+    emit({ kind: "accepted" });
+  };
+
+  const fromWorker = (kind: unknown, xSeq: number, xAttempt: number, body: unknown): boolean => {
+    if (terminal) return false;
+    if (xAttempt < workerAttempt) return false; // a straggler of an attempt already replaced
+    const frameBody = toFrameBody(kind, body);
+    if (frameBody === undefined) return false;
+    accept();
+    if (seenInAttempt && (xAttempt > workerAttempt || xSeq === 0)) {
+      clientAttempt += 1;
+      emit({ kind: "restart", attempt: clientAttempt });
+    }
+    workerAttempt = xAttempt;
+    seenInAttempt = true;
+    const isEnd = frameBody.kind === "result" || frameBody.kind === "error";
+    if (transform !== undefined) {
+      const draft = { id, seq: nextSeq, ...frameBody } as ReplyFrame;
+      const shaped = transform(draft);
+      if (shaped === null && !isEnd) return false;
+      if (shaped !== null) {
+        const { id: _id, seq: _seq, ...rest } = shaped;
+        if (isEnd === (rest.kind === "result" || rest.kind === "error")) {
+          return finish(rest as FrameBody, isEnd);
+        }
+      }
+    }
+    return finish(frameBody, isEnd);
+  };
+
+  const finish = (body: FrameBody, isEnd: boolean): boolean => {
+    if (isEnd) terminal = true;
+    emit(body);
+    return isEnd;
+  };
+
+  const end = (error: ErrorBody): boolean => {
+    if (terminal) return false;
+    terminal = true;
+    emit({ kind: "error", error });
+    return true;
+  };
+
+  const abandon = (): boolean => {
+    if (terminal) return false;
+    terminal = true;
+    return true;
+  };
+
+  return { accept, fromWorker, end, abandon, since: buffer.since, isTerminal: () => terminal };
+};
