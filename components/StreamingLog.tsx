@@ -66,7 +66,7 @@ function StreamingLogView<TChunk>({
   const totalHeight = virtualizer.getTotalSize();
 
   // Follow new lines while the user is at the bottom. The synthetic scroll event tells the
-  // virtualizer (and browsers that fire their own later see the same offset again).
+  // virtualizer at once (a browser's own scroll event comes later and reads the same offset).
   useLayoutEffect(() => {
     const element = scrollRef.current;
     if (element === null || !sticking.current || count === 0) return;
@@ -76,7 +76,9 @@ function StreamingLogView<TChunk>({
     );
     if (element.scrollTop === bottom) return;
     element.scrollTop = bottom;
-    element.dispatchEvent(new Event("scroll"));
+    // After the commit, not inside it (the virtualizer re-renders with flushSync), and before
+    // paint, so the newest rows are drawn in the same frame.
+    queueMicrotask(() => element.dispatchEvent(new Event("scroll")));
   }, [count, totalHeight, virtualizer]);
 
   const onScroll = (): void => {
