@@ -17,7 +17,7 @@ const deferred = () => {
 };
 
 /** Resolves when the handler's signal is aborted: a handler that runs until it is stopped. */
-const untilAborted = (ctx: HandlerContext) =>
+const untilAborted = (ctx: { readonly signal: AbortSignal }) =>
   new Promise<never>((_, reject) => {
     ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true });
   });
@@ -182,6 +182,38 @@ describe("useBackendRequest", () => {
   });
 });
 
+const StartOnMount = () => {
+  const request = useBackendRequest<null, string>("t.forever");
+  const once = useRef(false);
+  useEffect(() => {
+    if (once.current) return;
+    once.current = true;
+    request.send(null);
+  }, [request.send]);
+  return <p data-testid="state">{`${request.status} ${request.chunks.join(",")}`}</p>;
+};
+
+const Echo = () => {
+  const request = useBackendRequest("t.echo");
+  return (
+    <button type="button" onClick={() => request.send("pong")}>
+      {request.isSuccess ? String(request.data) : "ping"}
+    </button>
+  );
+};
+
+const Lines = () => {
+  const request = useBackendRequest<{ n: number }, string>("t.lines");
+  return (
+    <>
+      <button type="button" onClick={() => request.send({ n: 10_000 })}>
+        run
+      </button>
+      <output data-state={request.status}>{request.chunks.length}</output>
+    </>
+  );
+};
+
 describe("useBackendRequest and the component's life", () => {
   it("cancels a stream when the component unmounts: the handler stops, React stays quiet", async () => {
     const consoleError = jest.spyOn(console, "error");
@@ -208,16 +240,6 @@ describe("useBackendRequest and the component's life", () => {
   });
 
   it("in StrictMode, a request started on mount runs once and is not cancelled by the double mount", async () => {
-    const StartOnMount = () => {
-      const request = useBackendRequest<null, string>("t.forever");
-      const once = useRef(false);
-      useEffect(() => {
-        if (once.current) return;
-        once.current = true;
-        request.send(null);
-      }, [request.send]);
-      return <p data-testid="state">{`${request.status} ${request.chunks.join(",")}`}</p>;
-    };
     const { unmount } = render(
       <StrictMode>
         <BackendProvider transport={transport}>
@@ -238,14 +260,6 @@ describe("useBackendRequest and the component's life", () => {
 
   it("in StrictMode, clicks run requests normally", async () => {
     const user = userEvent.setup();
-    const Echo = () => {
-      const request = useBackendRequest("t.echo");
-      return (
-        <button type="button" onClick={() => request.send("pong")}>
-          {request.isSuccess ? String(request.data) : "ping"}
-        </button>
-      );
-    };
     render(
       <StrictMode>
         <BackendProvider transport={transport}>
@@ -261,17 +275,6 @@ describe("useBackendRequest and the component's life", () => {
 describe("useBackendRequest batching", () => {
   it("renders a burst of 10,000 chunks in a handful of commits, not 10,000", async () => {
     let commits = 0;
-    const Lines = () => {
-      const request = useBackendRequest<{ n: number }, string>("t.lines");
-      return (
-        <>
-          <button type="button" onClick={() => request.send({ n: 10_000 })}>
-            run
-          </button>
-          <output data-state={request.status}>{request.chunks.length}</output>
-        </>
-      );
-    };
     const user = userEvent.setup();
     render(
       <BackendProvider transport={transport}>
