@@ -1,0 +1,40 @@
+// `npm run worker`: serves the reference services (PROTOCOL.md §5) from RabbitMQ until SIGTERM or
+// SIGINT, then shuts down gracefully (PROTOCOL.md §2) and exits 0. Runs under Bun and under
+// Node (`node --import tsx workers/main.ts`). Settings: see readWorkerEnv.ts and docs/workers.md.
+import { readWorkerEnv } from "./readWorkerEnv.js";
+import { referenceHandlers } from "./reference/index.js";
+import { registerHandlers } from "./registerHandlers.js";
+
+const main = async () => {
+  const env = readWorkerEnv(process.env);
+  const worker = await registerHandlers({
+    url: env.url,
+    handlers: referenceHandlers,
+    queueType: env.queueType,
+    queuePrefix: env.queuePrefix,
+    prefetch: env.prefetch,
+    workerId: env.workerId,
+    graceMs: env.graceMs,
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`worker ${worker.workerId}: ${signal}, shutting down`);
+    worker.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("worker: shutdown failed", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  console.info(`worker ready: ${Object.keys(worker.queues).join(", ")} (${worker.workerId})`);
+};
+
+main().catch((error: unknown) => {
+  console.error(`worker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
