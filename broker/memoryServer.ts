@@ -63,10 +63,16 @@ const describe = (value: unknown): string => (value === undefined ? "none" : JSO
 
 /** The first difference between two declarations of a queue, in words; undefined when equivalent. */
 const queueDifference = (existing: QueueOptions, requested: QueueOptions): string | undefined => {
+  // like amqplib, a queue is durable unless `durable: false`
+  const flags = (options: QueueOptions) => ({
+    durable: options.durable !== false,
+    exclusive: options.exclusive === true,
+    autoDelete: options.autoDelete === true,
+  });
+  const was = flags(existing);
+  const now = flags(requested);
   for (const flag of ["durable", "exclusive", "autoDelete"] as const) {
-    if ((existing[flag] === true) !== (requested[flag] === true)) {
-      return `${flag} is ${existing[flag] === true} there, ${requested[flag] === true} requested`;
-    }
+    if (was[flag] !== now[flag]) return `${flag} is ${was[flag]} there, ${now[flag]} requested`;
   }
   const a = existing.arguments ?? {};
   const b = requested.arguments ?? {};

@@ -1,0 +1,77 @@
+import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
+import type { BrokerLogger } from "./logger.js";
+import { fromAmqpError } from "./rabbitErrors.js";
+import { fromAmqpProperties } from "./rabbitMessages.js";
+import type { ConsumeOptions, DeliveredMessage } from "./types.js";
+
+const noop = (): void => {};
+
+/** A consumer on its own channel; `channel` is undefined once that channel closed. */
+export type RabbitConsumerHandle = {
+  readonly channel: Channel;
+  readonly consumerTag: string;
+};
+
+/**
+ * Opens a channel for one consumer (so its prefetch is its own), sets the prefetch and starts
+ * consuming. Settling a message after its channel closed (a reconnect, a `close`) does nothing:
+ * RabbitMQ has already requeued it. `onChannelClosed` reports a close the caller did not ask for.
+ */
+export const openRabbitConsumer = async (
+  connection: ChannelModel,
+  queue: string,
+  onMessage: (message: DeliveredMessage) => void,
+  options: ConsumeOptions,
+  logger: BrokerLogger,
+  onChannelClosed: () => void,
+): Promise<RabbitConsumerHandle> => {
+  const channel = await connection.createChannel();
+  channel.on("error", (error: Error) => {
+    logger.warn("a consumer channel failed", { queue, error: error.message });
+  });
+  const noAck = options.noAck === true;
+  const deliver = (raw: ConsumeMessage | null): void => {
+    if (raw === null) {
+      logger.warn("the broker cancelled a consumer (queue deleted?)", { queue });
+      return;
+    }
+    let settled = noAck;
+    const settle = (action: () => void): void => {
+      if (settled) return;
+      settled = true;
+      try {
+        action();
+      } catch {
+        // the channel is gone; RabbitMQ requeued the message already
+      }
+    };
+    const message: DeliveredMessage = {
+      body: raw.content,
+      properties: fromAmqpProperties(raw),
+      exchange: raw.fields.exchange,
+      routingKey: raw.fields.routingKey,
+      redelivered: raw.fields.redelivered,
+      ack: () => settle(() => channel.ack(raw)),
+      nack: (requeue) => settle(() => channel.nack(raw, false, requeue)),
+    };
+    try {
+      onMessage(message);
+    } catch (error) {
+      logger.error("a consumer threw while handling a message", { queue, error });
+    }
+  };
+  try {
+    if (options.prefetch !== undefined && options.prefetch > 0) {
+      await channel.prefetch(options.prefetch);
+    }
+    const { consumerTag } = await channel.consume(queue, deliver, {
+      noAck,
+      exclusive: options.exclusive === true,
+    });
+    channel.on("close", onChannelClosed);
+    return { channel, consumerTag };
+  } catch (error) {
+    channel.close().catch(noop);
+    throw fromAmqpError(error, `cannot consume queue "${queue}"`, { queue });
+  }
+};

@@ -1,0 +1,87 @@
+import type { ConfirmChannel, Message } from "amqplib";
+import { createBrokerError } from "./brokerError.js";
+import { toAmqpPublishOptions, toBuffer } from "./rabbitMessages.js";
+import type { PublishOptions, PublishOutcome } from "./types.js";
+
+type Pending = {
+  readonly exchange: string;
+  readonly routingKey: string;
+  readonly messageId: string | undefined;
+  readonly correlationId: string | undefined;
+  readonly content: Buffer;
+  returned: boolean;
+};
+
+const sameMessage = (pending: Pending, message: Message): boolean =>
+  pending.exchange === message.fields.exchange &&
+  pending.routingKey === message.fields.routingKey &&
+  pending.messageId === (message.properties.messageId ?? undefined) &&
+  pending.correlationId === (message.properties.correlationId ?? undefined) &&
+  pending.content.equals(message.content);
+
+const lost = (exchange: string, error: unknown) =>
+  createBrokerError(
+    "UNAVAILABLE",
+    `publish not confirmed: ${error instanceof Error ? error.message : String(error)}`,
+    { reason: "channel_closed", exchange },
+    true,
+  );
+
+/**
+ * Publishes on one confirm channel and tells each caller what became of its message. RabbitMQ
+ * sends a mandatory message's `basic.return` before its `basic.ack`, but acks of earlier
+ * messages may still be outstanding (a quorum queue confirms later than a classic one), so a
+ * return is matched to the oldest unconfirmed mandatory publish with the same exchange, routing
+ * key, message id, correlation id and body — not merely to the oldest publish.
+ */
+export const createRabbitPublisher = (channel: ConfirmChannel) => {
+  const mandatory: Pending[] = [];
+  // amqplib fails outstanding publishes with a bare "channel closed": keep the server's reason
+  let closeReason: string | undefined;
+  channel.on("error", (error: Error) => {
+    closeReason = error.message;
+  });
+
+  channel.on("return", (message: Message) => {
+    const match = mandatory.find((pending) => !pending.returned && sameMessage(pending, message));
+    if (match !== undefined) match.returned = true;
+  });
+
+  const publish = (
+    exchange: string,
+    routingKey: string,
+    body: Uint8Array | string,
+    options?: PublishOptions,
+  ): Promise<PublishOutcome> =>
+    new Promise<PublishOutcome>((resolve, reject) => {
+      const content = toBuffer(body);
+      const pending: Pending | undefined =
+        options?.mandatory === true
+          ? {
+              exchange,
+              routingKey,
+              messageId: options.messageId,
+              correlationId: options.correlationId,
+              content,
+              returned: false,
+            }
+          : undefined;
+      if (pending !== undefined) mandatory.push(pending);
+      const settle = (error: unknown): void => {
+        if (pending !== undefined) mandatory.splice(mandatory.indexOf(pending), 1);
+        if (error === null || error === undefined) {
+          resolve(pending?.returned ? "returned" : "routed");
+        } else if (error instanceof Error && error.message === "message nacked") {
+          resolve("nacked");
+        } else reject(lost(exchange, closeReason ?? error));
+      };
+      try {
+        channel.publish(exchange, routingKey, content, toAmqpPublishOptions(options), settle);
+      } catch (error) {
+        if (pending !== undefined) mandatory.splice(mandatory.indexOf(pending), 1);
+        reject(lost(exchange, closeReason ?? error));
+      }
+    });
+
+  return { publish, close: (): Promise<void> => channel.close() };
+};
