@@ -1,0 +1,119 @@
+import { z } from "zod";
+import { isErrorBody } from "../protocol/index.js";
+import { referenceContract } from "../workers/reference/referenceContract.js";
+import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
+import { createClient } from "./createClient.js";
+import { createMemoryTransport } from "./createMemoryTransport.js";
+import { defineContract } from "./defineContract.js";
+import type { Transport } from "./types.js";
+
+describe("createClient", () => {
+  const transport = createMemoryTransport({
+    handlers: {
+      ...referenceHandlers,
+      "t.liar": () => ({ count: "not a number" }),
+      "t.badchunks": async (_payload: null, ctx) => {
+        ctx.emit({ i: 0 });
+        ctx.emit({ i: "one" });
+        ctx.emit({ i: 2 });
+        return { count: 3 };
+      },
+    },
+  });
+  afterAll(() => transport.close());
+  const client = createClient(transport, referenceContract);
+
+  it("sends typed requests and returns parsed results", async () => {
+    const chunks: number[] = [];
+    const result = await client.request(
+      "demo.count",
+      { n: 2 },
+      {
+        onChunk: ({ i }) => chunks.push(i),
+      },
+    );
+    expect(result).toEqual({ count: 2 });
+    expect(chunks).toEqual([0, 1]);
+  });
+
+  it("refuses a bad payload with BAD_REQUEST naming the field, before sending", async () => {
+    const sent: string[] = [];
+    const watched: Transport = {
+      ...transport,
+      send: (request, onFrame) => {
+        sent.push(request.type);
+        transport.send(request, onFrame);
+      },
+    };
+    const error = await createClient(watched, referenceContract)
+      // A caller without types (plain JS, or data from outside) can still send garbage.
+      .request("demo.count", JSON.parse('{ "n": "three" }'))
+      .catch((e: unknown) => e);
+    expect(isErrorBody(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: "BAD_REQUEST",
+      details: { issues: [{ path: "n", message: expect.any(String) }] },
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it("rejects with the server's error body", async () => {
+    await expect(client.request("demo.fail", { message: "bad day" })).rejects.toEqual({
+      code: "WORKER_ERROR",
+      message: "bad day",
+    });
+  });
+
+  it("checks results, and chunks when asked, against the contract", async () => {
+    const contract = defineContract({
+      "t.liar": { payload: z.null(), result: referenceContract["demo.count"].result },
+      "t.badchunks": {
+        payload: z.null(),
+        chunk: referenceContract["demo.count"].chunk,
+        result: referenceContract["demo.count"].result,
+      },
+    });
+    await expect(createClient(transport, contract).request("t.liar", null)).rejects.toMatchObject({
+      code: "INTERNAL",
+      details: { issues: [{ path: "count" }] },
+    });
+    expect(
+      await createClient(transport, contract, { validateResult: false }).request("t.liar", null),
+    ).toEqual({ count: "not a number" });
+    const seen: unknown[] = [];
+    await expect(
+      createClient(transport, contract, { validateChunks: true }).request("t.badchunks", null, {
+        onChunk: (chunk) => seen.push(chunk),
+      }),
+    ).rejects.toMatchObject({ code: "INTERNAL", details: { issues: [{ path: "i" }] } });
+    expect(seen).toEqual([{ i: 0 }]);
+  });
+
+  it("sends the payload as the schema parsed it", async () => {
+    const contract = defineContract({
+      "demo.echo": {
+        payload: z.object({ size: z.number().default(10) }),
+        result: z.object({ size: z.number() }),
+      },
+    });
+    expect(await createClient(transport, contract).request("demo.echo", {})).toEqual({ size: 10 });
+  });
+
+  it("rejects a type outside the contract, and makes typed stores", async () => {
+    const untyped = client as unknown as { request(type: string, p: unknown): Promise<unknown> };
+    await expect(untyped.request("demo.nope", null)).rejects.toMatchObject({
+      code: "UNKNOWN_TYPE",
+    });
+    const store = client.createStore("demo.echo");
+    expect(await store.send({ hello: 1 })).toEqual({ hello: 1 });
+    expect(store.getState()).toMatchObject({ status: "success", data: { hello: 1 } });
+  });
+
+  it("exposes JSON Schema of the reference contract for the registry", () => {
+    expect(z.toJSONSchema(referenceContract["demo.count"].payload)).toMatchObject({
+      type: "object",
+      properties: { n: { type: "integer" } },
+      required: ["n"],
+    });
+  });
+});

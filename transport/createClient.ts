@@ -1,0 +1,142 @@
+import type { z } from "zod";
+import { createError, type ErrorBody, type Progress } from "../protocol/index.js";
+import {
+  createRequestStore,
+  type RequestStore,
+  type RequestStoreOptions,
+} from "./createRequestStore.js";
+import type { ChunkOf, Contract, PayloadOf, ResultOf } from "./defineContract.js";
+import { makeBackendRequest } from "./makeBackendRequest.js";
+import type { Transport } from "./types.js";
+
+export type CreateClientOptions = {
+  /** Check payloads against the contract before sending (`BAD_REQUEST`). Default true. */
+  readonly validatePayload?: boolean;
+  /** Check results on arrival (`INTERNAL` when the server breaks the contract). Default true. */
+  readonly validateResult?: boolean;
+  /** Check every chunk on arrival; a bad chunk cancels the request (`INTERNAL`). Default false. */
+  readonly validateChunks?: boolean;
+};
+
+export type ClientRequestOptions<TChunk> = {
+  onChunk?: (chunk: TChunk) => void;
+  onProgress?: (progress: Progress) => void;
+  onRestart?: (attempt: number) => void;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+};
+
+export type Client<C extends Contract> = {
+  readonly contract: C;
+  readonly transport: Transport;
+  /** `makeBackendRequest` with the types and checks of the contract. */
+  request<K extends keyof C & string>(
+    type: K,
+    payload: PayloadOf<C, K>,
+    options?: ClientRequestOptions<ChunkOf<C, K>>,
+  ): Promise<ResultOf<C, K>>;
+  /** A typed `createRequestStore` for one type (types only: no run-time checks). */
+  createStore<K extends keyof C & string>(
+    type: K,
+    options?: RequestStoreOptions<ChunkOf<C, K>, ResultOf<C, K>>,
+  ): RequestStore<PayloadOf<C, K>, ChunkOf<C, K>, ResultOf<C, K>>;
+};
+
+/** The issues of a failed parse as plain JSON: where, and what is wrong. */
+const describeIssues = (error: z.ZodError): { path: string; message: string }[] =>
+  error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+
+/**
+ * A typed client over any transport: `request(type, payload, options)` infers the payload, chunk
+ * and result types of `type` from the contract, so a wrong type name or payload does not
+ * compile. At run time the payload is checked (and sent as the schema parsed it, defaults
+ * filled in) before anything leaves: a bad one rejects with `BAD_REQUEST` whose `details.issues`
+ * name each failing field. The result is checked on arrival.
+ *
+ * @example
+ * const client = createClient(transport, referenceContract);
+ * const { count } = await client.request("demo.count", { n: 3 }, { onChunk: ({ i }) => log(i) });
+ */
+export const createClient = <const C extends Contract>(
+  transport: Transport,
+  contract: C,
+  options: CreateClientOptions = {},
+): Client<C> => {
+  const entryOf = (type: string) => {
+    if (!Object.hasOwn(contract, type)) {
+      throw createError("UNKNOWN_TYPE", `${type} is not in this client's contract`);
+    }
+    return contract[type]!;
+  };
+
+  const request = async <K extends keyof C & string>(
+    type: K,
+    payload: PayloadOf<C, K>,
+    requestOptions: ClientRequestOptions<ChunkOf<C, K>> = {},
+  ): Promise<ResultOf<C, K>> => {
+    const entry = entryOf(type);
+    let body: unknown = payload;
+    if (options.validatePayload !== false) {
+      const parsed = entry.payload.safeParse(payload);
+      if (!parsed.success) {
+        const issues = describeIssues(parsed.error);
+        throw createError(
+          "BAD_REQUEST",
+          `invalid payload for ${type}: ${issues.map((i) => `${i.path || "(payload)"}: ${i.message}`).join("; ")}`,
+          { details: { issues } },
+        );
+      }
+      body = parsed.data;
+    }
+    let badChunk: ErrorBody | undefined;
+    const stop = new AbortController();
+    const signal = requestOptions.signal
+      ? AbortSignal.any([requestOptions.signal, stop.signal])
+      : stop.signal;
+    const checkChunk = (chunk: unknown): void => {
+      if (badChunk) return;
+      if (options.validateChunks && entry.chunk) {
+        const parsed = entry.chunk.safeParse(chunk);
+        if (!parsed.success) {
+          badChunk = createError("INTERNAL", `a chunk of ${type} does not match its contract`, {
+            details: { issues: describeIssues(parsed.error) },
+          });
+          stop.abort();
+          return;
+        }
+      }
+      requestOptions.onChunk?.(chunk as ChunkOf<C, K>);
+    };
+    let data: unknown;
+    try {
+      data = await makeBackendRequest(transport, type, body, {
+        ...requestOptions,
+        signal,
+        onChunk: checkChunk,
+      });
+    } catch (error) {
+      throw badChunk ?? error;
+    }
+    if (options.validateResult === false) return data as ResultOf<C, K>;
+    const parsed = entry.result.safeParse(data);
+    if (!parsed.success) {
+      throw createError("INTERNAL", `the result of ${type} does not match its contract`, {
+        details: { issues: describeIssues(parsed.error) },
+      });
+    }
+    return parsed.data as ResultOf<C, K>;
+  };
+
+  return {
+    contract,
+    transport,
+    request,
+    createStore: (type, storeOptions) => {
+      entryOf(type);
+      return createRequestStore(transport, type, storeOptions);
+    },
+  };
+};
