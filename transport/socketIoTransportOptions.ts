@@ -1,0 +1,115 @@
+import {
+  io as defaultIo,
+  type ManagerOptions,
+  type Socket,
+  type SocketOptions,
+} from "socket.io-client";
+
+/** Where the Socket.IO transport reports what it dropped or could not handle. */
+export type TransportLogger = {
+  readonly debug: (message: string, details?: unknown) => void;
+  readonly warn: (message: string, details?: unknown) => void;
+  readonly error: (message: string, details?: unknown) => void;
+};
+
+/** The timer functions the transport uses for client-side deadlines and handshake retries. */
+export type TransportTimers = {
+  readonly setTimeout: (callback: () => void, ms: number) => unknown;
+  readonly clearTimeout: (handle: unknown) => void;
+};
+
+/** socket.io-client's `io(url, options)`, or anything shaped like it (a test double, a wrapper). */
+export type SocketIoFactory = (
+  url: string | undefined,
+  options: Partial<ManagerOptions & SocketOptions>,
+) => Socket;
+
+/** A credential, or a function asked for a fresh one on every (re)connect. */
+export type TokenSource = string | (() => string | undefined | Promise<string | undefined>);
+
+export type SocketIoTransportOptions = {
+  /** The gateway's origin, e.g. `http://localhost:8080`. Default: the page's own origin. */
+  readonly url?: string;
+  /** The Socket.IO path. Default `/socket.io` (PROTOCOL.md §1). */
+  readonly path?: string;
+  /**
+   * A socket made by the caller (create it with `autoConnect: false`). The transport sets its
+   * `auth` and connects it; `url`, `path`, `io` and `socketOptions` are then ignored.
+   */
+  readonly socket?: Socket;
+  /** The factory used to make the socket. Default: socket.io-client's `io`. */
+  readonly io?: SocketIoFactory;
+  /** Passed to `io()`: `transports`, `reconnectionDelay`, `reconnectionAttempts`, … */
+  readonly socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** The session id sent on every handshake. Default: `createSessionId()`, once per transport. */
+  readonly sessionId?: string;
+  /** The credential for the gateway's `authenticate` hook. */
+  readonly token?: TokenSource;
+  /** The client-side wait of a request sent without `timeoutMs`. Default 10 minutes. */
+  readonly defaultTimeoutMs?: number;
+  /**
+   * How long past a request's deadline the transport waits for the gateway's own `TIMEOUT`
+   * before it ends the request locally. Default 1000 ms.
+   */
+  readonly timeoutGraceMs?: number;
+  /** How long `close()` waits for the gateway to answer its cancels. Default 1000 ms. */
+  readonly closeTimeoutMs?: number;
+  readonly now?: () => number;
+  readonly timers?: TransportTimers;
+  readonly logger?: TransportLogger;
+};
+
+/** Ends requests whose client wait ran out this long after their deadline (see `timeoutGraceMs`). */
+export const DEFAULT_TIMEOUT_GRACE_MS = 1000;
+
+/** `close()` waits at most this long for the gateway to take in its cancels. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 1000;
+
+/** Debug output is dropped; warnings and errors go to the console. */
+export const defaultTransportLogger: TransportLogger = {
+  debug: () => {},
+  warn: (message, details) => console.warn(`[taskbridge] ${message}`, details ?? ""),
+  error: (message, details) => console.error(`[taskbridge] ${message}`, details ?? ""),
+};
+
+/** The global timers, bound so that they work when called off `globalThis` (browsers insist). */
+export const defaultTransportTimers: TransportTimers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** socket.io-client's own factory. */
+export const defaultSocketIoFactory: SocketIoFactory = (url, options) =>
+  url === undefined ? defaultIo(options) : defaultIo(url, options);
+
+/**
+ * Makes (or adopts) the socket and points its handshake at `{ sessionId, token }`. `auth` is a
+ * function so that a token function is asked again on every reconnect (a refreshed credential
+ * is picked up without a new transport). The transport owns the connection, hence
+ * `autoConnect: false` (it connects once its listeners are in place) and `forceNew: true`
+ * (socket.io-client would otherwise hand two transports to one URL the very same socket).
+ */
+export const openSocket = (options: SocketIoTransportOptions, sessionId: string): Socket => {
+  const socket =
+    options.socket ??
+    (options.io ?? defaultSocketIoFactory)(options.url, {
+      path: options.path ?? "/socket.io",
+      ...options.socketOptions,
+      autoConnect: false,
+      forceNew: true,
+    });
+  const { token } = options;
+  socket.auth = (callback: (data: object) => void) => {
+    if (typeof token !== "function") {
+      callback(token === undefined ? { sessionId } : { sessionId, token });
+      return;
+    }
+    Promise.resolve()
+      .then(token)
+      .then(
+        (value) => callback(value === undefined ? { sessionId } : { sessionId, token: value }),
+        () => callback({ sessionId }),
+      );
+  };
+  return socket;
+};
