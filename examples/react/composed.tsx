@@ -1,0 +1,31 @@
+import type { Transport } from "../../index.js";
+import {
+  BackendProvider,
+  ProgressPanel,
+  RequestButton,
+  StreamingLog,
+  useBackendRequest,
+} from "../../react.js";
+import type { BuildPayload } from "./demoTransport.js";
+
+function BuildPage() {
+  // One request drives all three components.
+  const build = useBackendRequest<BuildPayload, string, { steps: number }>("build.run");
+  return (
+    <section aria-label="Build">
+      <RequestButton request={build} payload={{ steps: 5 }} cancelable>
+        Build
+      </RequestButton>
+      <ProgressPanel request={build} label="Build progress" />
+      <StreamingLog request={build} label="Build log" />
+    </section>
+  );
+}
+
+export function ComposedExample({ transport }: { transport: Transport }) {
+  return (
+    <BackendProvider transport={transport}>
+      <BuildPage />
+    </BackendProvider>
+  );
+}

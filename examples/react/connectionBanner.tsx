@@ -1,0 +1,16 @@
+import type { Transport } from "../../index.js";
+import { BackendProvider, useConnectionState } from "../../react.js";
+
+function ConnectionBanner() {
+  const state = useConnectionState();
+  if (state === "connected") return null;
+  return <p role="status">Connection {state}: requests resume when it is back.</p>;
+}
+
+export function ConnectionBannerExample({ transport }: { transport: Transport }) {
+  return (
+    <BackendProvider transport={transport}>
+      <ConnectionBanner />
+    </BackendProvider>
+  );
+}

@@ -1,0 +1,26 @@
+import type { Transport } from "../../index.js";
+import { BackendProvider, RequestButton } from "../../react.js";
+
+export function RequestButtonExample({
+  transport,
+  onReport,
+}: {
+  transport: Transport;
+  onReport: (message: string) => void;
+}) {
+  return (
+    <BackendProvider transport={transport}>
+      <RequestButton
+        type="report.generate"
+        payload={() => ({ month: new Date(2026, 9).toISOString().slice(0, 7) })}
+        cancelable
+        cancelLabel="Stop generating"
+        onSuccess={(report: { url: string }) => onReport(`ready: ${report.url}`)}
+        onError={(error) => onReport(`failed: ${error.code}`)}
+        className="my-button"
+      >
+        Generate report
+      </RequestButton>
+    </BackendProvider>
+  );
+}
