@@ -1,0 +1,33 @@
+"""taskbridge for Python: serve taskbridge request types from RabbitMQ.
+
+A handler is ``async def handler(payload, ctx)`` (or an async generator, or a plain ``def`` that
+runs in a thread); ``ctx`` has ``emit``, ``progress``, ``cancelled``, ``attempt``, ``id``,
+``type``, ``deadline`` and ``principal``. See docs/python.md.
+"""
+
+from .context import Context, encode_json
+from .errors import ERROR_CODES, ErrorBody, TaskbridgeError, create_error, to_error_body
+from .execute import Handler
+from .run import run, serve
+from .topology import TopologyError, request_queue_arguments
+from .worker import Worker, register_handlers
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Context",
+    "ERROR_CODES",
+    "ErrorBody",
+    "Handler",
+    "TaskbridgeError",
+    "TopologyError",
+    "Worker",
+    "create_error",
+    "encode_json",
+    "register_handlers",
+    "request_queue_arguments",
+    "run",
+    "serve",
+    "to_error_body",
+    "__version__",
+]

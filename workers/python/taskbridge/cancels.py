@@ -1,0 +1,38 @@
+"""Cancels remembered until their deadline (PROTOCOL.md §2 "Cancel")."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, Optional
+
+#: How long a cancel without a usable deadline is remembered.
+DEFAULT_MEMORY_MS = 3_600_000
+
+
+def now_ms() -> int:
+    """The wall clock in epoch ms, the unit of ``x-deadline``."""
+    return int(time.time() * 1000)
+
+
+class CancelMemory:
+    """Remembers cancelled request keys until their deadline, so a request that arrives after
+    its cancel is dropped; forgotten entries are pruned as new ones come in."""
+
+    def __init__(self, clock: Callable[[], int] = now_ms) -> None:
+        self._until: Dict[str, int] = {}
+        self._clock = clock
+        self._last_prune = 0
+
+    def remember(self, correlation_id: str, deadline: Optional[Any]) -> None:
+        """Record a cancel of ``correlation_id``, kept until ``deadline`` (epoch ms)."""
+        now = self._clock()
+        until = deadline if isinstance(deadline, (int, float)) and deadline > now else None
+        self._until[correlation_id] = int(until) if until is not None else now + DEFAULT_MEMORY_MS
+        if now - self._last_prune > 1000:
+            self._last_prune = now
+            self._until = {k: v for k, v in self._until.items() if v > now}
+
+    def is_cancelled(self, correlation_id: str) -> bool:
+        """True when a cancel of ``correlation_id`` is remembered and its deadline not passed."""
+        until = self._until.get(correlation_id)
+        return until is not None and until > self._clock()

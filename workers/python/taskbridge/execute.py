@@ -1,0 +1,126 @@
+"""Runs one handler to its end, whatever its shape: the core the worker and the test helper share."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Optional, Union
+
+from .context import Context, encode_json
+from .errors import ErrorBody, create_error, to_error_body
+
+#: A handler: ``async def h(payload, ctx)``, an async generator, or a plain ``def`` (run in a
+#: thread; a plain generator streams its items too).
+Handler = Callable[[Any, Context[Any]], Union[Awaitable[Any], Any]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a handler ended: ``kind`` is ``result`` (``data``: JSON bytes), ``error``
+    (``error``: an error body) or ``cancelled``."""
+
+    kind: str
+    data: bytes = b"null"
+    error: Optional[ErrorBody] = None
+
+
+CANCELLED_ERROR = create_error("CANCELLED", "the request was cancelled")
+
+
+def is_async_handler(handler: Any) -> bool:
+    """True for handlers that run on the event loop: coroutine and async generator functions
+    (also behind ``functools.partial`` or an ``async def __call__``)."""
+    for candidate in (handler, getattr(handler, "__call__", None)):
+        if inspect.iscoroutinefunction(candidate) or inspect.isasyncgenfunction(candidate):
+            return True
+    return False
+
+
+async def _stream(items: Any, ctx: Context[Any]) -> None:
+    try:
+        async for item in items:
+            ctx.emit(item)
+    finally:
+        aclose = getattr(items, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+
+def _call_sync(handler: Handler, payload: Any, ctx: Context[Any]) -> Any:
+    value = handler(payload, ctx)
+    if inspect.isgenerator(value):
+        for item in value:
+            if ctx.cancelled:
+                value.close()
+                break
+            ctx.emit(item)
+        return None
+    return value
+
+
+async def _run_in_thread(
+    handler: Handler, payload: Any, ctx: Context[Any], executor: Optional[Executor]
+) -> Any:
+    loop = asyncio.get_running_loop()
+    future = loop.run_in_executor(executor, _call_sync, handler, payload, ctx)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        # A thread cannot be interrupted: tell it through ctx and wait until it stops, so the
+        # request is acked only after its handler really ended.
+        ctx._cancel()
+        await asyncio.wait([future])
+        raise
+
+
+async def execute(
+    handler: Handler,
+    payload: Any,
+    ctx: Context[Any],
+    *,
+    executor: Optional[Executor] = None,
+    logger: Optional[logging.Logger] = None,
+) -> Outcome:
+    """Run ``handler(payload, ctx)`` and say how it ended; chunks and progress go to ``ctx``.
+
+    An async generator (or a handler returning an async iterable) streams its items as chunks
+    and ends with a ``null`` result. A plain ``def`` runs in ``executor`` so it cannot block the
+    event loop (and the connection's heartbeats). A raised exception becomes ``WORKER_ERROR``
+    with its message only; the traceback goes to ``logger``. Cancelling the task that awaits
+    this (after ``ctx._cancel()``) yields ``Outcome("cancelled")``.
+    """
+    log = logger or logging.getLogger("taskbridge")
+    try:
+        if inspect.isasyncgenfunction(handler):
+            await _stream(handler(payload, ctx), ctx)
+            value: Any = None
+        elif is_async_handler(handler):
+            value = await handler(payload, ctx)  # type: ignore[misc]
+        else:
+            value = await _run_in_thread(handler, payload, ctx, executor)
+        if inspect.isawaitable(value):
+            value = await value
+        if hasattr(value, "__aiter__"):
+            await _stream(value, ctx)
+            value = None
+        if ctx.cancelled:
+            return Outcome("cancelled")
+        return Outcome("result", data=encode_json(value))
+    except asyncio.CancelledError:
+        if ctx.cancelled:
+            return Outcome("cancelled")
+        raise
+    except Exception as exc:  # noqa: BLE001 - every handler failure becomes an error frame
+        if ctx.cancelled:
+            return Outcome("cancelled")
+        log.error(
+            "handler for %s (request %s, attempt %d) failed",
+            ctx.type,
+            ctx.id,
+            ctx.attempt,
+            exc_info=exc,
+        )
+        return Outcome("error", error=to_error_body(exc))

@@ -1,0 +1,444 @@
+"""``register_handlers``: serve request types from RabbitMQ as PROTOCOL.md §2 says."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import re
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, Union
+
+import aio_pika
+from yarl import URL
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractIncomingMessage,
+    AbstractQueue,
+)
+
+from .cancels import CancelMemory, now_ms
+from .context import Context, encode_json
+from .errors import create_error
+from .execute import CANCELLED_ERROR, Handler, execute, is_async_handler
+from .topology import (
+    CANCEL_EXCHANGE,
+    TopologyError,
+    declare_request_queue,
+    declare_shared_topology,
+)
+
+TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+
+#: Called once the worker is consuming, with the worker: the place for registry announcements
+#: (PROTOCOL.md §3), which a later version of the SDK will make on its own.
+AnnounceHook = Callable[["Worker"], Any]
+
+DEFAULT_PREFETCH = 16
+DEFAULT_GRACE_SECONDS = 10.0
+
+
+def _int_header(value: Any) -> Optional[int]:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value)
+
+
+def attempt_of(message: AbstractIncomingMessage) -> int:
+    """The attempt a delivery is: 1, ``x-delivery-count`` + 1 (quorum), or 2 when a classic
+    queue redelivers it."""
+    count = _int_header((message.headers or {}).get("x-delivery-count"))
+    if count is not None and count >= 0:
+        return count + 1
+    return 2 if message.redelivered else 1
+
+
+def request_id_of(correlation_id: str) -> str:
+    """The client's request id: the last part of the key ``<principal>:<sessionId>:<id>``."""
+    return correlation_id.rsplit(":", 1)[-1]
+
+
+class _Delivery:
+    """One request taken from a queue: its replies (sent in order, each confirmed) and its ack."""
+
+    def __init__(self, worker: "Worker", message: AbstractIncomingMessage, attempt: int) -> None:
+        self.worker = worker
+        self.message = message
+        self.correlation_id = message.correlation_id or ""
+        self.reply_to = message.reply_to or ""
+        self.attempt = attempt
+        self.seq = 0
+        self.failed = False
+        self.settled = False
+        self.ctx: Optional[Context[Any]] = None
+        self.task: Optional["asyncio.Task[Any]"] = None
+        self._tail: Optional["asyncio.Future[None]"] = None
+
+    def send(self, kind: str, data: bytes) -> None:
+        """Queue one reply frame; frames are published one after another, in ``seq`` order."""
+        if self.settled:
+            return
+        seq = self.seq
+        self.seq += 1
+        self._tail = asyncio.ensure_future(self._publish_after(self._tail, kind, seq, data))
+
+    async def _publish_after(
+        self, previous: Optional["asyncio.Future[None]"], kind: str, seq: int, data: bytes
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        if self.failed or self.settled:
+            return
+        try:
+            await self.worker._publish_reply(self, kind, seq, data)
+        except Exception as exc:  # noqa: BLE001 - a lost reply leaves the request to redelivery
+            self.failed = True
+            self.worker.logger.warning(
+                "reply %s #%d for %s not confirmed: %r", kind, seq, self.correlation_id, exc
+            )
+
+    async def flush(self) -> bool:
+        """Wait until every queued frame is confirmed; False when one was not."""
+        if self._tail is not None:
+            await asyncio.wait([self._tail])
+        return not self.failed
+
+    def cancel(self) -> None:
+        """Stop the handler: its ``ctx`` says cancelled and an async handler's task is cancelled."""
+        if self.ctx is not None:
+            self.ctx._cancel()
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    async def ack(self) -> None:
+        await self._settle(lambda: self.message.ack(), "ack")
+
+    async def requeue(self) -> None:
+        await self._settle(lambda: self.message.nack(requeue=True), "nack")
+
+    async def _settle(self, action: Callable[[], Any], what: str) -> None:
+        if self.settled:
+            return
+        self.settled = True
+        try:
+            await action()
+        except Exception as exc:  # noqa: BLE001 - the channel is gone: RabbitMQ redelivers
+            self.worker.logger.warning("%s of %s failed: %r", what, self.correlation_id, exc)
+
+
+class Worker:
+    """A running worker: returned by :func:`register_handlers`; ``await worker.close()`` stops it."""
+
+    def __init__(
+        self,
+        connection: AbstractConnection,
+        owns_connection: bool,
+        handlers: Mapping[str, Handler],
+        *,
+        prefetch: int,
+        queue_type: str,
+        grace_seconds: float,
+        worker_id: str,
+        logger: logging.Logger,
+        send_cancelled_error: bool,
+        announce: Optional[AnnounceHook],
+    ) -> None:
+        self.connection = connection
+        self.handlers = dict(handlers)
+        self.worker_id = worker_id
+        self.logger = logger
+        self.queue_type = queue_type
+        self.grace_seconds = grace_seconds
+        self._owns_connection = owns_connection
+        self._prefetch = prefetch
+        self._send_cancelled_error = send_cancelled_error
+        self._announce = announce
+        self._channel: Optional[AbstractChannel] = None
+        self._consumers: List[Tuple[AbstractQueue, str]] = []
+        self._cancel_queue: Optional[AbstractQueue] = None
+        self._cancels = CancelMemory()
+        self._running: Dict[str, Set[_Delivery]] = {}
+        self._tasks: Dict[_Delivery, "asyncio.Task[Any]"] = {}
+        self._closing = False
+        self._closed: Optional["asyncio.Future[None]"] = None
+        sync_count = sum(1 for h in self.handlers.values() if not is_async_handler(h))
+        self._executor = ThreadPoolExecutor(
+            max_workers=max(1, min(64, prefetch * max(sync_count, 1))),
+            thread_name_prefix="taskbridge",
+        )
+
+    @property
+    def types(self) -> List[str]:
+        """The request types (queue names) this worker serves."""
+        return list(self.handlers)
+
+    @property
+    def cancel_queue_name(self) -> str:
+        """The exclusive queue this worker hears cancels on."""
+        return f"taskbridge.cancel.{self.worker_id}"
+
+    async def _start(self) -> None:
+        channel = await self.connection.channel()
+        self._channel = channel
+        await channel.set_qos(prefetch_count=self._prefetch)
+        await declare_shared_topology(channel)
+        queues = [
+            (name, handler, await declare_request_queue(channel, name, self.queue_type))
+            for name, handler in self.handlers.items()
+        ]
+        cancel_queue = await channel.declare_queue(self.cancel_queue_name, exclusive=True)
+        self._cancel_queue = cancel_queue
+        await cancel_queue.bind(CANCEL_EXCHANGE, routing_key="")
+        tag = await cancel_queue.consume(self._on_cancel, no_ack=True)
+        self._consumers.append((cancel_queue, tag))
+        for name, handler, queue in queues:
+            callback = functools.partial(self._on_message, name, handler)
+            self._consumers.append((queue, await queue.consume(callback)))
+        if self._announce is not None:
+            result = self._announce(self)
+            if asyncio.iscoroutine(result):
+                await result
+
+    async def _publish_reply(self, delivery: _Delivery, kind: str, seq: int, data: bytes) -> None:
+        assert self._channel is not None
+        message = aio_pika.Message(
+            data,
+            content_type="application/json",
+            correlation_id=delivery.correlation_id,
+            headers={"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt},
+        )
+        await self._channel.default_exchange.publish(
+            message, routing_key=delivery.reply_to, mandatory=False
+        )
+
+    async def _on_cancel(self, message: AbstractIncomingMessage) -> None:
+        try:
+            body = json.loads(message.body)
+            correlation_id = body["correlationId"]
+            if not isinstance(correlation_id, str):
+                raise ValueError("correlationId is not a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            self.logger.warning("ignoring a malformed cancel message: %r", exc)
+            return
+        self._cancels.remember(correlation_id, body.get("deadline"))
+        for delivery in list(self._running.get(correlation_id, ())):
+            delivery.cancel()
+
+    async def _on_message(
+        self, type_name: str, handler: Handler, message: AbstractIncomingMessage
+    ) -> None:
+        delivery = _Delivery(self, message, attempt_of(message))
+        if self._closing:
+            await delivery.requeue()
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks[delivery] = task
+        try:
+            await self._serve(type_name, handler, delivery)
+        except asyncio.CancelledError:
+            # aio-pika cancels its consumer tasks when the channel closes (a lost connection):
+            # the delivery can no longer be acked, RabbitMQ will redeliver it, so stop the work.
+            delivery.settled = True
+            delivery.cancel()
+            self.logger.warning(
+                "channel closed while serving %s; RabbitMQ will redeliver it",
+                delivery.correlation_id,
+            )
+        finally:
+            self._tasks.pop(delivery, None)
+
+    async def _serve(self, type_name: str, handler: Handler, delivery: _Delivery) -> None:
+        message = delivery.message
+        headers = message.headers or {}
+        deadline = _int_header(headers.get("x-deadline"))
+        if self._cancels.is_cancelled(delivery.correlation_id):
+            self.logger.debug("dropping cancelled request %s", delivery.correlation_id)
+            await delivery.ack()
+            return
+        if deadline is not None and deadline <= now_ms():
+            self.logger.debug("dropping expired request %s", delivery.correlation_id)
+            await delivery.ack()
+            return
+        if not delivery.reply_to:
+            self.logger.warning("dropping a %s request without reply_to", type_name)
+            await delivery.ack()
+            return
+        try:
+            payload = json.loads(message.body)
+        except ValueError:
+            error = create_error("BAD_REQUEST", "the request body is not valid JSON")
+            delivery.send("error", encode_json(error))
+            await self._finish(delivery)
+            return
+        loop = asyncio.get_running_loop()
+        principal = headers.get("x-principal")
+        ctx: Context[Any] = Context(
+            id=request_id_of(delivery.correlation_id),
+            type=type_name,
+            attempt=delivery.attempt,
+            deadline=deadline,
+            principal=principal if isinstance(principal, str) else "anon",
+            sink=delivery.send,
+            loop=loop,
+            correlation_id=delivery.correlation_id,
+        )
+        delivery.ctx = ctx
+        self._running.setdefault(delivery.correlation_id, set()).add(delivery)
+        timer = (
+            loop.call_later(max(0.0, (deadline - now_ms()) / 1000), delivery.cancel)
+            if deadline is not None
+            else None
+        )
+        delivery.task = asyncio.ensure_future(
+            execute(handler, payload, ctx, executor=self._executor, logger=self.logger)
+        )
+        try:
+            try:
+                outcome = await delivery.task
+            except asyncio.CancelledError:
+                if not (ctx.cancelled and delivery.task.cancelled()):
+                    raise
+                outcome = None
+        finally:
+            if timer is not None:
+                timer.cancel()
+            ctx._close()
+            running = self._running.get(delivery.correlation_id)
+            if running is not None:
+                running.discard(delivery)
+                if not running:
+                    del self._running[delivery.correlation_id]
+        if outcome is not None and outcome.kind == "result":
+            delivery.send("result", outcome.data)
+        elif outcome is not None and outcome.kind == "error":
+            delivery.send("error", encode_json(outcome.error))
+        elif self._send_cancelled_error:
+            delivery.send("error", encode_json(CANCELLED_ERROR))
+        await self._finish(delivery)
+
+    async def _finish(self, delivery: _Delivery) -> None:
+        if await delivery.flush():
+            await delivery.ack()
+        else:
+            await delivery.requeue()
+
+    async def close(self, grace_seconds: Optional[float] = None) -> None:
+        """Shut down gracefully (PROTOCOL.md §2): stop consuming, let in-flight handlers finish
+        within the grace period, hand the rest back (nack with requeue), close the channel
+        (awaiting close-ok) and then the connection if the worker opened it. Idempotent."""
+        if self._closed is not None:
+            await asyncio.shield(self._closed)
+            return
+        self._closed = asyncio.get_running_loop().create_future()
+        try:
+            await self._shutdown(self.grace_seconds if grace_seconds is None else grace_seconds)
+        finally:
+            self._closed.set_result(None)
+
+    async def _shutdown(self, grace: float) -> None:
+        self._closing = True
+        for queue, tag in self._consumers:
+            try:
+                await queue.cancel(tag)
+            except Exception as exc:  # noqa: BLE001 - the channel may already be gone
+                self.logger.debug("cancelling consumer %s failed: %r", tag, exc)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks.values()), timeout=max(grace, 0.0))
+        left = list(self._tasks)
+        for delivery in left:
+            await delivery.requeue()
+            delivery.cancel()
+        if left:
+            self.logger.warning("handed %d unfinished request(s) back to RabbitMQ", len(left))
+            await asyncio.wait(list(self._tasks.values()) or [asyncio.sleep(0)], timeout=2.0)
+        if self._cancel_queue is not None and not self._owns_connection:
+            try:
+                await self._cancel_queue.delete(if_unused=False, if_empty=False)
+            except Exception as exc:  # noqa: BLE001
+                self.logger.debug("deleting %s failed: %r", self.cancel_queue_name, exc)
+        await self._teardown()
+
+    async def _teardown(self) -> None:
+        if self._channel is not None and not self._channel.is_closed:
+            try:
+                await self._channel.close()
+            except Exception as exc:  # noqa: BLE001
+                self.logger.debug("closing the channel failed: %r", exc)
+        if self._owns_connection and not self.connection.is_closed:
+            await self.connection.close()
+        self._executor.shutdown(wait=False)
+
+
+async def register_handlers(
+    url_or_connection: Union[str, AbstractConnection],
+    handlers: Mapping[str, Handler],
+    *,
+    prefetch: int = DEFAULT_PREFETCH,
+    queue_type: str = "quorum",
+    grace_seconds: float = DEFAULT_GRACE_SECONDS,
+    worker_id: Optional[str] = None,
+    logger: Optional[logging.Logger] = None,
+    heartbeat: Optional[int] = None,
+    send_cancelled_error: bool = False,
+    announce: Optional[AnnounceHook] = None,
+) -> Worker:
+    """Serve each request type of ``handlers`` from the queue of that name until ``close()``.
+
+    ``url_or_connection`` is an AMQP URL (the worker then opens, and on close closes, a robust
+    connection that reconnects after a broker restart) or an aio-pika connection you own.
+    Declares the topology of PROTOCOL.md §2 and a ``queue_type`` ("quorum" or "classic") queue
+    per type; a refused declaration raises :class:`TopologyError`. ``prefetch`` bounds the
+    requests each type runs at once; ``grace_seconds`` is how long ``close()`` lets them finish.
+    ``heartbeat`` (seconds) applies to a connection opened from a URL.
+
+    Example::
+
+        async def echo(payload, ctx):
+            return payload
+
+        worker = await register_handlers("amqp://guest:guest@127.0.0.1:5672", {"demo.echo": echo})
+        ...
+        await worker.close()
+    """
+    if not handlers:
+        raise ValueError("register_handlers needs at least one handler")
+    for name in handlers:
+        if not TYPE_PATTERN.match(name) or name.startswith("taskbridge."):
+            raise ValueError(f"{name!r} is not a valid request type")
+    if prefetch < 1:
+        raise ValueError("prefetch must be at least 1")
+    log = logger or logging.getLogger("taskbridge")
+    owns = isinstance(url_or_connection, str)
+    if isinstance(url_or_connection, str):
+        url = URL(url_or_connection)
+        if heartbeat is not None:
+            # aiormq reads the heartbeat from the URL's query only
+            url = url.update_query(heartbeat=str(int(heartbeat)))
+        connection: AbstractConnection = await aio_pika.connect_robust(url)
+    else:
+        connection = url_or_connection
+    worker = Worker(
+        connection,
+        owns,
+        handlers,
+        prefetch=prefetch,
+        queue_type=queue_type,
+        grace_seconds=grace_seconds,
+        worker_id=worker_id or f"py-{secrets.token_hex(6)}",
+        logger=log,
+        send_cancelled_error=send_cancelled_error,
+        announce=announce,
+    )
+    try:
+        await worker._start()
+    except BaseException:
+        await worker._teardown()
+        raise
+    return worker
+
+
+__all__ = ["Worker", "register_handlers", "TopologyError", "attempt_of", "request_id_of"]

@@ -1,0 +1,282 @@
+"""The worker against the real RabbitMQ: replies, streams, progress, errors, cancels, deadlines."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any, AsyncIterator, Dict
+
+import pytest
+
+from amqp_client import AMQP_URL, Client, unique_prefix
+from taskbridge import Context, TaskbridgeError, TopologyError, register_handlers
+from taskbridge.reference import reference_handlers
+
+
+async def serve(client: Client, handlers: Dict[str, Any], **options: Any) -> Any:
+    client.declared.extend(handlers)
+    return await register_handlers(AMQP_URL, handlers, **options)
+
+
+async def test_echo_replies_once_with_the_request_key_and_json() -> None:
+    prefix = unique_prefix()
+    async with Client() as client:
+        worker = await serve(client, reference_handlers(prefix))
+        try:
+            payload = {"text": "héllo", "n": [1, 2.5, None, True]}
+            key = await client.request(f"{prefix}demo.echo", payload)
+            [reply] = await client.until_terminal(key)
+            assert (reply.kind, reply.seq, reply.attempt, reply.body) == ("result", 0, 1, payload)
+            assert reply.correlation_id == key
+            assert reply.content_type == "application/json"
+        finally:
+            await worker.close()
+
+
+async def test_count_streams_chunks_in_order_then_the_result() -> None:
+    prefix = unique_prefix()
+    async with Client() as client:
+        worker = await serve(client, reference_handlers(prefix))
+        try:
+            key = await client.request(f"{prefix}demo.count", {"n": 20})
+            replies = await client.until_terminal(key)
+            assert [r.seq for r in replies] == list(range(21))
+            assert [r.body for r in replies[:-1]] == [{"i": i} for i in range(20)]
+            assert {r.kind for r in replies[:-1]} == {"chunk"}
+            assert (replies[-1].kind, replies[-1].body) == ("result", {"count": 20})
+        finally:
+            await worker.close()
+
+
+async def test_progress_reports_each_step_then_the_result() -> None:
+    prefix = unique_prefix()
+    async with Client() as client:
+        worker = await serve(client, reference_handlers(prefix))
+        try:
+            key = await client.request(f"{prefix}demo.progress", {"steps": 3, "delayMs": 1})
+            replies = await client.until_terminal(key)
+            assert [(r.kind, r.body) for r in replies] == [
+                ("progress", {"done": 1, "total": 3}),
+                ("progress", {"done": 2, "total": 3}),
+                ("progress", {"done": 3, "total": 3}),
+                ("result", {"done": 3}),
+            ]
+        finally:
+            await worker.close()
+
+
+async def test_a_raising_handler_ends_with_worker_error_and_only_its_message() -> None:
+    prefix = unique_prefix()
+
+    async def teapot(payload: Any, ctx: Context[Any]) -> None:
+        raise TaskbridgeError("NOT_FOUND", "no such teapot", details={"id": 7})
+
+    async with Client() as client:
+        handlers = {**reference_handlers(prefix), f"{prefix}teapot": teapot}
+        worker = await serve(client, handlers)
+        try:
+            key = await client.request(f"{prefix}demo.fail", {"message": "boom"})
+            [reply] = await client.until_terminal(key)
+            assert (reply.kind, reply.body) == ("error", {"code": "WORKER_ERROR", "message": "boom"})
+            key = await client.request(f"{prefix}teapot", None)
+            [reply] = await client.until_terminal(key)
+            assert reply.body == {"code": "NOT_FOUND", "message": "no such teapot", "details": {"id": 7}}
+        finally:
+            await worker.close()
+
+
+async def test_a_body_that_is_not_json_gets_bad_request() -> None:
+    prefix = unique_prefix()
+    async with Client() as client:
+        worker = await serve(client, reference_handlers(prefix))
+        try:
+            key = await client.request(f"{prefix}demo.echo", body=b"{not json")
+            [reply] = await client.until_terminal(key)
+            assert reply.kind == "error" and reply.body["code"] == "BAD_REQUEST"
+        finally:
+            await worker.close()
+
+
+async def test_ctx_carries_id_type_attempt_deadline_and_principal() -> None:
+    prefix = unique_prefix()
+    seen: Dict[str, Any] = {}
+
+    async def inspect_ctx(payload: Any, ctx: Context[Any]) -> str:
+        seen.update(id=ctx.id, type=ctx.type, attempt=ctx.attempt, deadline=ctx.deadline,
+                    principal=ctx.principal, cancelled=ctx.cancelled)
+        return "ok"
+
+    async with Client() as client:
+        worker = await serve(client, {f"{prefix}ctx": inspect_ctx})
+        try:
+            deadline = int(time.time() * 1000) + 30_000
+            key = await client.request(f"{prefix}ctx", request_id="req-1", principal="u42", deadline=deadline)
+            await client.until_terminal(key)
+            assert seen == {"id": "req-1", "type": f"{prefix}ctx", "attempt": 1,
+                            "deadline": deadline, "principal": "u42", "cancelled": False}
+        finally:
+            await worker.close()
+
+
+async def test_a_cancel_stops_the_running_handler_and_acks_it() -> None:
+    prefix = unique_prefix()
+    started = asyncio.Event()
+    stopped = asyncio.Event()
+
+    async def slow(payload: Any, ctx: Context[Any]) -> None:
+        ctx.progress(0, 1)
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            stopped.set()
+            raise
+
+    queue = f"{prefix}slow"
+    async with Client() as client:
+        worker = await serve(client, {queue: slow}, grace_seconds=0)
+        key = await client.request(queue, {})
+        first = await client.next(key)
+        assert first.kind == "progress"
+        await client.cancel(key)
+        await asyncio.wait_for(stopped.wait(), 10)
+        await worker.close()  # grace 0: an unacked request would now be handed back
+        assert await client.message_count(queue) == 0
+        assert client.pending(key) == 0
+
+
+async def test_a_request_cancelled_before_it_starts_is_dropped_without_a_reply() -> None:
+    prefix = unique_prefix()
+    calls: list = []
+
+    async def record(payload: Any, ctx: Context[Any]) -> Any:
+        calls.append(payload)
+        return payload
+
+    queue = f"{prefix}record"
+    async with Client() as client:
+        worker = await serve(client, {queue: record}, prefetch=1)
+        try:
+            doomed = client.key("doomed")
+            await client.cancel(doomed)
+            # a round trip through the worker proves the cancel has been heard
+            [ok] = await client.until_terminal(await client.request(queue, "before"))
+            await client.request(queue, "cancelled", request_id="doomed")
+            [after] = await client.until_terminal(await client.request(queue, "after"))
+            assert (ok.body, after.body) == ("before", "after")
+            assert calls == ["before", "after"] and client.pending(doomed) == 0
+        finally:
+            await worker.close()
+        assert await client.message_count(queue) == 0
+
+
+async def test_a_request_past_its_deadline_is_dropped_without_a_reply() -> None:
+    prefix = unique_prefix()
+    calls: list = []
+
+    async def record(payload: Any, ctx: Context[Any]) -> Any:
+        calls.append(payload)
+        return payload
+
+    queue = f"{prefix}record"
+    async with Client() as client:
+        worker = await serve(client, {queue: record}, prefetch=1)
+        try:
+            late = await client.request(queue, "late", deadline=int(time.time() * 1000) - 1000)
+            [after] = await client.until_terminal(await client.request(queue, "after"))
+            assert after.body == "after" and calls == ["after"] and client.pending(late) == 0
+        finally:
+            await worker.close()
+        assert await client.message_count(queue) == 0
+
+
+@pytest.mark.parametrize("queue_type", ["quorum", "classic"])
+async def test_shutdown_hands_unfinished_work_back_and_the_next_attempt_says_so(queue_type: str) -> None:
+    prefix = unique_prefix()
+    queue = f"{prefix}stuck"
+    started = asyncio.Event()
+
+    async def stuck(payload: Any, ctx: Context[Any]) -> None:
+        ctx.emit({"step": 1})
+        started.set()
+        await asyncio.Event().wait()
+
+    async def finish(payload: Any, ctx: Context[Any]) -> Dict[str, int]:
+        ctx.emit({"step": 1})
+        return {"attempt": ctx.attempt}
+
+    async with Client() as client:
+        first = await serve(client, {queue: stuck}, queue_type=queue_type, grace_seconds=0.2)
+        key = await client.request(queue, {})
+        chunk = await client.next(key)
+        assert (chunk.kind, chunk.seq, chunk.attempt) == ("chunk", 0, 1)
+        await first.close()
+        second = await serve(client, {queue: finish}, queue_type=queue_type)
+        try:
+            replies = await client.until_terminal(key)
+            assert [(r.kind, r.seq, r.attempt) for r in replies] == [("chunk", 0, 2), ("result", 1, 2)]
+            assert replies[-1].body == {"attempt": 2}
+        finally:
+            await second.close()
+
+
+async def test_a_blocking_sync_handler_does_not_lose_the_connection() -> None:
+    prefix = unique_prefix()
+    queue = f"{prefix}sleepy"
+
+    def sleepy(payload: Dict[str, Any], ctx: Context[Any]) -> str:
+        assert threading.current_thread() is not threading.main_thread()
+        for i in range(3):
+            ctx.emit({"i": i})
+        time.sleep(payload["seconds"])  # on the event loop this loses the connection
+        ctx.progress(1, 1)
+        return "rested"
+
+    async with Client() as client:
+        worker = await serve(client, {queue: sleepy}, heartbeat=1)
+        try:
+            key = await client.request(queue, {"seconds": 5})
+            replies = await client.until_terminal(key, timeout=20)
+            assert [(r.kind, r.seq, r.attempt) for r in replies] == [
+                ("chunk", 0, 1), ("chunk", 1, 1), ("chunk", 2, 1), ("progress", 3, 1), ("result", 4, 1)
+            ]
+            assert replies[-1].body == "rested"
+            assert not worker.connection.is_closed
+        finally:
+            await worker.close()
+
+
+async def test_async_generators_and_sync_generators_stream_their_items() -> None:
+    prefix = unique_prefix()
+
+    async def agen(payload: Any, ctx: Context[Any]) -> AsyncIterator[int]:
+        for i in range(3):
+            yield i
+
+    def gen(payload: Any, ctx: Context[Any]) -> Any:
+        yield from ("a", "b")
+
+    async with Client() as client:
+        worker = await serve(client, {f"{prefix}agen": agen, f"{prefix}gen": gen})
+        try:
+            for queue, items in ((f"{prefix}agen", [0, 1, 2]), (f"{prefix}gen", ["a", "b"])):
+                replies = await client.until_terminal(await client.request(queue, None))
+                assert [r.body for r in replies] == [*items, None]
+                assert [r.kind for r in replies] == ["chunk"] * len(items) + ["result"]
+        finally:
+            await worker.close()
+
+
+async def test_a_queue_declared_with_other_settings_stops_the_worker_with_a_clear_error() -> None:
+    prefix = unique_prefix()
+    queue = f"{prefix}clash"
+
+    async def echo(payload: Any, ctx: Context[Any]) -> Any:
+        return payload
+
+    async with Client() as client:
+        classic = await serve(client, {queue: echo}, queue_type="classic")
+        await classic.close()
+        with pytest.raises(TopologyError, match="refused to declare the quorum queue"):
+            await serve(client, {queue: echo}, queue_type="quorum")
