@@ -9,7 +9,11 @@ export type ProgressPanelBaseProps = {
   readonly label?: string;
   /** The cancel button's label. Default "Cancel". */
   readonly cancelLabel?: ReactNode;
-  /** The clock for elapsed time and time left; inject one in tests. Default `Date.now`. */
+  /**
+   * The clock for elapsed time and time left; inject one in tests. Default `Date.now`. It must
+   * be the clock of the request's `startedAt`: when feeding `request`, give the same one to
+   * `useBackendRequest`'s `now` option (a bound panel does that itself).
+   */
   readonly now?: () => number;
   /** How often elapsed time refreshes while the request runs, in ms; 0 turns it off. Default 1000. */
   readonly tickMs?: number;

@@ -6,16 +6,17 @@ import { createMemoryTransport } from "../transport/createMemoryTransport.js";
 import type { Transport } from "../transport/types.js";
 import { StreamingLog } from "./StreamingLog.js";
 
-/** Lets a test hand the `t.feed` handler batches of chunks, and end it with `null`. */
+/** Lets a test hand the `t.feed` handler batches of chunks; `null` ends it, an Error fails it. */
+type Batch = unknown[] | null | Error;
 const createFeed = () => {
-  const queued: Array<unknown[] | null> = [];
+  const queued: Batch[] = [];
   let wake: (() => void) | undefined;
   return {
-    push(batch: unknown[] | null) {
+    push(batch: Batch) {
       queued.push(batch);
       wake?.();
     },
-    async next(): Promise<unknown[] | null> {
+    async next(): Promise<Batch> {
       while (queued.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       return queued.shift() ?? null;
     },
@@ -39,6 +40,7 @@ beforeEach(() => {
         for (;;) {
           const batch = await feed.next();
           if (batch === null) return "end";
+          if (batch instanceof Error) throw batch;
           for (const chunk of batch) ctx.emit(chunk);
         }
       },
@@ -140,6 +142,16 @@ describe("StreamingLog", () => {
     feed.push(range(300, 400));
     await waitFor(() => expect(lines(log)).toContain("line 399"));
     expect(lines(log)).not.toContain("line 0");
+  });
+
+  it("shows a failed request's state, keeping the lines it got", async () => {
+    render(inProvider(<StreamingLog type="t.feed" />));
+    feed.push(["partial"]);
+    const log = screen.getByRole("log");
+    await waitFor(() => expect(lines(log)).toEqual(["partial"]));
+    feed.push(new Error("compiler crashed"));
+    await waitFor(() => expect(log).toHaveAttribute("data-state", "error"));
+    expect(lines(log)).toEqual(["partial"]);
   });
 
   it("bound to its own request (type + payload), starts it on mount", async () => {

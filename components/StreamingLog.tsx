@@ -65,6 +65,12 @@ function StreamingLogView<TChunk>({
   });
   const totalHeight = virtualizer.getTotalSize();
 
+  // A new request starts at the top and follows its output again.
+  useLayoutEffect(() => {
+    if (request.id === undefined) return;
+    sticking.current = true;
+  }, [request.id]);
+
   // Follow new lines while the user is at the bottom. The synthetic scroll event tells the
   // virtualizer at once (a browser's own scroll event comes later and reads the same offset).
   useLayoutEffect(() => {
