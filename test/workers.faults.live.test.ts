@@ -6,6 +6,7 @@ import { AMQP_URL, connectTestBroker } from "./contracts/rabbitWorkerSetups.js";
 import {
   bunWorkerCommand,
   spawnWorkerProcess,
+  type WorkerCommand,
   type WorkerProcess,
 } from "./contracts/spawnWorkerProcess.js";
 
@@ -81,7 +82,7 @@ describe("worker faults on RabbitMQ", () => {
       },
       { noAck: true },
     );
-    const crashing = {
+    const crashing: WorkerCommand = {
       command: bunWorkerCommand.command,
       args: ["test/fixtures/crashingWorker.ts"],
     };

@@ -1,4 +1,4 @@
-import { readDeath } from "../../broker/topology.js";
+import { readDeath, requestQueueOptions } from "../../broker/topology.js";
 import type { Broker, DeliveredMessage, QueueOptions } from "../../broker/types.js";
 import { randomId } from "../../protocol/index.js";
 
@@ -153,6 +153,25 @@ export const describeBrokerContract = (
       await expect(broker.publish("", nowhere, "x")).resolves.toBe("routed");
       const fan = await exchange("empty", "fanout");
       await expect(broker.publish(fan, "", "x", { mandatory: true })).resolves.toBe("returned");
+    });
+
+    it("rejects a publish to a missing exchange with NOT_FOUND and goes on publishing", async () => {
+      const q = await queue("after404");
+      await expect(broker.publish(`${prefix}.missing`, "k", "x")).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      await expect(broker.publish("", q, "fine")).resolves.toBe("routed");
+    });
+
+    it("accepts the request queue declarations of PROTOCOL.md §2, twice", async () => {
+      const quorum = await queue("quorum.req", requestQueueOptions("quorum"));
+      await expect(
+        broker.assertQueue(quorum, requestQueueOptions("quorum")),
+      ).resolves.toBeUndefined();
+      const classic = await queue("classic.req", requestQueueOptions("classic"));
+      await expect(broker.assertQueue(classic, requestQueueOptions("quorum"))).rejects.toThrow(
+        classic,
+      );
     });
 
     it("routes through fanout, direct and topic exchanges with * and #", async () => {

@@ -5,7 +5,7 @@ import { silentWorkerLogger } from "../../workers/logger.js";
 import { referenceHandlers } from "../../workers/reference/index.js";
 import type { QueueType } from "../../workers/registerHandlers.js";
 import { registerHandlers } from "../../workers/registerHandlers.js";
-import { spawnWorkerProcess } from "./spawnWorkerProcess.js";
+import { spawnWorkerProcess, type WorkerCommand } from "./spawnWorkerProcess.js";
 import type { WorkerScenarioSetup, WorkerUnderTest } from "./workerScenarios.js";
 
 /** The shared RabbitMQ of the test machine. */
@@ -48,10 +48,7 @@ export const inProcessRabbitWorker =
  * tests pass their own command here.
  */
 export const workerProcess =
-  (
-    command: { readonly command: string; readonly args: readonly string[] },
-    env: Readonly<Record<string, string>> = {},
-  ): WorkerScenarioSetup =>
+  (command: WorkerCommand, env: Readonly<Record<string, string>> = {}): WorkerScenarioSetup =>
   async ({ queuePrefix }): Promise<WorkerUnderTest> => {
     const broker = await connectTestBroker();
     const child = spawnWorkerProcess({

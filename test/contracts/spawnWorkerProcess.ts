@@ -73,14 +73,17 @@ export const spawnWorkerProcess = (options: WorkerProcessOptions): WorkerProcess
   };
 };
 
+/** A program and its arguments. */
+export type WorkerCommand = { readonly command: string; readonly args: readonly string[] };
+
 /** `bun workers/main.ts`, the TypeScript worker as `npm run worker` starts it. */
-export const bunWorkerCommand = {
+export const bunWorkerCommand: WorkerCommand = {
   command: "node_modules/.bin/bun",
   args: ["workers/main.ts"],
-} as const;
+};
 
 /** `node --import tsx workers/main.ts`: the same worker under Node. */
-export const nodeWorkerCommand = {
+export const nodeWorkerCommand: WorkerCommand = {
   command: process.execPath,
   args: ["--import", "tsx", "workers/main.ts"],
-} as const;
+};
