@@ -19,13 +19,20 @@ const sameMessage = (pending: Pending, message: Message): boolean =>
   pending.correlationId === (message.properties.correlationId ?? undefined) &&
   pending.content.equals(message.content);
 
-const lost = (exchange: string, error: unknown) =>
-  createBrokerError(
-    "UNAVAILABLE",
-    `publish not confirmed: ${error instanceof Error ? error.message : String(error)}`,
-    { reason: "channel_closed", exchange },
-    true,
-  );
+const lost = (exchange: string, error: unknown) => {
+  const reason = error instanceof Error ? error.message : String(error);
+  return /NOT_FOUND|404/.test(reason)
+    ? createBrokerError("NOT_FOUND", `publish refused: ${reason}`, {
+        reason: "not_found",
+        exchange,
+      })
+    : createBrokerError(
+        "UNAVAILABLE",
+        `publish not confirmed: ${reason}`,
+        { reason: "channel_closed", exchange },
+        true,
+      );
+};
 
 /**
  * Publishes on one confirm channel and tells each caller what became of its message. RabbitMQ
