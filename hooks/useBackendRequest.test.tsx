@@ -239,6 +239,20 @@ describe("useBackendRequest and the component's life", () => {
     expect(onError).not.toHaveBeenCalled();
   });
 
+  it("cancels the request in flight when the type changes, and follows the new type", async () => {
+    const { result, rerender } = renderHook(({ type }) => useBackendRequest(type), {
+      wrapper,
+      initialProps: { type: "t.forever" },
+    });
+    act(() => result.current.send(null));
+    await waitFor(() => expect(result.current.isStreaming).toBe(true));
+    rerender({ type: "t.echo" });
+    expect(result.current.status).toBe("idle");
+    await waitFor(() => expect(aborted).toHaveLength(1));
+    await act(() => result.current.sendAsync("second"));
+    expect(result.current.data).toBe("second");
+  });
+
   it("in StrictMode, a request started on mount runs once and is not cancelled by the double mount", async () => {
     const { unmount } = render(
       <StrictMode>

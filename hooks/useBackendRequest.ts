@@ -1,7 +1,7 @@
 import {
   type RefObject,
   useEffect,
-  useLayoutEffect,
+  useInsertionEffect,
   useMemo,
   useRef,
   useSyncExternalStore,
@@ -158,7 +158,8 @@ export function useBackendRequest<TPayload = unknown, TChunk = unknown, TResult 
 ): UseBackendRequestResult<TPayload, TChunk, TResult> {
   const transport = useTransport(options.transport);
   const latest = useRef(options);
-  useLayoutEffect(() => {
+  // Before any layout effect or event handler of this commit can call `send`; no SSR warning.
+  useInsertionEffect(() => {
     latest.current = options;
   });
 
