@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Dict, Optional
 
-#: How long a cancel without a usable deadline is remembered.
-DEFAULT_MEMORY_MS = 3_600_000
+#: How long a cancel without a usable deadline is remembered: the default request timeout.
+DEFAULT_MEMORY_MS = 600_000
 
 
 def now_ms() -> int:
@@ -24,10 +24,14 @@ class CancelMemory:
         self._last_prune = 0
 
     def remember(self, correlation_id: str, deadline: Optional[Any]) -> None:
-        """Record a cancel of ``correlation_id``, kept until ``deadline`` (epoch ms)."""
+        """Record a cancel of ``correlation_id`` until ``deadline`` (epoch ms; 10 minutes from
+        now when missing). A deadline already passed is not remembered: nobody waits."""
         now = self._clock()
-        until = deadline if isinstance(deadline, (int, float)) and deadline > now else None
-        self._until[correlation_id] = int(until) if until is not None else now + DEFAULT_MEMORY_MS
+        if isinstance(deadline, bool) or not isinstance(deadline, (int, float)):
+            deadline = now + DEFAULT_MEMORY_MS
+        if deadline <= now:
+            return
+        self._until[correlation_id] = max(int(deadline), self._until.get(correlation_id, 0))
         if now - self._last_prune > 1000:
             self._last_prune = now
             self._until = {k: v for k, v in self._until.items() if v > now}

@@ -1,9 +1,10 @@
 """The reference services of PROTOCOL.md §5, identical in behaviour to the TypeScript ones.
 
-Run with ``npm run worker:python`` (or ``python -m taskbridge.reference``). Environment:
-``AMQP_URL``; ``TASKBRIDGE_TYPE_PREFIX`` serves the types under a prefix (``<prefix>demo.echo``)
-so tests can run their own copy beside other workers; ``TASKBRIDGE_QUEUE_TYPE`` (quorum or
-classic); ``TASKBRIDGE_PREFETCH``; ``TASKBRIDGE_HEARTBEAT`` (seconds).
+Run with ``npm run worker:python`` (or ``python -m taskbridge.reference``). Environment, as for
+the TypeScript ``npm run worker``: ``AMQP_URL``; ``TASKBRIDGE_QUEUE_TYPE`` (quorum or classic);
+``TASKBRIDGE_QUEUE_PREFIX`` (serve from ``<prefix>demo.echo`` … so tests run their own copy
+beside other workers); ``TASKBRIDGE_PREFETCH``; ``TASKBRIDGE_WORKER_ID``; ``TASKBRIDGE_GRACE_MS``;
+and ``TASKBRIDGE_HEARTBEAT`` (seconds, Python only).
 """
 
 from __future__ import annotations
@@ -58,22 +59,23 @@ REFERENCE_HANDLERS: Dict[str, Handler] = {
 }
 
 
-def reference_handlers(prefix: str = "") -> Dict[str, Handler]:
-    """The reference services, their types prefixed with ``prefix``."""
-    return {f"{prefix}{name}": handler for name, handler in REFERENCE_HANDLERS.items()}
-
-
 def main() -> None:
     """Serve the reference services until SIGTERM/SIGINT (the ``worker:python`` script)."""
     env = os.environ
-    options: Dict[str, Any] = {"queue_type": env.get("TASKBRIDGE_QUEUE_TYPE", "quorum")}
+    queue_type = env.get("TASKBRIDGE_QUEUE_TYPE") or "quorum"
+    options: Dict[str, Any] = {
+        "queue_type": queue_type,
+        "queue_prefix": env.get("TASKBRIDGE_QUEUE_PREFIX", ""),
+    }
     if env.get("TASKBRIDGE_PREFETCH"):
         options["prefetch"] = int(env["TASKBRIDGE_PREFETCH"])
+    if env.get("TASKBRIDGE_WORKER_ID"):
+        options["worker_id"] = env["TASKBRIDGE_WORKER_ID"]
+    if env.get("TASKBRIDGE_GRACE_MS"):
+        options["grace_seconds"] = int(env["TASKBRIDGE_GRACE_MS"]) / 1000
     if env.get("TASKBRIDGE_HEARTBEAT"):
         options["heartbeat"] = int(env["TASKBRIDGE_HEARTBEAT"])
-    if env.get("TASKBRIDGE_GRACE_SECONDS"):
-        options["grace_seconds"] = float(env["TASKBRIDGE_GRACE_SECONDS"])
-    run(reference_handlers(env.get("TASKBRIDGE_TYPE_PREFIX", "")), **options)
+    run(REFERENCE_HANDLERS, **options)
 
 
 if __name__ == "__main__":

@@ -20,22 +20,20 @@ from aio_pika.abc import (
     AbstractQueue,
 )
 
+from .announcer import Announcer, ServiceInfo, announcement_bodies
 from .cancels import CancelMemory, now_ms
 from .context import Context, encode_json
 from .errors import create_error
 from .execute import CANCELLED_ERROR, Handler, execute, is_async_handler
 from .topology import (
     CANCEL_EXCHANGE,
+    REGISTRY_EXCHANGE,
     TopologyError,
     declare_request_queue,
     declare_shared_topology,
 )
 
 TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
-
-#: Called once the worker is consuming, with the worker: the place for registry announcements
-#: (PROTOCOL.md §3), which a later version of the SDK will make on its own.
-AnnounceHook = Callable[["Worker"], Any]
 
 DEFAULT_PREFETCH = 16
 DEFAULT_GRACE_SECONDS = 10.0
@@ -51,7 +49,7 @@ def attempt_of(message: AbstractIncomingMessage) -> int:
     """The attempt a delivery is: 1, ``x-delivery-count`` + 1 (quorum), or 2 when a classic
     queue redelivers it."""
     count = _int_header((message.headers or {}).get("x-delivery-count"))
-    if count is not None and count >= 0:
+    if count is not None and count > 0:
         return count + 1
     return 2 if message.redelivered else 1
 
@@ -140,25 +138,31 @@ class Worker:
         *,
         prefetch: int,
         queue_type: str,
+        queue_prefix: str,
         grace_seconds: float,
         worker_id: str,
         logger: logging.Logger,
-        send_cancelled_error: bool,
-        announce: Optional[AnnounceHook],
+        reply_on_cancel: bool,
+        announce: bool,
+        services: Mapping[str, ServiceInfo],
     ) -> None:
         self.connection = connection
         self.handlers = dict(handlers)
+        #: Type → the queue it is served from (``<queue_prefix><type>``).
+        self.queues = {name: f"{queue_prefix}{name}" for name in self.handlers}
         self.worker_id = worker_id
         self.logger = logger
         self.queue_type = queue_type
         self.grace_seconds = grace_seconds
         self._owns_connection = owns_connection
         self._prefetch = prefetch
-        self._send_cancelled_error = send_cancelled_error
+        self._reply_on_cancel = reply_on_cancel
         self._announce = announce
+        self._services = services
+        self._announcer: Optional[Announcer] = None
         self._channel: Optional[AbstractChannel] = None
         self._consumers: List[Tuple[AbstractQueue, str]] = []
-        self._cancel_queue: Optional[AbstractQueue] = None
+        self._control: Optional[Tuple[AbstractQueue, str]] = None
         self._cancels = CancelMemory()
         self._running: Dict[str, Set[_Delivery]] = {}
         self._tasks: Dict[_Delivery, "asyncio.Task[Any]"] = {}
@@ -186,21 +190,30 @@ class Worker:
         await channel.set_qos(prefetch_count=self._prefetch)
         await declare_shared_topology(channel)
         queues = [
-            (name, handler, await declare_request_queue(channel, name, self.queue_type))
-            for name, handler in self.handlers.items()
+            (name, await declare_request_queue(channel, self.queues[name], self.queue_type))
+            for name in self.handlers
         ]
-        cancel_queue = await channel.declare_queue(self.cancel_queue_name, exclusive=True)
-        self._cancel_queue = cancel_queue
-        await cancel_queue.bind(CANCEL_EXCHANGE, routing_key="")
-        tag = await cancel_queue.consume(self._on_cancel, no_ack=True)
-        self._consumers.append((cancel_queue, tag))
-        for name, handler, queue in queues:
-            callback = functools.partial(self._on_message, name, handler)
+        control = await channel.declare_queue(
+            self.cancel_queue_name, exclusive=True, auto_delete=True
+        )
+        await control.bind(CANCEL_EXCHANGE, routing_key="")
+        if self._announce:
+            await control.bind(REGISTRY_EXCHANGE, routing_key="query")
+        self._control = (control, await control.consume(self._on_control, no_ack=True))
+        for name, queue in queues:
+            callback = functools.partial(self._on_message, name)
             self._consumers.append((queue, await queue.consume(callback)))
-        if self._announce is not None:
-            result = self._announce(self)
-            if asyncio.iscoroutine(result):
-                await result
+        if self._announce:
+            bodies = announcement_bodies(self.worker_id, self.queues, self._services)
+            self._announcer = Announcer(channel, bodies, self.logger)
+            self._announcer.start()
+            reconnected = getattr(self.connection, "reconnect_callbacks", None)
+            if reconnected is not None:
+                reconnected.add(self._on_reconnect)
+
+    def _on_reconnect(self, *_: Any) -> None:
+        if self._announcer is not None and not self._closing:
+            asyncio.ensure_future(self._announcer.announce())
 
     async def _publish_reply(self, delivery: _Delivery, kind: str, seq: int, data: bytes) -> None:
         assert self._channel is not None
@@ -214,22 +227,24 @@ class Worker:
             message, routing_key=delivery.reply_to, mandatory=False
         )
 
-    async def _on_cancel(self, message: AbstractIncomingMessage) -> None:
+    async def _on_control(self, message: AbstractIncomingMessage) -> None:
+        if message.exchange == REGISTRY_EXCHANGE:
+            if self._announcer is not None:
+                await self._announcer.announce()
+            return
         try:
             body = json.loads(message.body)
             correlation_id = body["correlationId"]
-            if not isinstance(correlation_id, str):
-                raise ValueError("correlationId is not a string")
+            if not isinstance(correlation_id, str) or not correlation_id:
+                raise ValueError("correlationId is not a non-empty string")
         except (ValueError, KeyError, TypeError) as exc:
-            self.logger.warning("ignoring a malformed cancel message: %r", exc)
+            self.logger.warning("ignoring an unreadable cancel message: %r", exc)
             return
         self._cancels.remember(correlation_id, body.get("deadline"))
         for delivery in list(self._running.get(correlation_id, ())):
             delivery.cancel()
 
-    async def _on_message(
-        self, type_name: str, handler: Handler, message: AbstractIncomingMessage
-    ) -> None:
+    async def _on_message(self, queue_type_name: str, message: AbstractIncomingMessage) -> None:
         delivery = _Delivery(self, message, attempt_of(message))
         if self._closing:
             await delivery.requeue()
@@ -238,7 +253,7 @@ class Worker:
         if task is not None:
             self._tasks[delivery] = task
         try:
-            await self._serve(type_name, handler, delivery)
+            await self._serve(queue_type_name, delivery)
         except asyncio.CancelledError:
             # aio-pika cancels its consumer tasks when the channel closes (a lost connection):
             # the delivery can no longer be acked, RabbitMQ will redeliver it, so stop the work.
@@ -251,10 +266,12 @@ class Worker:
         finally:
             self._tasks.pop(delivery, None)
 
-    async def _serve(self, type_name: str, handler: Handler, delivery: _Delivery) -> None:
+    async def _serve(self, queue_type_name: str, delivery: _Delivery) -> None:
         message = delivery.message
         headers = message.headers or {}
         deadline = _int_header(headers.get("x-deadline"))
+        x_type = headers.get("x-type")
+        type_name = x_type if isinstance(x_type, str) and x_type else queue_type_name
         if self._cancels.is_cancelled(delivery.correlation_id):
             self.logger.debug("dropping cancelled request %s", delivery.correlation_id)
             await delivery.ack()
@@ -268,9 +285,16 @@ class Worker:
             await delivery.ack()
             return
         try:
-            payload = json.loads(message.body)
+            payload = json.loads(message.body) if message.body else None
         except ValueError:
+            self.logger.warning("a %s request body is not valid JSON", type_name)
             error = create_error("BAD_REQUEST", "the request body is not valid JSON")
+            delivery.send("error", encode_json(error))
+            await self._finish(delivery)
+            return
+        handler = self.handlers.get(type_name)
+        if handler is None:
+            error = create_error("UNKNOWN_TYPE", f'this worker does not serve "{type_name}"')
             delivery.send("error", encode_json(error))
             await self._finish(delivery)
             return
@@ -281,7 +305,7 @@ class Worker:
             type=type_name,
             attempt=delivery.attempt,
             deadline=deadline,
-            principal=principal if isinstance(principal, str) else "anon",
+            principal=principal if isinstance(principal, str) and principal else "anon",
             sink=delivery.send,
             loop=loop,
             correlation_id=delivery.correlation_id,
@@ -316,7 +340,7 @@ class Worker:
             delivery.send("result", outcome.data)
         elif outcome is not None and outcome.kind == "error":
             delivery.send("error", encode_json(outcome.error))
-        elif self._send_cancelled_error:
+        elif self._reply_on_cancel and not delivery.settled:
             delivery.send("error", encode_json(CANCELLED_ERROR))
         await self._finish(delivery)
 
@@ -341,6 +365,12 @@ class Worker:
 
     async def _shutdown(self, grace: float) -> None:
         self._closing = True
+        if self._announcer is not None:
+            await self._announcer.stop()
+            reconnected = getattr(self.connection, "reconnect_callbacks", None)
+            if reconnected is not None:
+                reconnected.discard(self._on_reconnect)
+        # Cancels still arrive meanwhile: the control consumer stays until the end.
         for queue, tag in self._consumers:
             try:
                 await queue.cancel(tag)
@@ -355,11 +385,14 @@ class Worker:
         if left:
             self.logger.warning("handed %d unfinished request(s) back to RabbitMQ", len(left))
             await asyncio.wait(list(self._tasks.values()) or [asyncio.sleep(0)], timeout=2.0)
-        if self._cancel_queue is not None and not self._owns_connection:
+        if self._control is not None:
+            queue, tag = self._control
             try:
-                await self._cancel_queue.delete(if_unused=False, if_empty=False)
+                await queue.cancel(tag)
+                if not self._owns_connection:
+                    await queue.delete(if_unused=False, if_empty=False)
             except Exception as exc:  # noqa: BLE001
-                self.logger.debug("deleting %s failed: %r", self.cancel_queue_name, exc)
+                self.logger.debug("closing %s failed: %r", self.cancel_queue_name, exc)
         await self._teardown()
 
     async def _teardown(self) -> None:
@@ -379,21 +412,27 @@ async def register_handlers(
     *,
     prefetch: int = DEFAULT_PREFETCH,
     queue_type: str = "quorum",
+    queue_prefix: str = "",
     grace_seconds: float = DEFAULT_GRACE_SECONDS,
     worker_id: Optional[str] = None,
     logger: Optional[logging.Logger] = None,
     heartbeat: Optional[int] = None,
-    send_cancelled_error: bool = False,
-    announce: Optional[AnnounceHook] = None,
+    reply_on_cancel: bool = True,
+    announce: bool = True,
+    services: Optional[Mapping[str, ServiceInfo]] = None,
 ) -> Worker:
-    """Serve each request type of ``handlers`` from the queue of that name until ``close()``.
+    """Serve each request type of ``handlers`` from the queue ``<queue_prefix><type>`` until
+    ``close()``; resolves once every queue is declared and consumed.
 
     ``url_or_connection`` is an AMQP URL (the worker then opens, and on close closes, a robust
     connection that reconnects after a broker restart) or an aio-pika connection you own.
     Declares the topology of PROTOCOL.md §2 and a ``queue_type`` ("quorum" or "classic") queue
     per type; a refused declaration raises :class:`TopologyError`. ``prefetch`` bounds the
     requests each type runs at once; ``grace_seconds`` is how long ``close()`` lets them finish.
-    ``heartbeat`` (seconds) applies to a connection opened from a URL.
+    ``heartbeat`` (seconds) applies to a connection opened from a URL. ``reply_on_cancel`` sends
+    one terminal ``error`` ``CANCELLED`` when a running request is cancelled. ``announce``
+    publishes the types on the registry (PROTOCOL.md §3) with ``services`` (type → description,
+    version, schemas).
 
     Example::
 
@@ -411,6 +450,8 @@ async def register_handlers(
             raise ValueError(f"{name!r} is not a valid request type")
     if prefetch < 1:
         raise ValueError("prefetch must be at least 1")
+    if queue_type not in ("quorum", "classic"):
+        raise ValueError(f'queue_type must be "quorum" or "classic", not {queue_type!r}')
     log = logger or logging.getLogger("taskbridge")
     owns = isinstance(url_or_connection, str)
     if isinstance(url_or_connection, str):
@@ -427,11 +468,13 @@ async def register_handlers(
         handlers,
         prefetch=prefetch,
         queue_type=queue_type,
+        queue_prefix=queue_prefix,
         grace_seconds=grace_seconds,
         worker_id=worker_id or f"py-{secrets.token_hex(6)}",
         logger=log,
-        send_cancelled_error=send_cancelled_error,
+        reply_on_cancel=reply_on_cancel,
         announce=announce,
+        services=services or {},
     )
     try:
         await worker._start()

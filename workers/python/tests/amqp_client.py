@@ -40,6 +40,8 @@ class Client:
     """Publishes requests like a gateway (PROTOCOL.md §2) and collects each request's replies."""
 
     def __init__(self) -> None:
+        #: This client's queues are ``<prefix><type>``: no other test or helper uses them.
+        self.prefix = unique_prefix()
         self.connection: Optional[AbstractConnection] = None
         self.channel: Optional[AbstractChannel] = None
         self.reply_queue = ""
@@ -84,17 +86,20 @@ class Client:
 
     async def request(
         self,
-        queue: str,
+        type_name: str,
         payload: Any = None,
         *,
+        queue: Optional[str] = None,
         request_id: Optional[str] = None,
         timeout_ms: int = 30_000,
         deadline: Optional[int] = None,
         body: Optional[bytes] = None,
         principal: str = "anon",
     ) -> str:
-        """Publish a request; returns its correlation id (the request key)."""
+        """Publish a request for ``type_name`` onto ``queue`` (default ``<prefix><type>``);
+        returns its correlation id (the request key)."""
         assert self.channel is not None
+        queue = queue or f"{self.prefix}{type_name}"
         key = self.key(request_id or secrets.token_hex(4), principal)
         self._inbox(key)
         message = aio_pika.Message(
@@ -104,7 +109,7 @@ class Client:
             reply_to=self.reply_queue,
             expiration=timeout_ms / 1000,
             headers={
-                "x-type": queue,
+                "x-type": type_name,
                 "x-deadline": deadline if deadline is not None else int(time.time() * 1000) + timeout_ms,
                 "x-principal": principal,
             },
@@ -130,8 +135,9 @@ class Client:
     def pending(self, key: str) -> int:
         return self._inbox(key).qsize()
 
-    async def message_count(self, queue: str) -> int:
+    async def message_count(self, type_name: str) -> int:
+        """Ready messages in the queue of ``type_name`` (unacked ones are not counted)."""
         assert self.channel is not None
-        declared = await self.channel.declare_queue(queue, passive=True)
+        declared = await self.channel.declare_queue(f"{self.prefix}{type_name}", passive=True)
         count = declared.declaration_result.message_count
         return int(count or 0)

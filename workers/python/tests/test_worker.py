@@ -9,23 +9,25 @@ from typing import Any, AsyncIterator, Dict
 
 import pytest
 
-from amqp_client import AMQP_URL, Client, unique_prefix
+from amqp_client import AMQP_URL, Client
 from taskbridge import Context, TaskbridgeError, TopologyError, register_handlers
-from taskbridge.reference import reference_handlers
+from taskbridge.reference import REFERENCE_HANDLERS
 
 
 async def serve(client: Client, handlers: Dict[str, Any], **options: Any) -> Any:
-    client.declared.extend(handlers)
-    return await register_handlers(AMQP_URL, handlers, **options)
+    """Serve ``handlers`` from the client's own queues ``<prefix><type>``; they are deleted after."""
+    client.declared.extend(f"{client.prefix}{name}" for name in handlers)
+    return await register_handlers(
+        AMQP_URL, handlers, queue_prefix=client.prefix, announce=False, **options
+    )
 
 
 async def test_echo_replies_once_with_the_request_key_and_json() -> None:
-    prefix = unique_prefix()
     async with Client() as client:
-        worker = await serve(client, reference_handlers(prefix))
+        worker = await serve(client, REFERENCE_HANDLERS)
         try:
             payload = {"text": "héllo", "n": [1, 2.5, None, True]}
-            key = await client.request(f"{prefix}demo.echo", payload)
+            key = await client.request("demo.echo", payload)
             [reply] = await client.until_terminal(key)
             assert (reply.kind, reply.seq, reply.attempt, reply.body) == ("result", 0, 1, payload)
             assert reply.correlation_id == key
@@ -35,11 +37,10 @@ async def test_echo_replies_once_with_the_request_key_and_json() -> None:
 
 
 async def test_count_streams_chunks_in_order_then_the_result() -> None:
-    prefix = unique_prefix()
     async with Client() as client:
-        worker = await serve(client, reference_handlers(prefix))
+        worker = await serve(client, REFERENCE_HANDLERS)
         try:
-            key = await client.request(f"{prefix}demo.count", {"n": 20})
+            key = await client.request("demo.count", {"n": 20})
             replies = await client.until_terminal(key)
             assert [r.seq for r in replies] == list(range(21))
             assert [r.body for r in replies[:-1]] == [{"i": i} for i in range(20)]
@@ -50,11 +51,10 @@ async def test_count_streams_chunks_in_order_then_the_result() -> None:
 
 
 async def test_progress_reports_each_step_then_the_result() -> None:
-    prefix = unique_prefix()
     async with Client() as client:
-        worker = await serve(client, reference_handlers(prefix))
+        worker = await serve(client, REFERENCE_HANDLERS)
         try:
-            key = await client.request(f"{prefix}demo.progress", {"steps": 3, "delayMs": 1})
+            key = await client.request("demo.progress", {"steps": 3, "delayMs": 1})
             replies = await client.until_terminal(key)
             assert [(r.kind, r.body) for r in replies] == [
                 ("progress", {"done": 1, "total": 3}),
@@ -67,19 +67,18 @@ async def test_progress_reports_each_step_then_the_result() -> None:
 
 
 async def test_a_raising_handler_ends_with_worker_error_and_only_its_message() -> None:
-    prefix = unique_prefix()
 
     async def teapot(payload: Any, ctx: Context[Any]) -> None:
         raise TaskbridgeError("NOT_FOUND", "no such teapot", details={"id": 7})
 
     async with Client() as client:
-        handlers = {**reference_handlers(prefix), f"{prefix}teapot": teapot}
+        handlers = {**REFERENCE_HANDLERS, "teapot": teapot}
         worker = await serve(client, handlers)
         try:
-            key = await client.request(f"{prefix}demo.fail", {"message": "boom"})
+            key = await client.request("demo.fail", {"message": "boom"})
             [reply] = await client.until_terminal(key)
             assert (reply.kind, reply.body) == ("error", {"code": "WORKER_ERROR", "message": "boom"})
-            key = await client.request(f"{prefix}teapot", None)
+            key = await client.request("teapot", None)
             [reply] = await client.until_terminal(key)
             assert reply.body == {"code": "NOT_FOUND", "message": "no such teapot", "details": {"id": 7}}
         finally:
@@ -87,19 +86,30 @@ async def test_a_raising_handler_ends_with_worker_error_and_only_its_message() -
 
 
 async def test_a_body_that_is_not_json_gets_bad_request() -> None:
-    prefix = unique_prefix()
     async with Client() as client:
-        worker = await serve(client, reference_handlers(prefix))
+        worker = await serve(client, REFERENCE_HANDLERS)
         try:
-            key = await client.request(f"{prefix}demo.echo", body=b"{not json")
+            key = await client.request("demo.echo", body=b"{not json")
             [reply] = await client.until_terminal(key)
             assert reply.kind == "error" and reply.body["code"] == "BAD_REQUEST"
         finally:
             await worker.close()
 
 
+async def test_an_x_type_the_worker_does_not_serve_gets_unknown_type() -> None:
+    async with Client() as client:
+        worker = await serve(client, REFERENCE_HANDLERS)
+        try:
+            key = await client.request("demo.nobody", 1, queue=f"{client.prefix}demo.echo")
+            [reply] = await client.until_terminal(key)
+            assert (reply.kind, reply.body) == (
+                "error", {"code": "UNKNOWN_TYPE", "message": 'this worker does not serve "demo.nobody"'}
+            )
+        finally:
+            await worker.close()
+
+
 async def test_ctx_carries_id_type_attempt_deadline_and_principal() -> None:
-    prefix = unique_prefix()
     seen: Dict[str, Any] = {}
 
     async def inspect_ctx(payload: Any, ctx: Context[Any]) -> str:
@@ -108,53 +118,66 @@ async def test_ctx_carries_id_type_attempt_deadline_and_principal() -> None:
         return "ok"
 
     async with Client() as client:
-        worker = await serve(client, {f"{prefix}ctx": inspect_ctx})
+        worker = await serve(client, {"ctx": inspect_ctx})
         try:
             deadline = int(time.time() * 1000) + 30_000
-            key = await client.request(f"{prefix}ctx", request_id="req-1", principal="u42", deadline=deadline)
+            key = await client.request("ctx", request_id="req-1", principal="u42", deadline=deadline)
             await client.until_terminal(key)
-            assert seen == {"id": "req-1", "type": f"{prefix}ctx", "attempt": 1,
+            assert seen == {"id": "req-1", "type": "ctx", "attempt": 1,
                             "deadline": deadline, "principal": "u42", "cancelled": False}
         finally:
             await worker.close()
 
 
-async def test_a_cancel_stops_the_running_handler_and_acks_it() -> None:
-    prefix = unique_prefix()
-    started = asyncio.Event()
+async def test_a_cancel_stops_the_running_handler_ends_it_with_cancelled_and_acks_it() -> None:
     stopped = asyncio.Event()
 
     async def slow(payload: Any, ctx: Context[Any]) -> None:
         ctx.progress(0, 1)
-        started.set()
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:
             stopped.set()
             raise
 
-    queue = f"{prefix}slow"
     async with Client() as client:
-        worker = await serve(client, {queue: slow}, grace_seconds=0)
-        key = await client.request(queue, {})
+        worker = await serve(client, {"slow": slow}, grace_seconds=5)
+        key = await client.request("slow", {})
         first = await client.next(key)
         assert first.kind == "progress"
         await client.cancel(key)
         await asyncio.wait_for(stopped.wait(), 10)
-        await worker.close()  # grace 0: an unacked request would now be handed back
-        assert await client.message_count(queue) == 0
+        [last] = await client.until_terminal(key)
+        assert (last.kind, last.seq, last.body) == (
+            "error", 1, {"code": "CANCELLED", "message": "the request was cancelled"}
+        )
+        await worker.close()  # a request still unacked after the grace period would be handed back
+        assert await client.message_count("slow") == 0
+
+
+async def test_without_reply_on_cancel_a_cancelled_request_is_acked_silently() -> None:
+    def poll(payload: Any, ctx: Context[Any]) -> None:
+        ctx.emit("started")
+        ctx.cancel_event.wait(20)  # a thread handler learns of the cancel through ctx
+
+    async with Client() as client:
+        worker = await serve(client, {"poll": poll}, grace_seconds=5, reply_on_cancel=False)
+        key = await client.request("poll", {})
+        assert (await client.next(key)).body == "started"
+        await client.cancel(key)
+        await worker.close()
         assert client.pending(key) == 0
+        assert await client.message_count("poll") == 0
 
 
 async def test_a_request_cancelled_before_it_starts_is_dropped_without_a_reply() -> None:
-    prefix = unique_prefix()
     calls: list = []
 
     async def record(payload: Any, ctx: Context[Any]) -> Any:
         calls.append(payload)
         return payload
 
-    queue = f"{prefix}record"
+    queue = "record"
     async with Client() as client:
         worker = await serve(client, {queue: record}, prefetch=1)
         try:
@@ -172,14 +195,13 @@ async def test_a_request_cancelled_before_it_starts_is_dropped_without_a_reply()
 
 
 async def test_a_request_past_its_deadline_is_dropped_without_a_reply() -> None:
-    prefix = unique_prefix()
     calls: list = []
 
     async def record(payload: Any, ctx: Context[Any]) -> Any:
         calls.append(payload)
         return payload
 
-    queue = f"{prefix}record"
+    queue = "record"
     async with Client() as client:
         worker = await serve(client, {queue: record}, prefetch=1)
         try:
@@ -193,8 +215,7 @@ async def test_a_request_past_its_deadline_is_dropped_without_a_reply() -> None:
 
 @pytest.mark.parametrize("queue_type", ["quorum", "classic"])
 async def test_shutdown_hands_unfinished_work_back_and_the_next_attempt_says_so(queue_type: str) -> None:
-    prefix = unique_prefix()
-    queue = f"{prefix}stuck"
+    queue = "stuck"
     started = asyncio.Event()
 
     async def stuck(payload: Any, ctx: Context[Any]) -> None:
@@ -222,8 +243,7 @@ async def test_shutdown_hands_unfinished_work_back_and_the_next_attempt_says_so(
 
 
 async def test_a_blocking_sync_handler_does_not_lose_the_connection() -> None:
-    prefix = unique_prefix()
-    queue = f"{prefix}sleepy"
+    queue = "sleepy"
 
     def sleepy(payload: Dict[str, Any], ctx: Context[Any]) -> str:
         assert threading.current_thread() is not threading.main_thread()
@@ -248,7 +268,6 @@ async def test_a_blocking_sync_handler_does_not_lose_the_connection() -> None:
 
 
 async def test_async_generators_and_sync_generators_stream_their_items() -> None:
-    prefix = unique_prefix()
 
     async def agen(payload: Any, ctx: Context[Any]) -> AsyncIterator[int]:
         for i in range(3):
@@ -258,9 +277,9 @@ async def test_async_generators_and_sync_generators_stream_their_items() -> None
         yield from ("a", "b")
 
     async with Client() as client:
-        worker = await serve(client, {f"{prefix}agen": agen, f"{prefix}gen": gen})
+        worker = await serve(client, {"agen": agen, "gen": gen})
         try:
-            for queue, items in ((f"{prefix}agen", [0, 1, 2]), (f"{prefix}gen", ["a", "b"])):
+            for queue, items in (("agen", [0, 1, 2]), ("gen", ["a", "b"])):
                 replies = await client.until_terminal(await client.request(queue, None))
                 assert [r.body for r in replies] == [*items, None]
                 assert [r.kind for r in replies] == ["chunk"] * len(items) + ["result"]
@@ -269,8 +288,7 @@ async def test_async_generators_and_sync_generators_stream_their_items() -> None
 
 
 async def test_a_queue_declared_with_other_settings_stops_the_worker_with_a_clear_error() -> None:
-    prefix = unique_prefix()
-    queue = f"{prefix}clash"
+    queue = "clash"
 
     async def echo(payload: Any, ctx: Context[Any]) -> Any:
         return payload
