@@ -1,0 +1,70 @@
+"""The reference worker as a process (`npm run worker:python`): ready line, SIGTERM, SIGKILL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from typing import Dict, List
+
+from amqp_client import AMQP_URL, Client
+from taskbridge import register_handlers
+from taskbridge.reference import REFERENCE_HANDLERS
+
+LAUNCHER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "run_reference.py")
+
+
+async def start_worker(client: Client, extra_env: Dict[str, str] = {}) -> "asyncio.subprocess.Process":
+    """Start the reference worker on the client's queues; returns once it printed its ready line."""
+    client.declared.extend(f"{client.prefix}{name}" for name in REFERENCE_HANDLERS)
+    env = {**os.environ, "AMQP_URL": AMQP_URL, "TASKBRIDGE_QUEUE_PREFIX": client.prefix, **extra_env}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, LAUNCHER, env=env, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL, start_new_session=True,
+    )
+    assert process.stdout is not None
+    line = await asyncio.wait_for(process.stdout.readline(), 20)
+    assert line.decode().startswith("python worker ready: demo.echo, demo.count, demo.progress, demo.fail")
+    return process
+
+
+async def test_the_reference_worker_serves_then_exits_0_on_sigterm() -> None:
+    async with Client() as client:
+        process = await start_worker(client)
+        try:
+            key = await client.request("demo.echo", {"hi": 1})
+            [reply] = await client.until_terminal(key)
+            assert reply.body == {"hi": 1}
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), 20) == 0
+
+
+async def test_sigkill_mid_stream_redelivers_to_the_other_worker_as_attempt_2_from_seq_0() -> None:
+    async with Client() as client:
+        doomed = await start_worker(client)
+        survivor = None
+        try:
+            key = await client.request("demo.count", {"n": 30, "delayMs": 40})
+            first = await client.next(key)
+            assert (first.kind, first.seq, first.attempt) == ("chunk", 0, 1)
+            survivor = await register_handlers(
+                AMQP_URL, REFERENCE_HANDLERS, queue_prefix=client.prefix, announce=False
+            )
+            doomed.send_signal(signal.SIGKILL)
+            await doomed.wait()
+            replies: List = [first]
+            while replies[-1].kind != "result":
+                replies.append(await client.next(key))
+            second = [r for r in replies if r.attempt == 2]
+            assert all(r.attempt == 1 for r in replies[: len(replies) - len(second)])
+            assert [(r.seq, r.kind) for r in second] == [(i, "chunk") for i in range(30)] + [(30, "result")]
+            assert [r.body for r in second[:-1]] == [{"i": i} for i in range(30)]
+            assert second[-1].body == {"count": 30}
+        finally:
+            if doomed.returncode is None:
+                doomed.kill()
+                await doomed.wait()
+            if survivor is not None:
+                await survivor.close()
