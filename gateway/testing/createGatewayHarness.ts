@@ -42,6 +42,8 @@ export type GatewayHarness = {
   readonly gateway: Gateway;
   readonly url: string;
   readonly server: MemoryServer;
+  /** The gateway's own broker connection (to simulate its loss). */
+  readonly broker: MemoryBroker;
   /** A second connection on the same memory server: the "worker" side. */
   readonly worker: MemoryBroker;
   readonly connect: (options?: ConnectOptions) => Promise<TestClient>;
@@ -73,16 +75,19 @@ const isTerminal = (frame: ReplyFrame) => frame.kind === "result" || frame.kind 
  * publishes replies directly. Everything it opens is closed by `close()`.
  */
 export const createGatewayHarness = async (
-  options: Partial<GatewayOptions> = {},
+  options: Partial<GatewayOptions> & { readonly server?: MemoryServer } = {},
 ): Promise<GatewayHarness> => {
-  const server = createMemoryServer({ logger: silentBrokerLogger, timers: unrefTimers });
-  const broker = options.broker ?? createMemoryBroker({ server, logger: silentBrokerLogger });
+  const server =
+    options.server ?? createMemoryServer({ logger: silentBrokerLogger, timers: unrefTimers });
+  const broker = createMemoryBroker({ server, logger: silentBrokerLogger });
   const worker = createMemoryBroker({ server, logger: silentBrokerLogger });
   const gateway = await createGateway({
     port: 0,
     host: "127.0.0.1",
     logger: silentLogger,
     ...options,
+    // Tests that are not about restarts want NOT_FOUND for unknown ids at once.
+    limits: { orphanWindowMs: 0, ...options.limits },
     broker,
   });
   const url = `http://127.0.0.1:${gateway.port}`;
@@ -187,5 +192,5 @@ export const createGatewayHarness = async (
     await broker.close();
   };
 
-  return { gateway, url, server, worker, connect, refused, serve, reply, close };
+  return { gateway, url, server, broker, worker, connect, refused, serve, reply, close };
 };
