@@ -1,5 +1,6 @@
 export * from "./backoff.js";
 export * from "./brokerError.js";
+export * from "./createManualTimers.js";
 export * from "./createMemoryBroker.js";
 export * from "./createRabbitBroker.js";
 export * from "./logger.js";
