@@ -1,0 +1,18 @@
+// First: msw must patch WebSocket before anything loads socket.io-client (see mswWorker.ts).
+import "./mswWorker.js";
+import type { Preview } from "@storybook/react-vite";
+import { mswLoader } from "msw-storybook-addon/csf3";
+import { worker } from "./mswWorker.js";
+
+const preview: Preview = {
+  loaders: [mswLoader(() => worker)],
+  parameters: {
+    layout: "padded",
+    controls: { matchers: { color: /(background|color)$/i, date: /Date$/i } },
+    // axe runs after every story: the a11y panel lists all violations as warnings, and the
+    // test-runner (`.storybook/test-runner.ts`) fails a story on serious or critical ones.
+    a11y: { test: "todo" },
+  },
+};
+
+export default preview;
