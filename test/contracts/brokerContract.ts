@@ -174,6 +174,20 @@ export const describeBrokerContract = (
       );
     });
 
+    it("tells concurrent publishes apart: each gets its own outcome", async () => {
+      const quorum = await queue("mixq", requestQueueOptions("quorum"));
+      const classic = await queue("mixc");
+      const nowhere = `${prefix}.nobody`;
+      const outcomes = await Promise.all([
+        broker.publish("", quorum, "a", { mandatory: true, messageId: "1" }),
+        broker.publish("", nowhere, "b", { mandatory: true, messageId: "2" }),
+        broker.publish("", classic, "c", { mandatory: true, messageId: "3" }),
+        broker.publish("", nowhere, "d", { mandatory: true, messageId: "4" }),
+        broker.publish("", quorum, "e", { mandatory: true, messageId: "5" }),
+      ]);
+      expect(outcomes).toEqual(["routed", "returned", "routed", "returned", "routed"]);
+    });
+
     it("routes through fanout, direct and topic exchanges with * and #", async () => {
       const fan = await exchange("fan", "fanout");
       const direct = await exchange("direct", "direct");
