@@ -32,6 +32,7 @@ export type TestRequest = {
 };
 
 const decoder = new TextDecoder();
+const isTerminal = (reply: TestReply) => reply.kind === "result" || reply.kind === "error";
 const asNumber = (value: unknown): number => (typeof value === "number" ? value : Number(value));
 
 /**
@@ -50,7 +51,9 @@ export const createAmqpTestClient = async (
 ) => {
   const sessionId = randomId(22);
   const replies = new Map<string, TestReply[]>();
-  const waiters = new Set<() => void>();
+  // Waiters by correlation id: a reply wakes only those waiting for its request.
+  const waiters = new Map<string, Set<() => void>>();
+  const terminated = new Set<string>();
 
   const onReply = (message: DeliveredMessage) => {
     const headers = message.properties.headers ?? {};
@@ -71,7 +74,9 @@ export const createAmqpTestClient = async (
       contentType: message.properties.contentType,
     });
     replies.set(key, list);
-    for (const wake of [...waiters]) wake();
+    if (list.length > 0 && isTerminal(list[list.length - 1] as TestReply)) terminated.add(key);
+    const waiting = waiters.get(key);
+    if (waiting !== undefined) for (const wake of [...waiting]) wake();
   };
 
   await broker.assertQueue(replyQueue, { exclusive: true, autoDelete: true, durable: false });
@@ -89,14 +94,14 @@ export const createAmqpTestClient = async (
       const check = () => {
         const list = repliesOf(correlationId);
         if (!done(list)) return;
-        waiters.delete(check);
+        waiters.get(correlationId)?.delete(check);
         resolve(list);
       };
-      waiters.add(check);
+      const waiting = waiters.get(correlationId) ?? new Set();
+      waiting.add(check);
+      waiters.set(correlationId, waiting);
       check();
     });
-
-  const isTerminal = (reply: TestReply) => reply.kind === "result" || reply.kind === "error";
 
   return {
     replyQueue,
@@ -104,7 +109,8 @@ export const createAmqpTestClient = async (
     repliesOf,
     until,
     /** Resolves once a terminal reply (`result` or `error`) arrived. */
-    untilTerminal: (correlationId: string) => until(correlationId, (list) => list.some(isTerminal)),
+    untilTerminal: (correlationId: string) =>
+      until(correlationId, () => terminated.has(correlationId)),
     /** Publishes a request as the gateway does; resolves on the broker's confirm. */
     request: async (
       type: string,
@@ -150,7 +156,7 @@ export const createAmqpTestClient = async (
       );
     },
     close: async () => {
-      for (const wake of [...waiters]) waiters.delete(wake);
+      waiters.clear();
       await consumer.close();
     },
   };
