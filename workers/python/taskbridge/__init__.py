@@ -8,7 +8,7 @@ runs in a thread); ``ctx`` has ``emit``, ``progress``, ``cancelled``, ``attempt`
 from .context import Context, encode_json
 from .errors import ERROR_CODES, ErrorBody, TaskbridgeError, create_error, to_error_body
 from .execute import Handler
-from .run import run, serve
+from .run import options_from_env, run, serve
 from .topology import TopologyError, request_queue_arguments
 from .worker import Worker, register_handlers
 
@@ -24,6 +24,7 @@ __all__ = [
     "Worker",
     "create_error",
     "encode_json",
+    "options_from_env",
     "register_handlers",
     "request_queue_arguments",
     "run",

@@ -10,7 +10,6 @@ and ``TASKBRIDGE_HEARTBEAT`` (seconds, Python only).
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import Any, Dict
 
 from .context import Context
@@ -61,21 +60,7 @@ REFERENCE_HANDLERS: Dict[str, Handler] = {
 
 def main() -> None:
     """Serve the reference services until SIGTERM/SIGINT (the ``worker:python`` script)."""
-    env = os.environ
-    queue_type = env.get("TASKBRIDGE_QUEUE_TYPE") or "quorum"
-    options: Dict[str, Any] = {
-        "queue_type": queue_type,
-        "queue_prefix": env.get("TASKBRIDGE_QUEUE_PREFIX", ""),
-    }
-    if env.get("TASKBRIDGE_PREFETCH"):
-        options["prefetch"] = int(env["TASKBRIDGE_PREFETCH"])
-    if env.get("TASKBRIDGE_WORKER_ID"):
-        options["worker_id"] = env["TASKBRIDGE_WORKER_ID"]
-    if env.get("TASKBRIDGE_GRACE_MS"):
-        options["grace_seconds"] = int(env["TASKBRIDGE_GRACE_MS"]) / 1000
-    if env.get("TASKBRIDGE_HEARTBEAT"):
-        options["heartbeat"] = int(env["TASKBRIDGE_HEARTBEAT"])
-    run(REFERENCE_HANDLERS, **options)
+    run(REFERENCE_HANDLERS)
 
 
 if __name__ == "__main__":

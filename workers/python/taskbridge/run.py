@@ -7,12 +7,51 @@ import logging
 import os
 import signal
 import sys
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
 
 from .execute import Handler
 from .worker import register_handlers
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672"
+
+
+def _whole(env: Mapping[str, str], name: str, minimum: int) -> Optional[int]:
+    value = env.get(name, "")
+    if value == "":
+        return None
+    if not value.isdigit() or int(value) < minimum:
+        raise ValueError(f"{name} must be an integer of at least {minimum}, not {value!r}")
+    return int(value)
+
+
+def options_from_env(env: Mapping[str, str]) -> Dict[str, Any]:
+    """The worker options a script takes from its environment, as ``npm run worker`` does.
+
+    ``TASKBRIDGE_QUEUE_TYPE`` (quorum | classic), ``TASKBRIDGE_QUEUE_PREFIX``,
+    ``TASKBRIDGE_PREFETCH``, ``TASKBRIDGE_WORKER_ID``, ``TASKBRIDGE_GRACE_MS`` and (Python only)
+    ``TASKBRIDGE_HEARTBEAT`` in seconds. A value that cannot be used raises ``ValueError``
+    with its name, so a misconfigured worker stops at once instead of guessing.
+    """
+    options: Dict[str, Any] = {}
+    queue_type = env.get("TASKBRIDGE_QUEUE_TYPE", "")
+    if queue_type:
+        if queue_type not in ("quorum", "classic"):
+            raise ValueError(f'TASKBRIDGE_QUEUE_TYPE must be "quorum" or "classic", not {queue_type!r}')
+        options["queue_type"] = queue_type
+    if env.get("TASKBRIDGE_QUEUE_PREFIX"):
+        options["queue_prefix"] = env["TASKBRIDGE_QUEUE_PREFIX"]
+    if env.get("TASKBRIDGE_WORKER_ID"):
+        options["worker_id"] = env["TASKBRIDGE_WORKER_ID"]
+    prefetch = _whole(env, "TASKBRIDGE_PREFETCH", 1)
+    if prefetch is not None:
+        options["prefetch"] = prefetch
+    grace_ms = _whole(env, "TASKBRIDGE_GRACE_MS", 0)
+    if grace_ms is not None:
+        options["grace_seconds"] = grace_ms / 1000
+    heartbeat = _whole(env, "TASKBRIDGE_HEARTBEAT", 0)
+    if heartbeat is not None:
+        options["heartbeat"] = heartbeat
+    return options
 
 
 async def serve(
@@ -24,19 +63,24 @@ async def serve(
 ) -> None:
     """Serve ``handlers`` until SIGTERM or SIGINT, then shut down gracefully.
 
-    ``url`` defaults to the ``AMQP_URL`` environment variable (else the local broker). Once
-    consuming it prints one ready line on stdout (``python worker ready: a, b``), flushed, so a
-    supervisor or test can wait for it. ``options`` go to :func:`register_handlers`.
+    ``url`` defaults to the ``AMQP_URL`` environment variable (else the local broker); the
+    other settings default to :func:`options_from_env` and ``options`` (for
+    :func:`register_handlers`) override them. Once consuming it prints one ready line on stdout
+    (``python worker ready: a, b (<worker id>)``), flushed, so a supervisor or test can wait
+    for it.
     """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
+        settings = {**options_from_env(os.environ), **options}
         worker = await register_handlers(
-            url or os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL, handlers, **options
+            url or os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL, handlers, **settings
         )
-        line = ready_message or f"python worker ready: {', '.join(worker.types)}"
+        line = ready_message or (
+            f"python worker ready: {', '.join(worker.types)} ({worker.worker_id})"
+        )
         print(line, flush=True)
         await stop.wait()
         await worker.close()
@@ -48,8 +92,8 @@ async def serve(
 def run(handlers: Mapping[str, Handler], **options: Any) -> None:
     """Run a worker script: serve ``handlers`` until SIGTERM/SIGINT, shut down, exit 0.
 
-    Reads ``AMQP_URL``; a failure to start (broker unreachable, a refused queue declaration)
-    is logged and exits 1.
+    Reads ``AMQP_URL`` and the settings of :func:`options_from_env`; a failure to start (a bad
+    setting, the broker unreachable, a refused queue declaration) is logged and exits 1.
 
     Example::
 
