@@ -15,7 +15,8 @@ export type GatewayTimers = {
 export const systemTimers: GatewayTimers = {
   now: Date.now,
   setTimeout: (fn, ms) => {
-    const handle = setTimeout(fn, ms);
+    // Beyond 2^31-1 ms Node fires at once; no gateway timer needs that long.
+    const handle = setTimeout(fn, Math.min(ms, 2_147_483_647));
     (handle as { unref?: () => void }).unref?.();
     return handle;
   },
