@@ -1,4 +1,4 @@
-import { DEAD_EXCHANGE, readDeath } from "../broker/topology.js";
+import { DEAD_EXCHANGE, readDeath, requestQueueOptions } from "../broker/topology.js";
 import type { DeliveredMessage } from "../broker/types.js";
 import { randomId } from "../protocol/index.js";
 import { createAmqpTestClient } from "./contracts/createAmqpTestClient.js";
@@ -114,6 +114,25 @@ describe("worker faults on RabbitMQ", () => {
       await client.close();
       await broker.deleteQueue(`${prefix}test.crash`);
       await broker.deleteQueue(deadQueue);
+      await broker.close();
+    }
+  });
+  it("a worker whose queue declaration RabbitMQ refuses exits 1 and says why", async () => {
+    const prefix = `t.${randomId(8).toLowerCase()}.`;
+    const broker = await connectTestBroker();
+    try {
+      await broker.assertQueue(`${prefix}demo.echo`, requestQueueOptions("classic"));
+      const worker = start(prefix);
+      await expect(worker.exited).resolves.toEqual({ code: 1, signal: null });
+      expect(worker.output()).toMatch(
+        new RegExp(
+          `cannot declare queue "${prefix.replace(/\./g, "\\.")}demo\\.echo" as a quorum queue`,
+        ),
+      );
+    } finally {
+      for (const type of ["demo.echo", "demo.count", "demo.progress", "demo.fail"]) {
+        await broker.deleteQueue(`${prefix}${type}`);
+      }
       await broker.close();
     }
   });

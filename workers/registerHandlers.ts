@@ -142,7 +142,6 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
       logger.warn("a request without replyTo cannot be answered; dropped", { type: meta.type });
       return message.ack();
     }
-    running.get(meta.correlationId)?.stop("cancel");
     running.set(meta.correlationId, runRequest(message, meta, onRunDone));
   };
 
