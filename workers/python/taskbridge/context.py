@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from typing import Any, Callable, Dict, Generic, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Generic, Optional, TypeVar
 
 TChunk = TypeVar("TChunk")
 
@@ -63,6 +63,7 @@ class Context(Generic[TChunk]):
         sink: FrameSink,
         loop: asyncio.AbstractEventLoop,
         correlation_id: str = "",
+        drain: Optional[Callable[[], Awaitable[None]]] = None,
     ) -> None:
         #: The request's id as the client chose it.
         self.id = id
@@ -79,6 +80,7 @@ class Context(Generic[TChunk]):
         #: Set when the request is cancelled; a thread handler can poll or wait on it.
         self.cancel_event = threading.Event()
         self._sink = sink
+        self._drain = drain
         self._loop = loop
         self._loop_thread = threading.get_ident()
         self._closed = False
@@ -108,6 +110,11 @@ class Context(Generic[TChunk]):
         if self._closed or self.cancelled:
             return
         self._sink(kind, data)
+
+    async def _wait_writable(self) -> None:
+        # back-pressure for streamed items: wait while too many replies are unconfirmed
+        if self._drain is not None:
+            await self._drain()
 
     def _cancel(self) -> None:
         self.cancel_event.set()

@@ -43,6 +43,7 @@ async def _stream(items: Any, ctx: Context[Any]) -> None:
     try:
         async for item in items:
             ctx.emit(item)
+            await ctx._wait_writable()
     finally:
         aclose = getattr(items, "aclose", None)
         if aclose is not None:

@@ -61,7 +61,7 @@ async def declare_request_queue(
         )
     except aio_pika.exceptions.ChannelPreconditionFailed as exc:
         raise TopologyError(
-            f"RabbitMQ refused to declare the {queue_type} queue {name!r}: {exc}. "
-            "It exists with other settings; all workers of a type must use the same "
-            "queue_type (or delete the queue)."
+            f'cannot declare queue "{name}" as a {queue_type} queue: RabbitMQ refused it, most '
+            "likely because it exists with other arguments (another queue type or delivery "
+            f"limit); all workers of a type must use the same settings. {exc}"
         ) from exc

@@ -37,6 +37,8 @@ TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 
 DEFAULT_PREFETCH = 16
 DEFAULT_GRACE_SECONDS = 10.0
+#: Unconfirmed replies from which a streaming handler waits before its next item.
+DEFAULT_MAX_PENDING_REPLIES = 256
 
 
 def _int_header(value: Any) -> Optional[int]:
@@ -60,9 +62,20 @@ def request_id_of(correlation_id: str) -> str:
 
 
 class _Delivery:
-    """One request taken from a queue: its replies (sent in order, each confirmed) and its ack."""
+    """One request taken from a queue: its replies and its ack.
 
-    def __init__(self, worker: "Worker", message: AbstractIncomingMessage, attempt: int) -> None:
+    Replies are published without waiting for each other's confirms: every publish starts in
+    ``seq`` order and aiormq writes them under a FIFO channel lock, so the channel keeps their
+    order, as the TypeScript SDK's does. ``flush`` waits for all confirms before the ack.
+    """
+
+    def __init__(
+        self,
+        worker: "Worker",
+        message: AbstractIncomingMessage,
+        attempt: int,
+        max_pending: int = DEFAULT_MAX_PENDING_REPLIES,
+    ) -> None:
         self.worker = worker
         self.message = message
         self.correlation_id = message.correlation_id or ""
@@ -73,35 +86,48 @@ class _Delivery:
         self.settled = False
         self.ctx: Optional[Context[Any]] = None
         self.task: Optional["asyncio.Task[Any]"] = None
-        self._tail: Optional["asyncio.Future[None]"] = None
+        self._pending: Set["asyncio.Task[None]"] = set()
+        self._max_pending = max_pending
+        self._writable = asyncio.Event()
+        self._writable.set()
 
     def send(self, kind: str, data: bytes) -> None:
-        """Queue one reply frame; frames are published one after another, in ``seq`` order."""
-        if self.settled:
+        """Publish one reply frame with the next ``seq``; ignored once settled or failed."""
+        if self.settled or self.failed:
             return
         seq = self.seq
         self.seq += 1
-        self._tail = asyncio.ensure_future(self._publish_after(self._tail, kind, seq, data))
+        task = asyncio.ensure_future(self._publish(kind, seq, data))
+        self._pending.add(task)
+        task.add_done_callback(self._published)
+        if len(self._pending) > self._max_pending:
+            self._writable.clear()
 
-    async def _publish_after(
-        self, previous: Optional["asyncio.Future[None]"], kind: str, seq: int, data: bytes
-    ) -> None:
-        if previous is not None:
-            await asyncio.wait([previous])
+    def _published(self, task: "asyncio.Task[None]") -> None:
+        self._pending.discard(task)
+        if len(self._pending) <= self._max_pending // 2 or self.failed:
+            self._writable.set()
+
+    async def _publish(self, kind: str, seq: int, data: bytes) -> None:
         if self.failed or self.settled:
             return
         try:
             await self.worker._publish_reply(self, kind, seq, data)
         except Exception as exc:  # noqa: BLE001 - a lost reply leaves the request to redelivery
+            if not self.failed:
+                self.worker.logger.warning(
+                    "reply %s #%d for %s not confirmed: %r", kind, seq, self.correlation_id, exc
+                )
             self.failed = True
-            self.worker.logger.warning(
-                "reply %s #%d for %s not confirmed: %r", kind, seq, self.correlation_id, exc
-            )
+
+    async def drain(self) -> None:
+        """Wait while too many replies are unconfirmed: back-pressure for streaming handlers."""
+        await self._writable.wait()
 
     async def flush(self) -> bool:
-        """Wait until every queued frame is confirmed; False when one was not."""
-        if self._tail is not None:
-            await asyncio.wait([self._tail])
+        """Wait until every frame sent so far is confirmed; False when one was not."""
+        while self._pending:
+            await asyncio.wait(list(self._pending))
         return not self.failed
 
     def cancel(self) -> None:
@@ -308,6 +334,7 @@ class Worker:
             principal=principal if isinstance(principal, str) and principal else "anon",
             sink=delivery.send,
             loop=loop,
+            drain=delivery.drain,
             correlation_id=delivery.correlation_id,
         )
         delivery.ctx = ctx

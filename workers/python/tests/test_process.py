@@ -41,6 +41,21 @@ async def test_the_reference_worker_serves_then_exits_0_on_sigterm() -> None:
             assert await asyncio.wait_for(process.wait(), 20) == 0
 
 
+async def test_a_refused_queue_declaration_exits_1_and_says_why() -> None:
+    async with Client() as client:
+        assert client.channel is not None
+        client.declared.extend(f"{client.prefix}{name}" for name in REFERENCE_HANDLERS)
+        await client.channel.declare_queue(f"{client.prefix}demo.echo", durable=True)  # classic
+        env = {**os.environ, "AMQP_URL": AMQP_URL, "TASKBRIDGE_QUEUE_PREFIX": client.prefix}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, LAUNCHER, env=env, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        output, _ = await asyncio.wait_for(process.communicate(), 20)
+        assert process.returncode == 1
+        assert f'cannot declare queue "{client.prefix}demo.echo" as a quorum queue' in output.decode()
+
+
 async def test_sigkill_mid_stream_redelivers_to_the_other_worker_as_attempt_2_from_seq_0() -> None:
     async with Client() as client:
         doomed = await start_worker(client)

@@ -296,5 +296,5 @@ async def test_a_queue_declared_with_other_settings_stops_the_worker_with_a_clea
     async with Client() as client:
         classic = await serve(client, {queue: echo}, queue_type="classic")
         await classic.close()
-        with pytest.raises(TopologyError, match="refused to declare the quorum queue"):
+        with pytest.raises(TopologyError, match=f'cannot declare queue "{client.prefix}clash" as a quorum queue'):
             await serve(client, {queue: echo}, queue_type="quorum")
