@@ -3,6 +3,10 @@ import { exponentialBackoff } from "./backoff.js";
 import { createBrokerError } from "./brokerError.js";
 import { type BrokerLogger, consoleBrokerLogger } from "./logger.js";
 import { openRabbitConsumer, type RabbitConsumerHandle } from "./rabbitConsumer.js";
+import {
+  createRabbitDeclarationChannel,
+  type RabbitDeclarationChannel,
+} from "./rabbitDeclarationChannel.js";
 import { fromAmqpError } from "./rabbitErrors.js";
 import { createRabbitPublisher } from "./rabbitPublisher.js";
 import { type BrokerTimers, realTimers } from "./timers.js";
@@ -38,8 +42,7 @@ export type RabbitBroker = Broker & {
 type Session = {
   readonly connection: ChannelModel;
   publisher: Promise<ReturnType<typeof createRabbitPublisher>> | undefined;
-  declChannel: Channel | undefined;
-  declChain: Promise<void>;
+  readonly declarer: RabbitDeclarationChannel;
 };
 
 type ConsumerRecord = {
@@ -90,7 +93,7 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
   let session: Session | undefined;
   let attempt = 0;
   let retryTimer: unknown;
-  const declarations = new Map<string, (channel: Channel) => Promise<unknown>>();
+  const recorded = new Map<string, (channel: Channel) => Promise<unknown>>();
   const consumers = new Set<ConsumerRecord>();
   let waiters: {
     readonly run: (s: Session) => Promise<void>;
@@ -123,32 +126,6 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
     });
   };
 
-  /** Declarations run one at a time on their own channel: a refused one closes it, so reopen. */
-  const onDeclChannel = <T>(
-    s: Session,
-    operation: (channel: Channel) => Promise<T>,
-  ): Promise<T> => {
-    const run = async (): Promise<T> => {
-      if (s.declChannel === undefined) {
-        const channel = await s.connection.createChannel();
-        channel.on("error", (error: Error) =>
-          logger.warn("a declaration failed", { error: error.message }),
-        );
-        s.declChannel = channel;
-      }
-      const channel = s.declChannel;
-      try {
-        return await operation(channel);
-      } catch (error) {
-        if (s.declChannel === channel) s.declChannel = undefined;
-        throw error;
-      }
-    };
-    const result = s.declChain.then(run, run);
-    s.declChain = result.then(noop, noop);
-    return result;
-  };
-
   const declare = (
     key: string,
     subject: string,
@@ -157,11 +134,11 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
   ): Promise<void> =>
     whenConnected(async (s) => {
       try {
-        await onDeclChannel(s, operation);
+        await s.declarer.run(operation);
       } catch (error) {
         throw fromAmqpError(error, subject, details);
       }
-      declarations.set(key, operation);
+      recorded.set(key, operation);
     });
 
   const attachConsumer = async (s: Session, record: ConsumerRecord): Promise<void> => {
@@ -247,8 +224,7 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
     const s: Session = {
       connection,
       publisher: undefined,
-      declChannel: undefined,
-      declChain: Promise.resolve(),
+      declarer: createRabbitDeclarationChannel(connection, logger),
     };
     session = s;
     connection.on("error", (error: Error) =>
@@ -261,8 +237,8 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
     try {
       openPublisher(s);
       await s.publisher;
-      for (const [key, operation] of declarations) {
-        await onDeclChannel(s, operation).catch((error: unknown) => {
+      for (const [key, operation] of recorded) {
+        await s.declarer.run(operation).catch((error: unknown) => {
           if (session === s) logger.error(`could not restore ${key} after connecting`, { error });
         });
       }
@@ -319,10 +295,10 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
 
   /** Stops replaying what mentions `name` (as a queue at `position` 1, an exchange at 2, of a binding key). */
   const forget = (kind: "queue" | "exchange", name: string): void => {
-    declarations.delete(`${kind} ${name}`);
+    recorded.delete(`${kind} ${name}`);
     const position = kind === "queue" ? 1 : 2;
-    for (const key of [...declarations.keys()]) {
-      if (key.startsWith("bind ") && key.split(" ")[position] === name) declarations.delete(key);
+    for (const key of [...recorded.keys()]) {
+      if (key.startsWith("bind ") && key.split(" ")[position] === name) recorded.delete(key);
     }
   };
 
@@ -387,24 +363,26 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
       const publisher = s.publisher;
       s.publisher = undefined;
       await publisher?.then((p) => p.close()).catch(noop);
-      await s.declChannel?.close().catch(noop);
+      await s.declarer.close();
       await s.connection.close().catch(noop);
     },
     deleteQueue: (name) =>
       whenConnected(async (s) => {
         forget("queue", name);
-        await onDeclChannel(s, (channel) => channel.deleteQueue(name)).catch((error: unknown) => {
-          throw fromAmqpError(error, `cannot delete queue "${name}"`, { queue: name });
-        });
+        await s.declarer
+          .run((channel) => channel.deleteQueue(name))
+          .catch((error: unknown) => {
+            throw fromAmqpError(error, `cannot delete queue "${name}"`, { queue: name });
+          });
       }),
     deleteExchange: (name) =>
       whenConnected(async (s) => {
         forget("exchange", name);
-        await onDeclChannel(s, (channel) => channel.deleteExchange(name)).catch(
-          (error: unknown) => {
+        await s.declarer
+          .run((channel) => channel.deleteExchange(name))
+          .catch((error: unknown) => {
             throw fromAmqpError(error, `cannot delete exchange "${name}"`, { exchange: name });
-          },
-        );
+          });
       }),
   };
 };

@@ -1,12 +1,13 @@
 import { createBrokerError } from "./brokerError.js";
+import { deadLetterProperties } from "./deadLetterProperties.js";
 import { type BrokerLogger, consoleBrokerLogger } from "./logger.js";
 import {
   createMemoryQueue,
   type DeadLetterReason,
   type MemoryQueue,
-  type QueueSettings,
   type StoredMessage,
 } from "./memoryQueue.js";
+import { queueDifference, queueSettingsOf, str } from "./memoryQueueSettings.js";
 import { type BrokerTimers, realTimers } from "./timers.js";
 import { topicMatches } from "./topicMatches.js";
 import type {
@@ -38,51 +39,6 @@ type QueueRecord = {
 
 /** The in-process AMQP server several memory brokers (connections) share. */
 export type MemoryServer = ReturnType<typeof createMemoryServer>;
-
-const num = (value: unknown): number | undefined =>
-  typeof value === "number" && Number.isFinite(value) ? value : undefined;
-const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-
-const settingsOf = (options: QueueOptions): QueueSettings => {
-  const args = options.arguments ?? {};
-  const quorum = args["x-queue-type"] === "quorum";
-  const overflow = args["x-overflow"];
-  return {
-    quorum,
-    deliveryLimit: quorum ? num(args["x-delivery-limit"]) : undefined,
-    messageTtl: num(args["x-message-ttl"]),
-    expires: num(args["x-expires"]),
-    maxLength: num(args["x-max-length"]),
-    overflow:
-      overflow === "reject-publish" || overflow === "reject-publish-dlx" ? overflow : "drop-head",
-    autoDelete: options.autoDelete === true,
-  };
-};
-
-const describe = (value: unknown): string => (value === undefined ? "none" : JSON.stringify(value));
-
-/** The first difference between two declarations of a queue, in words; undefined when equivalent. */
-const queueDifference = (existing: QueueOptions, requested: QueueOptions): string | undefined => {
-  // like amqplib, a queue is durable unless `durable: false`
-  const flags = (options: QueueOptions) => ({
-    durable: options.durable !== false,
-    exclusive: options.exclusive === true,
-    autoDelete: options.autoDelete === true,
-  });
-  const was = flags(existing);
-  const now = flags(requested);
-  for (const flag of ["durable", "exclusive", "autoDelete"] as const) {
-    if (was[flag] !== now[flag]) return `${flag} is ${was[flag]} there, ${now[flag]} requested`;
-  }
-  const a = existing.arguments ?? {};
-  const b = requested.arguments ?? {};
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (a[key] !== b[key]) {
-      return `argument ${key} is ${describe(a[key])} there, ${describe(b[key])} requested`;
-    }
-  }
-  return undefined;
-};
 
 const parseExpiration = (expiration: string | undefined): number | undefined => {
   if (expiration === undefined) return undefined;
@@ -207,33 +163,7 @@ export const createMemoryServer = (options: MemoryServerOptions = {}) => {
     const record = queues.get(queueName);
     const target = record?.deadLetterExchange;
     if (target === undefined || (target !== "" && !exchanges.has(target))) return;
-    const { "x-delivery-count": _count, ...headers } = message.properties.headers ?? {};
-    const deaths = Array.isArray(headers["x-death"])
-      ? (headers["x-death"] as Record<string, unknown>[])
-      : [];
-    const previous = deaths.find((death) => death.queue === queueName && death.reason === reason);
-    const death: Record<string, unknown> = {
-      count: typeof previous?.count === "number" ? previous.count + 1 : 1,
-      reason,
-      queue: queueName,
-      time: { "!": "timestamp", value: Math.floor(timers.now() / 1000) },
-      exchange: message.exchange,
-      "routing-keys": [message.routingKey],
-      ...(message.properties.expiration === undefined
-        ? {}
-        : { "original-expiration": message.properties.expiration }),
-    };
-    const { expiration: _expiration, ...rest } = message.properties;
-    const properties: MessageProperties = {
-      ...rest,
-      headers: {
-        ...headers,
-        "x-death": [death, ...deaths.filter((entry) => entry !== previous)],
-        "x-first-death-exchange": headers["x-first-death-exchange"] ?? message.exchange,
-        "x-first-death-queue": headers["x-first-death-queue"] ?? queueName,
-        "x-first-death-reason": headers["x-first-death-reason"] ?? reason,
-      },
-    };
+    const properties = deadLetterProperties(message, queueName, reason, timers.now());
     const routingKey = record?.deadLetterRoutingKey ?? message.routingKey;
     deliverAll(routeTo(target, routingKey), target, routingKey, message.body, properties);
   };
@@ -276,7 +206,7 @@ export const createMemoryServer = (options: MemoryServerOptions = {}) => {
       existing.queue.touch();
       return;
     }
-    const settings = settingsOf(options);
+    const settings = queueSettingsOf(options);
     if (settings.quorum && (options.exclusive || options.autoDelete || options.durable === false)) {
       throw createBrokerError(
         "INTERNAL",
