@@ -99,7 +99,7 @@ describe("sessions, resume and per-socket routing", () => {
     client.socket.emit("request", { v: 1, id: "s", type: "taskbridge.services" });
     await client.terminal("s");
     // Held for 50 ms: the terminal frame is replayed, afterwards NOT_FOUND.
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       const before = client.replies.length;
       client.socket.emit("resume", { id: "s", after: 0 });
       await client.until(() => client.replies.length > before);

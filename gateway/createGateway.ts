@@ -110,12 +110,19 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     logger,
   });
 
+  // Workers announce at once when asked (PROTOCOL.md §3): ask at start and after each reconnect.
+  const queryRegistry = (): void => {
+    broker
+      .publish(REGISTRY_EXCHANGE, "query", "{}", { contentType: "application/json" })
+      .catch((error: unknown) => logger.warn("registry query failed", { error: String(error) }));
+  };
   let consuming = false;
   const isReady = (): boolean => consuming && broker.getState() === "connected";
   metrics.setBrokerConnected(broker.getState() === "connected");
   const unsubscribe = broker.subscribeState((state) => {
     metrics.setBrokerConnected(state === "connected");
     logger.info(`broker ${state}`);
+    if (state === "connected" && consuming) queryRegistry();
   });
 
   const ownServer = options.httpServer === undefined;
@@ -173,17 +180,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
 
   const consumers: Consumer[] = [];
   try {
-    await declareTopology(broker);
-    await broker.assertQueue(replyQueue, gatewayQueueOptions());
-    await broker.assertQueue(deadQueue, gatewayQueueOptions());
-    await broker.bindQueue(deadQueue, DEAD_EXCHANGE, "");
-    await broker.assertQueue(registryQueue, { exclusive: true, autoDelete: true });
-    await broker.bindQueue(registryQueue, REGISTRY_EXCHANGE, "announce.#");
-    consumers.push(await broker.consume(replyQueue, hub.onReply, { noAck: true }));
-    consumers.push(await broker.consume(deadQueue, hub.onDeadLetter, { noAck: true }));
-    consumers.push(await broker.consume(registryQueue, catalog.onAnnouncement, { noAck: true }));
-    await broker.publish(REGISTRY_EXCHANGE, "query", "{}", { contentType: "application/json" });
-    consuming = true;
+    // Listen first: /healthz answers 503 while the broker is still out of reach.
     if (ownServer) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once("error", reject);
@@ -193,6 +190,17 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         });
       });
     }
+    await declareTopology(broker);
+    await broker.assertQueue(replyQueue, gatewayQueueOptions());
+    await broker.assertQueue(deadQueue, gatewayQueueOptions());
+    await broker.bindQueue(deadQueue, DEAD_EXCHANGE, "");
+    await broker.assertQueue(registryQueue, { exclusive: true, autoDelete: true });
+    await broker.bindQueue(registryQueue, REGISTRY_EXCHANGE, "announce.#");
+    consumers.push(await broker.consume(replyQueue, hub.onReply, { noAck: true }));
+    consumers.push(await broker.consume(deadQueue, hub.onDeadLetter, { noAck: true }));
+    consumers.push(await broker.consume(registryQueue, catalog.onAnnouncement, { noAck: true }));
+    queryRegistry();
+    consuming = true;
   } catch (error) {
     unsubscribe();
     hub.close();

@@ -44,12 +44,10 @@ const resumeBody = fc.record(
   { requiredKeys: [] },
 );
 // A `__proto__` own key, as JSON.parse makes it: it must do nothing.
-const withProto = fc
-  .tuple(fc.jsonValue(), requestBody)
-  .map(([proto, body]) => ({
-    ...JSON.parse(`{"__proto__": ${JSON.stringify(proto ?? null)}}`),
-    ...body,
-  }));
+const withProto = fc.tuple(fc.jsonValue(), requestBody).map(([proto, body]) => ({
+  ...JSON.parse(`{"__proto__": ${JSON.stringify(proto ?? null)}}`),
+  ...body,
+}));
 
 const event = fc.oneof(
   fc.record({

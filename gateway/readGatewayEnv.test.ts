@@ -1,0 +1,70 @@
+import { defaultGatewayId, readGatewayEnv } from "./readGatewayEnv.js";
+
+describe("readGatewayEnv", () => {
+  it("has defaults for everything", () => {
+    const env = readGatewayEnv({});
+    expect(env).toMatchObject({
+      port: 8080,
+      host: undefined,
+      amqpUrl: "amqp://guest:guest@127.0.0.1:5672",
+      allowedOrigins: undefined,
+      knownTypesOnly: false,
+      logLevel: "info",
+      limits: {},
+    });
+    expect(env.gatewayId).toBe(defaultGatewayId(8080));
+  });
+
+  it("reads every variable", () => {
+    const env = readGatewayEnv({
+      PORT: "9000",
+      HOST: "127.0.0.1",
+      AMQP_URL: "amqp://u:p@rabbit:5672",
+      TASKBRIDGE_GATEWAY_ID: "gw-1",
+      TASKBRIDGE_ALLOWED_ORIGINS: "https://a.example, https://b.example",
+      TASKBRIDGE_DEFAULT_TIMEOUT_MS: "1000",
+      TASKBRIDGE_MAX_TIMEOUT_MS: "2000",
+      TASKBRIDGE_MAX_IN_FLIGHT: "7",
+      TASKBRIDGE_RATE_LIMIT: "20/500",
+      TASKBRIDGE_MAX_PAYLOAD_BYTES: "4194304",
+      TASKBRIDGE_REPLAY_FRAMES: "50",
+      TASKBRIDGE_KNOWN_TYPES_ONLY: "true",
+      TASKBRIDGE_LOG_LEVEL: "warn",
+    });
+    expect(env).toEqual({
+      port: 9000,
+      host: "127.0.0.1",
+      amqpUrl: "amqp://u:p@rabbit:5672",
+      gatewayId: "gw-1",
+      allowedOrigins: ["https://a.example", "https://b.example"],
+      knownTypesOnly: true,
+      logLevel: "warn",
+      limits: {
+        defaultTimeoutMs: 1000,
+        maxTimeoutMs: 2000,
+        maxInFlightPerSession: 7,
+        rateLimit: { tokens: 20, perMs: 500 },
+        maxPayloadBytes: 4194304,
+        maxHttpBufferSize: 8388608,
+        replayFrames: 50,
+      },
+    });
+    expect(readGatewayEnv({ TASKBRIDGE_ALLOWED_ORIGINS: "*" }).allowedOrigins).toEqual(["*"]);
+  });
+
+  it("names the variable of an unusable value", () => {
+    expect(() => readGatewayEnv({ PORT: "http" })).toThrow(/PORT/);
+    expect(() => readGatewayEnv({ TASKBRIDGE_MAX_IN_FLIGHT: "-1" })).toThrow(
+      /TASKBRIDGE_MAX_IN_FLIGHT/,
+    );
+    expect(() => readGatewayEnv({ TASKBRIDGE_RATE_LIMIT: "fast" })).toThrow(
+      /TASKBRIDGE_RATE_LIMIT/,
+    );
+    expect(() => readGatewayEnv({ TASKBRIDGE_LOG_LEVEL: "loud" })).toThrow(/TASKBRIDGE_LOG_LEVEL/);
+    expect(() => readGatewayEnv({ TASKBRIDGE_GATEWAY_ID: "a b" })).toThrow(/TASKBRIDGE_GATEWAY_ID/);
+  });
+
+  it("derives a stable id from host name and port", () => {
+    expect(defaultGatewayId(8080, "Web.Host-01")).toBe("web-host-01-8080");
+  });
+});
