@@ -3,6 +3,7 @@ import type { QueueOptions } from "./types.js";
 
 const num = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
+/** A string argument, or undefined for anything else. */
 export const str = (value: unknown): string | undefined =>
   typeof value === "string" ? value : undefined;
 
