@@ -14,10 +14,14 @@ import {
 // RabbitMQ, each test on its own queues `t.<random>.*`.
 describe("worker faults on RabbitMQ", () => {
   const started: WorkerProcess[] = [];
-  const start = (queuePrefix: string, command = bunWorkerCommand) => {
+  const start = (
+    queuePrefix: string,
+    command = bunWorkerCommand,
+    env: Readonly<Record<string, string>> = {},
+  ) => {
     const worker = spawnWorkerProcess({
       ...command,
-      env: { AMQP_URL, TASKBRIDGE_QUEUE_PREFIX: queuePrefix },
+      env: { AMQP_URL, TASKBRIDGE_QUEUE_PREFIX: queuePrefix, ...env },
     });
     started.push(worker);
     return worker;
@@ -130,6 +134,38 @@ describe("worker faults on RabbitMQ", () => {
         ),
       );
     } finally {
+      for (const type of ["demo.echo", "demo.count", "demo.progress", "demo.fail"]) {
+        await broker.deleteQueue(`${prefix}${type}`);
+      }
+      await broker.close();
+    }
+  });
+  it("SIGTERM past the grace period hands a running request back; SIGINT also exits 0", async () => {
+    const prefix = `t.${randomId(8).toLowerCase()}.`;
+    const broker = await connectTestBroker();
+    const client = await createAmqpTestClient(broker);
+    try {
+      const first = start(prefix, bunWorkerCommand, { TASKBRIDGE_GRACE_MS: "100" });
+      await first.ready;
+      const sent = await client.request(
+        "demo.progress",
+        { steps: 8, delayMs: 100 },
+        { queue: `${prefix}demo.progress` },
+      );
+      await client.until(sent.correlationId, (list) => list.length >= 2);
+      expect(await first.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+      const second = start(prefix);
+      const replies = await client.untilTerminal(sent.correlationId);
+      const handedBack = replies.filter((r) => r.attempt === 1);
+      expect(handedBack.every((r) => r.kind === "progress")).toBe(true);
+      expect(replies.slice(handedBack.length).map((r) => [r.attempt, r.seq, r.kind])).toEqual([
+        ...Array.from({ length: 8 }, (_, i) => [2, i, "progress"]),
+        [2, 8, "result"],
+      ]);
+      await second.ready;
+      expect(await second.stop("SIGINT")).toEqual({ code: 0, signal: null });
+    } finally {
+      await client.close();
       for (const type of ["demo.echo", "demo.count", "demo.progress", "demo.fail"]) {
         await broker.deleteQueue(`${prefix}${type}`);
       }
