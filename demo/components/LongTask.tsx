@@ -1,0 +1,33 @@
+import { ProgressPanel } from "../../components/ProgressPanel.js";
+import { RequestButton } from "../../components/RequestButton.js";
+import { useBackendRequest } from "../../hooks/useBackendRequest.js";
+import { DemoCard } from "./DemoCard.js";
+
+export type LongTaskProps = {
+  readonly steps?: number;
+  readonly delayMs?: number;
+};
+
+/**
+ * A long task: `demo.progress` reports `{ done, total }` after every step. One request feeds the
+ * start button and the progress panel, whose Cancel button aborts the worker's handler.
+ */
+export function LongTask({ steps = 12, delayMs = 300 }: LongTaskProps) {
+  const task = useBackendRequest<{ steps: number; delayMs: number }, never, { done: number }>(
+    "demo.progress",
+  );
+  return (
+    <DemoCard
+      title="Long task"
+      requestType="demo.progress"
+      description={`${steps} steps of ${delayMs} ms with progress after each; cancel stops the worker's handler.`}
+    >
+      <div className="demo-row">
+        <RequestButton request={task} payload={{ steps, delayMs }} cancelable cancelLabel="Stop">
+          {task.isIdle ? "Start task" : "Run again"}
+        </RequestButton>
+      </div>
+      <ProgressPanel request={task} label="Task progress" cancelLabel="Cancel task" />
+    </DemoCard>
+  );
+}

@@ -1,0 +1,101 @@
+// The demo server `npm start` runs (demo/start.ts spawns it): the taskbridge gateway and the
+// built demo on one port. Live mode: on RabbitMQ, beside separate worker processes. Embedded
+// mode: an in-memory broker with the TypeScript worker in this same process. Runs under Bun
+// (`bun demo/server/main.ts`) and Node (`node --import tsx demo/server/main.ts`). Settings: see
+// readDemoEnv.ts. Prints `demo ready: <url>` once it serves; SIGTERM/SIGINT → drain, close, exit 0.
+import { createServer } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createMemoryBroker } from "../../broker/createMemoryBroker.js";
+import { createMemoryServer } from "../../broker/memoryServer.js";
+import type { Broker } from "../../broker/types.js";
+import { createGateway } from "../../gateway/createGateway.js";
+import { referenceHandlers } from "../../workers/reference/index.js";
+import { registerHandlers } from "../../workers/registerHandlers.js";
+import { createDemoRouting } from "./createDemoRouting.js";
+import { createStaticHandler } from "./createStaticHandler.js";
+import { readDemoEnv } from "./readDemoEnv.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const connectLive = async (url: string): Promise<Broker> => {
+  const { createRabbitBroker } = await import("../../broker/createRabbitBroker.js");
+  const { waitForConnected } = await import("../../broker/waitForConnected.js");
+  const broker = createRabbitBroker({ url });
+  try {
+    await waitForConnected(broker, 30_000);
+  } catch (error) {
+    await broker.close();
+    throw new Error(`cannot reach RabbitMQ at ${url.replace(/\/\/[^@/]*@/, "//")}: ${error}`);
+  }
+  return broker;
+};
+
+const main = async () => {
+  const env = readDemoEnv(process.env, join(here, "..", "dist"));
+  const closers: (() => Promise<void>)[] = [];
+  let gatewayBroker: Broker;
+  if (env.mode === "embedded") {
+    const server = createMemoryServer();
+    gatewayBroker = createMemoryBroker({ server });
+    const workerBroker = createMemoryBroker({ server });
+    const worker = await registerHandlers({
+      broker: workerBroker,
+      handlers: referenceHandlers,
+      queuePrefix: env.queuePrefix,
+    });
+    console.info(`embedded worker ready: ${Object.values(worker.queues).join(", ")}`);
+    closers.push(worker.close, workerBroker.close);
+  } else {
+    gatewayBroker = await connectLive(env.amqpUrl);
+  }
+  const httpServer = createServer();
+  httpServer.on(
+    "request",
+    createStaticHandler({
+      root: env.distDir,
+      config: {
+        mode: env.mode,
+        python: { available: env.pythonAvailable, note: env.pythonNote },
+      },
+    }),
+  );
+  const gateway = await createGateway({
+    broker: gatewayBroker,
+    httpServer,
+    gatewayId: env.gatewayId,
+    plugins: [createDemoRouting({ queuePrefix: env.queuePrefix })],
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.port, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === "object" && address !== null ? address.port : env.port;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`demo server: ${signal}, shutting down`);
+    try {
+      await gateway.drain();
+      for (const close of closers) await close();
+      await gateway.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await gatewayBroker.close();
+      process.exit(0);
+    } catch (error) {
+      console.error("demo server: shutdown failed", error);
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  console.info(`demo ready: http://localhost:${port}/ (${env.mode} mode)`);
+};
+
+main().catch((error: unknown) => {
+  console.error(`demo server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
