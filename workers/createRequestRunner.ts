@@ -91,7 +91,11 @@ export const createRequestRunner = ({
       },
     });
     const stop = (reason: StopReason) => {
-      if (stopReason !== undefined) return;
+      if (stopReason !== undefined) {
+        // Cancelled, and still running at shutdown: nobody wants it any more, so ack it.
+        if (reason === "shutdown" && stopReason === "cancel") settle(true);
+        return;
+      }
       stopReason = reason;
       // Shutdown and a lost channel hand the message back at once: its handler may never stop.
       if (reason !== "cancel") settle(false);
@@ -167,6 +171,7 @@ export const createRequestRunner = ({
         kind = "error";
         body = errorJson(toErrorBody(thrown));
       }
+      if (settled) return;
       if (stopReason === "cancel") {
         if (!replyOnCancel) return settle(true);
         return finish("error", errorJson(createError("CANCELLED", "the request was cancelled")));

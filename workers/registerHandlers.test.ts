@@ -278,6 +278,21 @@ describe("registerHandlers on the memory broker", () => {
     await second.close();
   });
 
+  it("acks a cancelled request whose handler ignores the signal when it shuts down", async () => {
+    await worker!.close();
+    worker = await start({ graceMs: 10 });
+    const request = await client.request("t.gated", { name: "g4" });
+    await client.until(request.correlationId, (list) => list.length === 1);
+    await client.cancel(request);
+    const sentinel = await client.request("t.echo", "after the cancel");
+    await client.untilTerminal(sentinel.correlationId);
+    await worker.close();
+    worker = undefined;
+    gates.get("g4")!();
+    expect(server.messageCount("t.gated")).toBe(0);
+    expect(client.repliesOf(request.correlationId).map((r) => r.kind)).toEqual(["chunk"]);
+  });
+
   it("acks a request only after the broker confirmed its terminal reply", async () => {
     await worker!.close();
     const events: string[] = [];
