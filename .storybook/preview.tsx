@@ -1,11 +1,18 @@
 // First: msw must patch WebSocket before anything loads socket.io-client (see mswWorker.ts).
 import "./mswWorker.js";
+import "../components/taskbridge.css";
+import "./preview.css";
 import type { Preview } from "@storybook/react-vite";
 import { mswLoader } from "msw-storybook-addon/csf3";
 import { worker } from "./mswWorker.js";
+import { transportGlobalTypes, transportInitialGlobals, withTransport } from "./withTransport.js";
 
 const preview: Preview = {
   loaders: [mswLoader(() => worker)],
+  decorators: [withTransport],
+  globalTypes: transportGlobalTypes,
+  initialGlobals: transportInitialGlobals,
+  tags: ["autodocs"],
   parameters: {
     layout: "padded",
     controls: { matchers: { color: /(background|color)$/i, date: /Date$/i } },

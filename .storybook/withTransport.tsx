@@ -1,0 +1,118 @@
+import type { Decorator, Preview } from "@storybook/react-vite";
+import { type ReactNode, useEffect, useState } from "react";
+import { BackendProvider } from "../hooks/BackendProvider.js";
+import { useConnectionState } from "../hooks/useConnectionState.js";
+import { createMemoryTransport } from "../transport/createMemoryTransport.js";
+import type { Transport } from "../transport/types.js";
+import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
+
+/** The gateway URL of the live transport unless the toolbar or the URL says otherwise. */
+export const DEFAULT_GATEWAY_URL =
+  (import.meta as unknown as { env?: Record<string, string | undefined> }).env
+    ?.STORYBOOK_GATEWAY_URL ?? "http://localhost:8080";
+
+/** The toolbar: which transport the stories run on, and the live gateway's URL. */
+export const transportGlobalTypes: Preview["globalTypes"] = {
+  transport: {
+    description: "The transport every story runs on",
+    toolbar: {
+      title: "Transport",
+      icon: "transfer",
+      items: [
+        { value: "memory", title: "Memory transport (reference handlers)" },
+        { value: "live", title: "Live gateway (Socket.IO)" },
+      ],
+      dynamicTitle: true,
+    },
+  },
+  gatewayUrl: {
+    description: "The live gateway's URL (or set STORYBOOK_GATEWAY_URL, or ?globals=gatewayUrl:…)",
+    toolbar: {
+      title: "Gateway",
+      icon: "globe",
+      items: [...new Set([DEFAULT_GATEWAY_URL, "http://localhost:8080"])].map((value) => ({
+        value,
+        title: value,
+      })),
+      dynamicTitle: true,
+    },
+  },
+};
+
+export const transportInitialGlobals = { transport: "memory", gatewayUrl: DEFAULT_GATEWAY_URL };
+
+// One memory transport for all stories (the reference services), and one live transport per
+// gateway URL, kept across stories so switching stories does not reconnect.
+let memoryTransport: Transport | undefined;
+const sharedMemoryTransport = (): Transport => {
+  memoryTransport ??= createMemoryTransport({ handlers: referenceHandlers });
+  return memoryTransport;
+};
+let live: { readonly url: string; readonly transport: Promise<Transport> } | undefined;
+
+/**
+ * The live Socket.IO transport for `url`, made once. socket.io-client is loaded with a dynamic
+ * import, so that msw has patched `WebSocket` before engine.io-client captures it (see
+ * mswWorker.ts); live requests pass msw through (`onUnhandledRequest: "bypass"`).
+ */
+const liveTransport = (url: string): Promise<Transport> => {
+  if (live?.url === url) return live.transport;
+  const previous = live?.transport;
+  void previous?.then((transport) => transport.close());
+  const transport = import("../transport/createSocketIoTransport.js").then((module) =>
+    module.createSocketIoTransport({ url }),
+  );
+  live = { url, transport };
+  return transport;
+};
+
+function ConnectionBadge({ url }: { url: string }) {
+  const state = useConnectionState();
+  return (
+    <p className="tb-sb-connection" data-connection-state={state}>
+      Live gateway {url}: <strong>{state}</strong>
+    </p>
+  );
+}
+
+function LiveBackend({ url, children }: { url: string; children: ReactNode }) {
+  const [transport, setTransport] = useState<Transport | undefined>(undefined);
+  useEffect(() => {
+    let current = true;
+    liveTransport(url).then((made) => {
+      if (current) setTransport(made);
+    });
+    return () => {
+      current = false;
+    };
+  }, [url]);
+  if (transport === undefined) return <p>Loading the Socket.IO transport for {url}…</p>;
+  return (
+    <BackendProvider transport={transport}>
+      <ConnectionBadge url={url} />
+      {children}
+    </BackendProvider>
+  );
+}
+
+/**
+ * The global decorator: every story gets a transport through `BackendProvider`. By default the
+ * memory transport running the reference services (`demo.echo`, `demo.count`, `demo.progress`,
+ * `demo.fail`); with the toolbar's Transport set to "live", the Socket.IO transport at the
+ * Gateway URL, with its connection state shown above the story. Stories that build their own
+ * memory transport (`withSimulatedBackend`) step aside in live mode.
+ */
+export const withTransport: Decorator = (Story, context) => {
+  if (context.globals.transport === "live") {
+    return (
+      <LiveBackend url={String(context.globals.gatewayUrl || DEFAULT_GATEWAY_URL)}>
+        <Story />
+      </LiveBackend>
+    );
+  }
+  return (
+    <BackendProvider transport={sharedMemoryTransport()}>
+      <Story />
+    </BackendProvider>
+  );
+};

@@ -1,0 +1,42 @@
+import { useState } from "react";
+import { RequestButton, type RequestButtonProps } from "../../components/RequestButton.js";
+import type { ErrorBody } from "../../protocol/index.js";
+
+type Outcome =
+  | { readonly kind: "none" }
+  | { readonly kind: "result"; readonly data: unknown }
+  | { readonly kind: "error"; readonly error: ErrorBody };
+
+/**
+ * A `RequestButton` with what its `onSuccess`/`onError` reported printed under it: the result
+ * as a status line, an error as an alert with its code and message. The button itself only
+ * shows state (`data-state`, `aria-busy`); this is how an app tells the user the outcome.
+ */
+export function ButtonWithOutcome<TPayload, TResult>(props: RequestButtonProps<TPayload, TResult>) {
+  const [outcome, setOutcome] = useState<Outcome>({ kind: "none" });
+  return (
+    <div>
+      <RequestButton
+        {...props}
+        onSuccess={(data) => {
+          setOutcome({ kind: "result", data });
+          props.onSuccess?.(data);
+        }}
+        onError={(error) => {
+          setOutcome({ kind: "error", error });
+          props.onError?.(error);
+        }}
+      />
+      {outcome.kind === "result" && (
+        <p role="status">
+          Result: <code>{JSON.stringify(outcome.data)}</code>
+        </p>
+      )}
+      {outcome.kind === "error" && (
+        <p role="alert">
+          {outcome.error.code}: {outcome.error.message}
+        </p>
+      )}
+    </div>
+  );
+}
