@@ -8,7 +8,7 @@ import { registerHandlers } from "./registerHandlers.js";
 
 // PROTOCOL.md §3 as a gateway sees it: announcements at start and on `query`.
 describe("registry announcements", () => {
-  it("announces each type at start and again when a gateway queries", async () => {
+  it("announces each type at start, when a gateway queries, and after a reconnect", async () => {
     const server = createMemoryServer({ logger: silentBrokerLogger });
     const gateway = createMemoryBroker({ server, logger: silentBrokerLogger });
     const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
@@ -66,6 +66,10 @@ describe("registry announcements", () => {
     await gateway.publish(REGISTRY_EXCHANGE, "query", "{}");
     await count(4);
     expect(seen.slice(2).map((entry) => entry.key)).toEqual(["announce.a.one", "announce.a.two"]);
+    workerBroker.disconnect();
+    workerBroker.reconnect();
+    await count(6);
+    expect(seen.slice(4).map((entry) => entry.key)).toEqual(["announce.a.one", "announce.a.two"]);
 
     await worker.close();
     await consumer.close();

@@ -293,6 +293,28 @@ describe("registerHandlers on the memory broker", () => {
     expect(client.repliesOf(request.correlationId).map((r) => r.kind)).toEqual(["chunk"]);
   });
 
+  it("connects through `connect` when given a url, and closes that connection itself", async () => {
+    await worker!.close();
+    const owned = createMemoryBroker({ server, logger: silentBrokerLogger });
+    const urls: string[] = [];
+    worker = await registerHandlers({
+      url: "amqp://example:5672",
+      connect: async (url) => {
+        urls.push(url);
+        return owned;
+      },
+      handlers,
+      logger: log.logger,
+      announce: false,
+    });
+    const request = await client.request("t.echo", "via url");
+    expect((await client.untilTerminal(request.correlationId))[0]?.body).toBe("via url");
+    await worker.close();
+    worker = undefined;
+    expect(urls).toEqual(["amqp://example:5672"]);
+    expect(owned.getState()).toBe("closed");
+  });
+
   it("acks a request only after the broker confirmed its terminal reply", async () => {
     await worker!.close();
     const events: string[] = [];

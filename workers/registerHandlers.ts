@@ -1,16 +1,11 @@
-import {
-  CANCEL_EXCHANGE,
-  declareTopology,
-  REGISTRY_EXCHANGE,
-  type RequestQueueType,
-  requestQueueOptions,
-} from "../broker/topology.js";
+import { REGISTRY_EXCHANGE, type RequestQueueType } from "../broker/topology.js";
 import type { Broker, Consumer, DeliveredMessage } from "../broker/types.js";
 import { type Handlers, randomId } from "../protocol/index.js";
 import { createCancelRegistry, parseCancelMessage } from "./cancelRegistry.js";
 import { connectRabbit } from "./connectRabbit.js";
 import { createAnnouncer, type ServiceInfo } from "./createAnnouncer.js";
 import { createRequestRunner, type Run } from "./createRequestRunner.js";
+import { declareWorkerQueues } from "./declareWorkerQueues.js";
 import { consoleWorkerLogger, type WorkerLogger } from "./logger.js";
 import { readRequestMeta } from "./readRequestMeta.js";
 
@@ -186,22 +181,7 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
   };
 
   try {
-    await declareTopology(broker);
-    for (const type of types) {
-      const queue = queues[type] as string;
-      try {
-        await broker.assertQueue(queue, requestQueueOptions(queueType));
-      } catch (error) {
-        throw new Error(
-          `cannot declare queue "${queue}" as a ${queueType} queue: RabbitMQ refused it, most ` +
-            `likely because it exists with other arguments (another queue type or delivery ` +
-            `limit); all workers of a type must use the same settings. ${String(error)}`,
-        );
-      }
-    }
-    await broker.assertQueue(cancelQueue, { exclusive: true, autoDelete: true, durable: false });
-    await broker.bindQueue(cancelQueue, CANCEL_EXCHANGE, "");
-    if (announce) await broker.bindQueue(cancelQueue, REGISTRY_EXCHANGE, "query");
+    await declareWorkerQueues(broker, { queues, queueType, controlQueue: cancelQueue, announce });
     controlConsumer = await broker.consume(cancelQueue, onControl, {
       noAck: true,
       exclusive: true,
