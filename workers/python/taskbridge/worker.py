@@ -242,15 +242,21 @@ class Worker:
             asyncio.ensure_future(self._announcer.announce())
 
     async def _publish_reply(self, delivery: _Delivery, kind: str, seq: int, data: bytes) -> None:
-        assert self._channel is not None
-        message = aio_pika.Message(
+        # On the very channel the request came from (where it is acked, too): while aio-pika
+        # restores a channel after a reconnect, consumers already deliver on the new channel but
+        # `default_exchange` still points at the dead one.
+        reply = aio_pika.Message(
             data,
             content_type="application/json",
             correlation_id=delivery.correlation_id,
             headers={"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt},
         )
-        await self._channel.default_exchange.publish(
-            message, routing_key=delivery.reply_to, mandatory=False
+        await delivery.message.channel.basic_publish(
+            data,
+            exchange="",
+            routing_key=delivery.reply_to,
+            properties=reply.properties,
+            mandatory=False,
         )
 
     async def _on_control(self, message: AbstractIncomingMessage) -> None:
@@ -444,6 +450,7 @@ async def register_handlers(
     worker_id: Optional[str] = None,
     logger: Optional[logging.Logger] = None,
     heartbeat: Optional[int] = None,
+    reconnect_interval: float = 1.0,
     reply_on_cancel: bool = True,
     announce: bool = True,
     services: Optional[Mapping[str, ServiceInfo]] = None,
@@ -456,7 +463,7 @@ async def register_handlers(
     Declares the topology of PROTOCOL.md §2 and a ``queue_type`` ("quorum" or "classic") queue
     per type; a refused declaration raises :class:`TopologyError`. ``prefetch`` bounds the
     requests each type runs at once; ``grace_seconds`` is how long ``close()`` lets them finish.
-    ``heartbeat`` (seconds) applies to a connection opened from a URL. ``reply_on_cancel`` sends
+    ``heartbeat`` and ``reconnect_interval`` (seconds) apply to a connection opened from a URL. ``reply_on_cancel`` sends
     one terminal ``error`` ``CANCELLED`` when a running request is cancelled. ``announce``
     publishes the types on the registry (PROTOCOL.md §3) with ``services`` (type → description,
     version, schemas).
@@ -483,9 +490,11 @@ async def register_handlers(
     owns = isinstance(url_or_connection, str)
     if isinstance(url_or_connection, str):
         url = URL(url_or_connection)
+        # aio-pika and aiormq read these from the URL's query only
         if heartbeat is not None:
-            # aiormq reads the heartbeat from the URL's query only
             url = url.update_query(heartbeat=str(int(heartbeat)))
+        if "reconnect_interval" not in url.query:
+            url = url.update_query(reconnect_interval=str(reconnect_interval))
         connection: AbstractConnection = await aio_pika.connect_robust(url)
     else:
         connection = url_or_connection

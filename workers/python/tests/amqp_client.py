@@ -39,9 +39,10 @@ class Reply:
 class Client:
     """Publishes requests like a gateway (PROTOCOL.md §2) and collects each request's replies."""
 
-    def __init__(self) -> None:
+    def __init__(self, url: str = AMQP_URL, prefix: Optional[str] = None) -> None:
+        self.url = url
         #: This client's queues are ``<prefix><type>``: no other test or helper uses them.
-        self.prefix = unique_prefix()
+        self.prefix = unique_prefix() if prefix is None else prefix
         self.connection: Optional[AbstractConnection] = None
         self.channel: Optional[AbstractChannel] = None
         self.reply_queue = ""
@@ -50,7 +51,7 @@ class Client:
         self.declared: List[str] = []
 
     async def __aenter__(self) -> "Client":
-        self.connection = await aio_pika.connect(AMQP_URL)
+        self.connection = await aio_pika.connect(self.url)
         self.channel = await self.connection.channel()
         queue = await self.channel.declare_queue("", exclusive=True)
         self.reply_queue = queue.name
