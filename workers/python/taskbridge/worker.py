@@ -225,7 +225,10 @@ class Worker:
         await control.bind(CANCEL_EXCHANGE, routing_key="")
         if self._announce:
             await control.bind(REGISTRY_EXCHANGE, routing_key="query")
-        self._control = (control, await control.consume(self._on_control, no_ack=True))
+        self._control = (
+            control,
+            await control.consume(self._on_control, no_ack=True, exclusive=True),
+        )
         for name, queue in queues:
             callback = functools.partial(self._on_message, name)
             self._consumers.append((queue, await queue.consume(callback)))
@@ -413,10 +416,14 @@ class Worker:
             await asyncio.wait(list(self._tasks.values()), timeout=max(grace, 0.0))
         left = list(self._tasks)
         for delivery in left:
-            await delivery.requeue()
+            if delivery.ctx is not None and delivery.ctx.cancelled:
+                # cancelled (or past its deadline) and still running: nobody wants it any more
+                await delivery.ack()
+            else:
+                await delivery.requeue()
             delivery.cancel()
         if left:
-            self.logger.warning("handed %d unfinished request(s) back to RabbitMQ", len(left))
+            self.logger.warning("gave up %d unfinished request(s) at shutdown", len(left))
             await asyncio.wait(list(self._tasks.values()) or [asyncio.sleep(0)], timeout=2.0)
         if self._control is not None:
             queue, tag = self._control

@@ -213,6 +213,30 @@ async def test_a_request_past_its_deadline_is_dropped_without_a_reply() -> None:
         assert await client.message_count(queue) == 0
 
 
+async def test_a_cancelled_handler_still_running_at_shutdown_is_acked_not_handed_back() -> None:
+    gate = threading.Event()
+
+    def stubborn(payload: Any, ctx: Context[Any]) -> None:
+        ctx.emit("started")
+        gate.wait(20)  # ignores the cancel
+
+    async def echo(payload: Any, ctx: Context[Any]) -> Any:
+        return payload
+
+    async with Client() as client:
+        worker = await serve(client, {"stubborn": stubborn, "echo": echo}, grace_seconds=0.2)
+        try:
+            key = await client.request("stubborn", {})
+            assert (await client.next(key)).body == "started"
+            await client.cancel(key)
+            await client.until_terminal(await client.request("echo", "the cancel was heard"))
+            await worker.close()
+        finally:
+            gate.set()
+        assert await client.message_count("stubborn") == 0
+        assert client.pending(key) == 0
+
+
 @pytest.mark.parametrize("queue_type", ["quorum", "classic"])
 async def test_shutdown_hands_unfinished_work_back_and_the_next_attempt_says_so(queue_type: str) -> None:
     queue = "stuck"
