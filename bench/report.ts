@@ -1,0 +1,160 @@
+import type { BrowserResult } from "./client/runBrowserBench.js";
+import type { MachineInfo } from "./machineInfo.js";
+import type { SystemResult } from "./runSystem.js";
+import type { BenchSettings } from "./settings.js";
+import { baselineFor, type SystemSpec } from "./systems.js";
+
+/** Ratios of a taskbridge figure to its baseline (same gateway runtime, same queue type). */
+export type Ratios = {
+  readonly roundTripP50: number;
+  readonly roundTripP99: number;
+  readonly throughput: number;
+  readonly throughputP99: number;
+  readonly stream: number;
+  readonly memory: number;
+};
+
+/** The issue's targets: ≤ for latency and memory ratios, ≥ for throughput and streaming. */
+export const TARGETS = {
+  roundTripP50: { max: 1.3 },
+  throughput: { min: 0.8 },
+  stream: { min: 1.0 },
+  memory: { max: 1.2 },
+} as const;
+
+export type SystemRow = SystemSpec & {
+  readonly baseline: string | undefined;
+  readonly roundTripP50Ms: number;
+  readonly roundTripP99Ms: number;
+  readonly roundTripMeanMs: number;
+  readonly throughputRps: number;
+  readonly throughputP99Ms: number;
+  readonly throughputErrors: number;
+  readonly streamChunksPerSecond: number;
+  readonly streamChunks: number;
+  readonly streamInOrder: boolean;
+  readonly memoryBytesPerSocket: number;
+  readonly memorySockets: number;
+  readonly ratios: Ratios | undefined;
+};
+
+/** `bench/results/latest.json`. */
+export type BenchReport = {
+  readonly version: 1;
+  readonly date: string;
+  readonly quick: boolean;
+  readonly seconds: number;
+  readonly machine: MachineInfo;
+  readonly settings: BenchSettings;
+  readonly targets: typeof TARGETS;
+  readonly systems: readonly SystemRow[];
+  readonly client: BrowserResult | undefined;
+};
+
+const round = (value: number, digits = 3): number => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+
+/**
+ * Turns the measured systems into the report: one row per system with its figures and, for each
+ * taskbridge system, every figure as a ratio to the baseline measured in the same run on the same
+ * gateway runtime and queue type (latency and memory: taskbridge ÷ baseline, lower is better;
+ * throughput and streaming: taskbridge ÷ baseline, higher is better).
+ */
+export const buildReport = (input: {
+  readonly settings: BenchSettings;
+  readonly machine: MachineInfo;
+  readonly results: readonly SystemResult[];
+  readonly client: BrowserResult | undefined;
+  readonly seconds: number;
+}): BenchReport => {
+  const specs = input.results.map((r) => r.system);
+  const byId = new Map(input.results.map((r) => [r.system.id, r]));
+  const systems = input.results.map((result): SystemRow => {
+    const spec = result.system;
+    const base =
+      spec.kind === "taskbridge" ? byId.get(baselineFor(spec, specs)?.id ?? "") : undefined;
+    const ratios =
+      base === undefined
+        ? undefined
+        : {
+            roundTripP50: round(result.roundTrip.p50 / base.roundTrip.p50),
+            roundTripP99: round(result.roundTrip.p99 / base.roundTrip.p99),
+            throughput: round(
+              result.throughput.requestsPerSecond / base.throughput.requestsPerSecond,
+            ),
+            throughputP99: round(result.throughput.latency.p99 / base.throughput.latency.p99),
+            stream: round(result.stream.chunksPerSecond / base.stream.chunksPerSecond),
+            memory: round(result.memory.bytesPerSocket / base.memory.bytesPerSocket),
+          };
+    return {
+      ...spec,
+      baseline: base?.system.id,
+      roundTripP50Ms: round(result.roundTrip.p50),
+      roundTripP99Ms: round(result.roundTrip.p99),
+      roundTripMeanMs: round(result.roundTrip.mean),
+      throughputRps: Math.round(result.throughput.requestsPerSecond),
+      throughputP99Ms: round(result.throughput.latency.p99),
+      throughputErrors: result.throughput.errors,
+      streamChunksPerSecond: Math.round(result.stream.chunksPerSecond),
+      streamChunks: result.stream.chunks,
+      streamInOrder: result.stream.inOrder,
+      memoryBytesPerSocket: Math.round(result.memory.bytesPerSocket),
+      memorySockets: result.memory.sockets,
+      ratios,
+    };
+  });
+  return {
+    version: 1,
+    date: new Date().toISOString(),
+    quick: input.settings.quick,
+    seconds: round(input.seconds, 1),
+    machine: input.machine,
+    settings: input.settings,
+    targets: TARGETS,
+    systems,
+    client: input.client,
+  };
+};
+
+const cell = (value: string, ratio: number | undefined): string =>
+  ratio === undefined ? value : `${value} (${ratio.toFixed(2)}×)`;
+
+/**
+ * The report as one Markdown table (what `npm run bench` prints and docs/benchmarks.md quotes):
+ * a row per system, taskbridge cells followed by their ratio to the baseline.
+ */
+export const renderTable = (report: BenchReport): string => {
+  const header = [
+    "system",
+    "round trip p50 ms",
+    "round trip p99 ms",
+    `req/s (${report.settings.throughputInFlight} in flight)`,
+    "p99 ms under load",
+    `chunks/s (${report.settings.streamChunks.toLocaleString("en-US")})`,
+    `KiB per idle socket (${report.settings.idleSockets.toLocaleString("en-US")})`,
+  ];
+  const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+  for (const row of report.systems) {
+    const r = row.ratios;
+    lines.push(
+      `| ${[
+        row.id,
+        cell(row.roundTripP50Ms.toFixed(3), r?.roundTripP50),
+        cell(row.roundTripP99Ms.toFixed(3), r?.roundTripP99),
+        cell(String(row.throughputRps), r?.throughput),
+        cell(row.throughputP99Ms.toFixed(1), r?.throughputP99),
+        cell(`${row.streamChunksPerSecond}${row.streamInOrder ? "" : " OUT OF ORDER"}`, r?.stream),
+        cell((row.memoryBytesPerSocket / 1024).toFixed(1), r?.memory),
+      ].join(" | ")} |`,
+    );
+  }
+  const client = report.client;
+  if (client !== undefined) {
+    lines.push("", `StreamingLog in Chromium: ${JSON.stringify(client)}`);
+  }
+  return lines.join("\n");
+};
+
+export { renderChart } from "./renderChart.js";
