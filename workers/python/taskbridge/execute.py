@@ -99,7 +99,7 @@ async def execute(
             await _stream(handler(payload, ctx), ctx)
             value: Any = None
         elif is_async_handler(handler):
-            value = await handler(payload, ctx)  # type: ignore[misc]
+            value = await handler(payload, ctx)
         else:
             value = await _run_in_thread(handler, payload, ctx, executor)
         if inspect.isawaitable(value):

@@ -424,7 +424,8 @@ class Worker:
             delivery.cancel()
         if left:
             self.logger.warning("gave up %d unfinished request(s) at shutdown", len(left))
-            await asyncio.wait(list(self._tasks.values()) or [asyncio.sleep(0)], timeout=2.0)
+            if self._tasks:  # give the cancelled handlers a moment to stop
+                await asyncio.wait(list(self._tasks.values()), timeout=2.0)
         if self._control is not None:
             queue, tag = self._control
             try:

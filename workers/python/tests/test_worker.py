@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import Any, AsyncIterator, Dict
+from typing import Any, AsyncIterator, Dict, List
 
 import pytest
 
@@ -72,7 +72,7 @@ async def test_a_raising_handler_ends_with_worker_error_and_only_its_message() -
         raise TaskbridgeError("NOT_FOUND", "no such teapot", details={"id": 7})
 
     async with Client() as client:
-        handlers = {**REFERENCE_HANDLERS, "teapot": teapot}
+        handlers: Dict[str, Any] = {**REFERENCE_HANDLERS, "teapot": teapot}
         worker = await serve(client, handlers)
         try:
             key = await client.request("demo.fail", {"message": "boom"})
@@ -303,7 +303,8 @@ async def test_async_generators_and_sync_generators_stream_their_items() -> None
     async with Client() as client:
         worker = await serve(client, {"agen": agen, "gen": gen})
         try:
-            for queue, items in (("agen", [0, 1, 2]), ("gen", ["a", "b"])):
+            expected: Dict[str, List[Any]] = {"agen": [0, 1, 2], "gen": ["a", "b"]}
+            for queue, items in expected.items():
                 replies = await client.until_terminal(await client.request(queue, None))
                 assert [r.body for r in replies] == [*items, None]
                 assert [r.kind for r in replies] == ["chunk"] * len(items) + ["result"]
