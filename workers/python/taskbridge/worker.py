@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Mapping, Optional, Set, Tuple, Union
 
 import aio_pika
+import aiormq
 from yarl import URL
 from aio_pika.abc import (
     AbstractChannel,
@@ -248,8 +249,8 @@ class Worker:
         # On the very channel the request came from (where it is acked, too): while aio-pika
         # restores a channel after a reconnect, consumers already deliver on the new channel but
         # `default_exchange` still points at the dead one.
-        reply = aio_pika.Message(
-            data,
+        # Only the properties the TypeScript SDK sets (aiormq adds a message id of its own).
+        properties = aiormq.spec.Basic.Properties(
             content_type="application/json",
             correlation_id=delivery.correlation_id,
             headers={"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt},
@@ -258,7 +259,7 @@ class Worker:
             data,
             exchange="",
             routing_key=delivery.reply_to,
-            properties=reply.properties,
+            properties=properties,
             mandatory=False,
         )
 
