@@ -40,6 +40,8 @@ DEFAULT_PREFETCH = 16
 DEFAULT_GRACE_SECONDS = 10.0
 #: Unconfirmed replies from which a streaming handler waits before its next item.
 DEFAULT_MAX_PENDING_REPLIES = 256
+#: How long a worker retries its first connection before it gives up.
+DEFAULT_CONNECT_TIMEOUT_SECONDS = 30.0
 
 
 def _int_header(value: Any) -> Optional[int]:
@@ -448,6 +450,21 @@ class Worker:
         self._executor.shutdown(wait=False)
 
 
+async def _connect(url: URL, timeout: float, interval: float) -> AbstractConnection:
+    """A robust connection, retrying the first attempt for up to ``timeout`` seconds (later
+    losses are reconnected by aio-pika)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            return await aio_pika.connect_robust(url)
+        except (OSError, aiormq.exceptions.AMQPError) as exc:
+            if loop.time() + interval > deadline:
+                shown = url.with_user(None).with_query(None)
+                raise ConnectionError(f"cannot reach RabbitMQ at {shown}: {exc!r}") from exc
+            await asyncio.sleep(interval)  # a retry delay, not a wait for an event
+
+
 async def register_handlers(
     url_or_connection: Union[str, AbstractConnection],
     handlers: Mapping[str, Handler],
@@ -460,6 +477,7 @@ async def register_handlers(
     logger: Optional[logging.Logger] = None,
     heartbeat: Optional[int] = None,
     reconnect_interval: float = 1.0,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_SECONDS,
     reply_on_cancel: bool = True,
     announce: bool = True,
     services: Optional[Mapping[str, ServiceInfo]] = None,
@@ -472,7 +490,8 @@ async def register_handlers(
     Declares the topology of PROTOCOL.md §2 and a ``queue_type`` ("quorum" or "classic") queue
     per type; a refused declaration raises :class:`TopologyError`. ``prefetch`` bounds the
     requests each type runs at once; ``grace_seconds`` is how long ``close()`` lets them finish.
-    ``heartbeat`` and ``reconnect_interval`` (seconds) apply to a connection opened from a URL. ``reply_on_cancel`` sends
+    ``heartbeat``, ``reconnect_interval`` and ``connect_timeout`` (seconds: how long to retry the
+    first connection) apply to a connection opened from a URL. ``reply_on_cancel`` sends
     one terminal ``error`` ``CANCELLED`` when a running request is cancelled. ``announce``
     publishes the types on the registry (PROTOCOL.md §3) with ``services`` (type → description,
     version, schemas).
@@ -504,7 +523,7 @@ async def register_handlers(
             url = url.update_query(heartbeat=str(int(heartbeat)))
         if "reconnect_interval" not in url.query:
             url = url.update_query(reconnect_interval=str(reconnect_interval))
-        connection: AbstractConnection = await aio_pika.connect_robust(url)
+        connection: AbstractConnection = await _connect(url, connect_timeout, reconnect_interval)
     else:
         connection = url_or_connection
     worker = Worker(

@@ -323,3 +323,14 @@ async def test_a_queue_declared_with_other_settings_stops_the_worker_with_a_clea
         await classic.close()
         with pytest.raises(TopologyError, match=f'cannot declare queue "{client.prefix}clash" as a quorum queue'):
             await serve(client, {queue: echo}, queue_type="quorum")
+
+
+async def test_an_unreachable_broker_is_retried_then_reported_clearly() -> None:
+    async def echo(payload: Any, ctx: Context[Any]) -> Any:
+        return payload
+
+    with pytest.raises(ConnectionError, match=r"cannot reach RabbitMQ at amqp://127\.0\.0\.1:1"):
+        await register_handlers(
+            "amqp://guest:secret@127.0.0.1:1", {"echo": echo}, connect_timeout=0.5,
+            reconnect_interval=0.2,
+        )
