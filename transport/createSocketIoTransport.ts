@@ -35,6 +35,10 @@ export type SocketIoTransport = Transport & {
 
 const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60 * 1000;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const isTimeoutMs = (value: number) => Number.isSafeInteger(value) && value > 0;
+
 /**
  * The live `Transport`: requests go to a taskbridge gateway over Socket.IO (PROTOCOL.md §1) and
  * their `reply` frames come back to each request's listener, checked, in order, without gaps or
@@ -109,7 +113,7 @@ export const createSocketIoTransport = (
       type,
       payload: payload ?? null,
       // A request that waited offline asks the gateway only for what is left of its wait.
-      ...(timeoutMs === undefined ? {} : { timeoutMs: remainingMs(pending) }),
+      ...(timeoutMs == null ? {} : { timeoutMs: remainingMs(pending) }),
     });
     pending.sent = true;
   };
@@ -254,11 +258,18 @@ export const createSocketIoTransport = (
     } else if (!isRequestId(id)) {
       const error = createError("BAD_REQUEST", "a request id must match [A-Za-z0-9_-]{1,64}");
       refuseLater(id, listener, error);
+    } else if (request.timeoutMs != null && !isTimeoutMs(request.timeoutMs)) {
+      const error = createError("BAD_REQUEST", "timeoutMs must be a positive integer", {
+        details: { field: "timeoutMs" },
+      });
+      refuseLater(id, listener, error);
     } else if (table.get(id) !== undefined) {
       refuseLater(id, listener, createError("BAD_REQUEST", `request ${id} is already in flight`));
     } else {
-      const timeoutMs = request.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS;
-      const pending = table.add(request, listener, now() + timeoutMs, timeoutMs + graceMs);
+      const wanted = request.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS;
+      // Timers overflow past 2^31 - 1 ms (24.8 days) and would fire at once.
+      const waitMs = Math.min(wanted, MAX_TIMER_MS - graceMs);
+      const pending = table.add(request, listener, now() + waitMs, waitMs + graceMs);
       if (socket.connected) emitRequest(pending);
     }
   };

@@ -1,0 +1,78 @@
+import { createMemoryBroker } from "../broker/createMemoryBroker.js";
+import { silentBrokerLogger } from "../broker/logger.js";
+import { createMemoryServer } from "../broker/memoryServer.js";
+import { type BrokerTimers, realTimers } from "../broker/timers.js";
+import { createGateway } from "../gateway/createGateway.js";
+import { silentLogger } from "../gateway/createLogger.js";
+import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
+import { silentWorkerLogger } from "../workers/logger.js";
+import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
+import { registerHandlers } from "../workers/registerHandlers.js";
+import { describeTransportContract } from "./contracts/transportContract.js";
+
+/**
+ * The memory server has no `close()`, and its message-TTL and `x-expires` timers (minutes long)
+ * would keep Jest alive: these timers remember what is pending so that teardown can clear it.
+ */
+const trackedTimers = () => {
+  const pending = new Set<unknown>();
+  const timers: BrokerTimers = {
+    ...realTimers,
+    setTimeout: (callback, ms) => {
+      const handle = realTimers.setTimeout(() => {
+        pending.delete(handle);
+        callback();
+      }, ms);
+      pending.add(handle);
+      return handle;
+    },
+    clearTimeout: (handle) => {
+      pending.delete(handle);
+      realTimers.clearTimeout(handle);
+    },
+  };
+  const clearAll = () => {
+    for (const handle of pending) realTimers.clearTimeout(handle);
+    pending.clear();
+  };
+  return { timers, clearAll };
+};
+
+/**
+ * The transport contract over the live path in one process: createSocketIoTransport → a real
+ * gateway on an ephemeral port → the in-memory broker → the TypeScript worker SDK serving the
+ * reference services of PROTOCOL.md §5.
+ */
+describeTransportContract("Socket.IO transport → gateway → memory broker → TS worker", async () => {
+  const { timers, clearAll } = trackedTimers();
+  const server = createMemoryServer({ logger: silentBrokerLogger, timers });
+  const gatewayBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+  const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+  const worker = await registerHandlers({
+    broker: workerBroker,
+    handlers: referenceHandlers,
+    graceMs: 1000,
+    logger: silentWorkerLogger,
+  });
+  const gateway = await createGateway({
+    broker: gatewayBroker,
+    port: 0,
+    host: "127.0.0.1",
+    logger: silentLogger,
+  });
+  const transport = createSocketIoTransport({
+    url: `http://127.0.0.1:${gateway.port}`,
+    socketOptions: { transports: ["websocket"], reconnectionDelay: 50 },
+  });
+  return {
+    transport,
+    teardown: async () => {
+      await transport.close();
+      await gateway.close();
+      await worker.close();
+      await gatewayBroker.close();
+      await workerBroker.close();
+      clearAll();
+    },
+  };
+});
