@@ -15,7 +15,7 @@ const swc = [
 const common = {
   transform: { "^.+\\.(t|j)sx?$": swc },
   transformIgnorePatterns: [
-    "/node_modules/(?!(msw|rettime|until-async|@mswjs/socket\\.io-binding|@open-draft)/)",
+    "/node_modules/(?!(msw|rettime|until-async|@mswjs/socket\\.io-binding|@open-draft|storybook|@storybook)/)",
   ],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testPathIgnorePatterns: ["/node_modules/", "/storybook-static/", "/workers/python/"],
