@@ -173,6 +173,20 @@ describe("createMemoryTransport", () => {
     });
   });
 
+  it("ends an injected failure CANCELLED when cancelled during its latency", async () => {
+    const { timers, pending } = createManualTimers();
+    const transport = createMemoryTransport({
+      handlers: referenceHandlers,
+      latencyMs: 100,
+      failureRate: 1,
+      timers,
+    });
+    const request = run(transport, { type: "demo.echo", payload: 1 });
+    transport.cancel(request.id);
+    expect(await request.done).toMatchObject([{ kind: "error", error: { code: "CANCELLED" } }]);
+    expect(pending.size).toBe(0);
+  });
+
   it("holds the handler back by latency plus jitter, on the injected timers", async () => {
     const { timers, pending, fire } = createManualTimers();
     const transport = createMemoryTransport({

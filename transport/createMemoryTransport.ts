@@ -253,6 +253,8 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
       return refuse(flight, createError("UNKNOWN_TYPE", `no service serves ${type}`));
     }
     const delay = (options.latencyMs ?? 0) + random() * (options.jitterMs ?? 0);
+    // In flight from here on: a cancel or `close` during the latency ends it `CANCELLED`.
+    inFlight.set(id, flight);
     if ((options.failureRate ?? 0) > 0 && random() < (options.failureRate ?? 0)) {
       const error =
         options.failWith ??
@@ -262,7 +264,6 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
       later(flight, delay, () => refuse(flight, error));
       return;
     }
-    inFlight.set(id, flight);
     const timeoutMs = Math.min(
       parsed.value.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       options.maxTimeoutMs ?? MAX_TIMEOUT_MS,

@@ -181,7 +181,7 @@ export const describeTransportContract = (
       async () => {
         const recording = record(transport(), {
           type: "demo.progress",
-          payload: { steps: 10_000, delayMs: 20 },
+          payload: { steps: 500, delayMs: 20 },
         });
         await recording.firstOf("progress");
         transport().cancel(recording.id);
@@ -202,7 +202,7 @@ export const describeTransportContract = (
       async () => {
         const recording = record(transport(), {
           type: "demo.progress",
-          payload: { steps: 10_000, delayMs: 50 },
+          payload: { steps: 200, delayMs: 50 },
           timeoutMs: 300,
         });
         expect(errorOf(await recording.terminal).code).toBe("TIMEOUT");
@@ -296,7 +296,7 @@ export const describeTransportContract = (
         const pending = makeBackendRequest(
           transport(),
           "demo.progress",
-          { steps: 10_000, delayMs: 20 },
+          { steps: 500, delayMs: 20 },
           { signal: controller.signal, onProgress: () => controller.abort() },
         );
         await expect(pending).rejects.toMatchObject({ code: "CANCELLED" });
