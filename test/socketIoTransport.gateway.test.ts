@@ -4,7 +4,9 @@ import { createMemoryServer } from "../broker/memoryServer.js";
 import { type BrokerTimers, realTimers } from "../broker/timers.js";
 import { createGateway } from "../gateway/createGateway.js";
 import { silentLogger } from "../gateway/createLogger.js";
+import { createRequestId, type ReplyFrame } from "../protocol/index.js";
 import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
+import type { ConnectionState } from "../transport/types.js";
 import { silentWorkerLogger } from "../workers/logger.js";
 import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
 import { registerHandlers } from "../workers/registerHandlers.js";
@@ -38,12 +40,7 @@ const trackedTimers = () => {
   return { timers, clearAll };
 };
 
-/**
- * The transport contract over the live path in one process: createSocketIoTransport → a real
- * gateway on an ephemeral port → the in-memory broker → the TypeScript worker SDK serving the
- * reference services of PROTOCOL.md §5.
- */
-describeTransportContract("Socket.IO transport → gateway → memory broker → TS worker", async () => {
+const startStack = async () => {
   const { timers, clearAll } = trackedTimers();
   const server = createMemoryServer({ logger: silentBrokerLogger, timers });
   const gatewayBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
@@ -62,9 +59,10 @@ describeTransportContract("Socket.IO transport → gateway → memory broker →
   });
   const transport = createSocketIoTransport({
     url: `http://127.0.0.1:${gateway.port}`,
-    socketOptions: { transports: ["websocket"], reconnectionDelay: 50 },
+    socketOptions: { transports: ["websocket"], reconnectionDelay: 50, randomizationFactor: 0 },
   });
   return {
+    gateway,
     transport,
     teardown: async () => {
       await transport.close();
@@ -75,4 +73,49 @@ describeTransportContract("Socket.IO transport → gateway → memory broker →
       clearAll();
     },
   };
+};
+
+/**
+ * The transport contract over the live path in one process: createSocketIoTransport → a real
+ * gateway on an ephemeral port → the in-memory broker → the TypeScript worker SDK serving the
+ * reference services of PROTOCOL.md §5.
+ */
+describeTransportContract("Socket.IO transport → gateway → memory broker → TS worker", startStack);
+
+describe("Socket.IO transport over the real gateway: reconnect and resume", () => {
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  afterEach(async () => {
+    await stack?.teardown();
+    stack = undefined;
+  });
+
+  it("a stream cut by a dropped connection continues after the reconnect, without gap or repeat", async () => {
+    stack = await startStack();
+    const { gateway, transport } = stack;
+    const states: ConnectionState[] = [];
+    transport.subscribeConnectionState((state) => states.push(state));
+    const frames: ReplyFrame[] = [];
+    let dropped = false;
+    const done = new Promise<void>((resolve) => {
+      transport.send(
+        { id: createRequestId(), type: "demo.count", payload: { n: 40, delayMs: 5 } },
+        (frame) => {
+          frames.push(frame);
+          if (frame.kind === "chunk" && !dropped && frames.length > 10) {
+            dropped = true;
+            // What a network drop looks like to the gateway: the connection closes under the socket.
+            for (const socket of gateway.io.sockets.sockets.values()) socket.conn.close();
+          }
+          if (frame.kind === "result" || frame.kind === "error") resolve();
+        },
+      );
+    });
+    await done;
+    expect(dropped).toBe(true);
+    expect(states).toEqual(expect.arrayContaining(["reconnecting", "connected"]));
+    expect(frames.map((frame) => frame.seq)).toEqual(frames.map((_, index) => index));
+    const chunks = frames.flatMap((frame) => (frame.kind === "chunk" ? [frame.data] : []));
+    expect(chunks).toEqual(Array.from({ length: 40 }, (_, i) => ({ i })));
+    expect(frames.at(-1)).toMatchObject({ kind: "result", data: { count: 40 } });
+  });
 });

@@ -216,6 +216,29 @@ describe("createSocketIoTransport: cancel and close", () => {
     expect(held.frames).toHaveLength(2);
   });
 
+  it("a cancel made while offline ends the request at once and reaches the gateway on reconnect", async () => {
+    await start();
+    const transport = open();
+    const held = run(transport, { type: "test.hold", payload: null });
+    await held.seen(1);
+    const id = held.frames[0]?.id ?? "";
+    gateway.dropConnections();
+    await waitForState(transport, "reconnecting");
+    transport.cancel(id);
+    expect(errorCode(held.frames.at(-1))).toBe("CANCELLED");
+    const cancelled = await gateway.waitForEvent("cancel");
+    expect(cancelled.body).toEqual({ id });
+    expect(gateway.events.filter((event) => event.event === "resume")).toHaveLength(0);
+  });
+
+  it("refuses an invalid timeoutMs locally with BAD_REQUEST", async () => {
+    await start();
+    const transport = open();
+    const frames = await run(transport, { type: "demo.echo", payload: 1, timeoutMs: 2.5 }).done;
+    expect(frames).toEqual([expect.objectContaining({ seq: 0, kind: "error" })]);
+    expect(errorCode(frames[0])).toBe("BAD_REQUEST");
+  });
+
   it("an id the gateway still holds comes back as protocol_error, which ends that request", async () => {
     await start();
     const transport = open();
