@@ -38,7 +38,7 @@ describe("gateway operations", () => {
   it("answers /healthz with 200 while connected to the broker and 503 while not", async () => {
     const harness = await start();
     expect(await get(`${harness.url}/healthz`)).toEqual({ status: 200, text: '{"status":"ok"}' });
-    harness.broker.disconnect();
+    harness.memoryBroker!.disconnect();
     expect(await get(`${harness.url}/healthz`)).toMatchObject({ status: 503 });
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "r", type: "demo.echo", payload: null });
@@ -46,7 +46,7 @@ describe("gateway operations", () => {
       seq: 0,
       error: { code: "UNAVAILABLE", retryable: true },
     });
-    harness.broker.reconnect();
+    harness.memoryBroker!.reconnect();
     expect(await get(`${harness.url}/healthz`)).toMatchObject({ status: 200 });
     expect((await get(`${harness.url}/nope`)).status).toBe(404);
   });

@@ -3,7 +3,7 @@ import { createMemoryBroker, type MemoryBroker } from "../../broker/createMemory
 import { silentBrokerLogger } from "../../broker/logger.js";
 import { createMemoryServer, type MemoryServer } from "../../broker/memoryServer.js";
 import { type BrokerTimers, realTimers } from "../../broker/timers.js";
-import type { DeliveredMessage } from "../../broker/types.js";
+import type { Broker, DeliveredMessage } from "../../broker/types.js";
 import { createSessionId, type ErrorBody, type ReplyFrame } from "../../protocol/index.js";
 import { createGateway, type Gateway, type GatewayOptions } from "../createGateway.js";
 import { silentLogger } from "../createLogger.js";
@@ -41,11 +41,14 @@ export type WorkerReply = {
 export type GatewayHarness = {
   readonly gateway: Gateway;
   readonly url: string;
+  /** The memory server (unused when brokers are given). */
   readonly server: MemoryServer;
-  /** The gateway's own broker connection (to simulate its loss). */
-  readonly broker: MemoryBroker;
-  /** A second connection on the same memory server: the "worker" side. */
-  readonly worker: MemoryBroker;
+  /** The gateway's own broker connection. */
+  readonly broker: Broker;
+  /** The same, when it is a memory broker (to simulate its loss). */
+  readonly memoryBroker: MemoryBroker | undefined;
+  /** A second connection: the "worker" side. */
+  readonly worker: Broker;
   readonly connect: (options?: ConnectOptions) => Promise<TestClient>;
   /** Connects and expects `connect_error`; resolves with the error's `data`. */
   readonly refused: (options?: ConnectOptions) => Promise<unknown>;
@@ -75,12 +78,20 @@ const isTerminal = (frame: ReplyFrame) => frame.kind === "result" || frame.kind 
  * publishes replies directly. Everything it opens is closed by `close()`.
  */
 export const createGatewayHarness = async (
-  options: Partial<GatewayOptions> & { readonly server?: MemoryServer } = {},
+  options: Partial<GatewayOptions> & {
+    readonly server?: MemoryServer;
+    /** The worker side's broker when `broker` is given (e.g. both on RabbitMQ). */
+    readonly worker?: Broker;
+  } = {},
 ): Promise<GatewayHarness> => {
   const server =
     options.server ?? createMemoryServer({ logger: silentBrokerLogger, timers: unrefTimers });
-  const broker = createMemoryBroker({ server, logger: silentBrokerLogger });
-  const worker = createMemoryBroker({ server, logger: silentBrokerLogger });
+  const memoryBroker =
+    options.broker === undefined
+      ? createMemoryBroker({ server, logger: silentBrokerLogger })
+      : undefined;
+  const broker: Broker = options.broker ?? memoryBroker!;
+  const worker = options.worker ?? createMemoryBroker({ server, logger: silentBrokerLogger });
   const gateway = await createGateway({
     port: 0,
     host: "127.0.0.1",
@@ -192,5 +203,17 @@ export const createGatewayHarness = async (
     await broker.close();
   };
 
-  return { gateway, url, server, broker, worker, connect, refused, serve, reply, close };
+  return {
+    gateway,
+    url,
+    server,
+    broker,
+    memoryBroker,
+    worker,
+    connect,
+    refused,
+    serve,
+    reply,
+    close,
+  };
 };
