@@ -1,4 +1,9 @@
 // `taskbridge/gateway`: the Socket.IO ⇄ RabbitMQ gateway and what plugins need.
+
+// The brokers a gateway runs on, so `taskbridge/gateway` is all a server needs.
+export { createMemoryBroker, type MemoryBroker } from "../broker/createMemoryBroker.js";
+export { createRabbitBroker, type RabbitBroker } from "../broker/createRabbitBroker.js";
+export { createMemoryServer, type MemoryServer } from "../broker/memoryServer.js";
 export type { Authenticate, AuthResult, Handshake } from "./authenticateHandshake.js";
 export { createGateway, type Gateway, type GatewayOptions } from "./createGateway.js";
 export { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
