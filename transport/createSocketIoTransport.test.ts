@@ -231,12 +231,20 @@ describe("createSocketIoTransport: cancel and close", () => {
     expect(gateway.events.filter((event) => event.event === "resume")).toHaveLength(0);
   });
 
-  it("refuses an invalid timeoutMs locally with BAD_REQUEST", async () => {
+  it("refuses an invalid id or timeoutMs locally with BAD_REQUEST, sending nothing", async () => {
     await start();
     const transport = open();
-    const frames = await run(transport, { type: "demo.echo", payload: 1, timeoutMs: 2.5 }).done;
-    expect(frames).toEqual([expect.objectContaining({ seq: 0, kind: "error" })]);
-    expect(errorCode(frames[0])).toBe("BAD_REQUEST");
+    await waitForState(transport, "connected");
+    for (const request of [
+      { type: "demo.echo", payload: 1, timeoutMs: 2.5 },
+      { id: "not a valid id!", type: "demo.echo", payload: 1 },
+    ]) {
+      const frames = await run(transport, request).done;
+      expect(frames).toEqual([expect.objectContaining({ seq: 0, kind: "error" })]);
+      expect(errorCode(frames[0])).toBe("BAD_REQUEST");
+    }
+    await run(transport, { type: "demo.echo", payload: 1 }).done;
+    expect(gateway.events.filter((event) => event.event === "request")).toHaveLength(1);
   });
 
   it("an id the gateway still holds comes back as protocol_error, which ends that request", async () => {

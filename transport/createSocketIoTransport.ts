@@ -11,6 +11,7 @@ import {
   replyFrameSchema,
 } from "../protocol/index.js";
 import { createSocketIoCancelOutbox } from "./socketIoCancelOutbox.js";
+import { checkSocketIoRequest } from "./socketIoRequestCheck.js";
 import { createSocketIoRequestTable, type SocketIoPendingRequest } from "./socketIoRequestTable.js";
 import {
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -36,8 +37,6 @@ export type SocketIoTransport = Transport & {
 const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60 * 1000;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const isTimeoutMs = (value: number) => Number.isSafeInteger(value) && value > 0;
 
 /**
  * The live `Transport`: requests go to a taskbridge gateway over Socket.IO (PROTOCOL.md §1) and
@@ -165,7 +164,8 @@ export const createSocketIoTransport = (
       // but the session and its requests live on at the gateway, so connect again.
       setState("reconnecting");
       retrySoon();
-    } else setState(socket.active ? "reconnecting" : "disconnected");
+    } else if (socket.active) setState("reconnecting");
+    else giveUp(createError("UNAVAILABLE", `lost the gateway: ${reason}`, { retryable: true }));
   };
 
   const onConnectError = (error: Error & { data?: unknown }) => {
@@ -255,14 +255,8 @@ export const createSocketIoTransport = (
     } else if (state === "disconnected") {
       const error = createError("UNAVAILABLE", "not connected to the gateway", { retryable: true });
       refuseLater(id, listener, error);
-    } else if (!isRequestId(id)) {
-      const error = createError("BAD_REQUEST", "a request id must match [A-Za-z0-9_-]{1,64}");
-      refuseLater(id, listener, error);
-    } else if (request.timeoutMs != null && !isTimeoutMs(request.timeoutMs)) {
-      const error = createError("BAD_REQUEST", "timeoutMs must be a positive integer", {
-        details: { field: "timeoutMs" },
-      });
-      refuseLater(id, listener, error);
+    } else if (checkSocketIoRequest(request) !== undefined) {
+      refuseLater(id, listener, checkSocketIoRequest(request)!);
     } else if (table.get(id) !== undefined) {
       refuseLater(id, listener, createError("BAD_REQUEST", `request ${id} is already in flight`));
     } else {
@@ -281,8 +275,13 @@ export const createSocketIoTransport = (
     table.end(pending, createError("CANCELLED", "cancelled by the client"));
   };
 
-  const close = async () => {
-    if (closed) return;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= shutDown();
+    return closing;
+  };
+
+  const shutDown = async () => {
     closed = true;
     timers.clearTimeout(retryTimer);
     for (const pending of table.list()) {
