@@ -1,7 +1,6 @@
 // Compile-time tests of createClient's inference; checked by `tsc --noEmit`, never run.
 // Each `@ts-expect-error` asserts that the line below it does not compile.
 import { z } from "zod";
-import { referenceContract } from "../workers/reference/referenceContract.js";
 import { createClient } from "./createClient.js";
 import { type ChunkOf, defineContract } from "./defineContract.js";
 import type { Transport } from "./types.js";
@@ -12,8 +11,23 @@ const assertType = <T extends true>(): T | undefined => undefined;
 
 declare const transport: Transport;
 
+/** A contract like the reference services' (transport/ may not import workers/). */
+const demoContract = defineContract({
+  "demo.echo": { payload: z.unknown(), result: z.unknown() },
+  "demo.count": {
+    payload: z.object({ n: z.number().int().min(0), delayMs: z.number().min(0).optional() }),
+    chunk: z.object({ i: z.number().int() }),
+    result: z.object({ count: z.number().int() }),
+  },
+  "demo.progress": {
+    payload: z.object({ steps: z.number().int().min(0), delayMs: z.number().min(0) }),
+    result: z.object({ done: z.number().int() }),
+  },
+  "demo.fail": { payload: z.object({ message: z.string() }), result: z.never() },
+});
+
 export const typeTests = async (): Promise<void> => {
-  const client = createClient(transport, referenceContract);
+  const client = createClient(transport, demoContract);
 
   const counted = await client.request("demo.count", { n: 3 });
   assertType<Equal<typeof counted, { count: number }>>();

@@ -1,14 +1,46 @@
 import {
   createError,
   createRequestId,
+  defineHandlers,
   type HandlerContext,
   isTerminalFrame,
   type ReplyFrame,
 } from "../protocol/index.js";
-import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
 import { createMemoryTransport, type Timers } from "./createMemoryTransport.js";
 import { simulateWorkerCrash } from "./simulateWorkerCrash.js";
 import type { Transport, TransportRequest } from "./types.js";
+
+/** Stand-ins for the reference services of PROTOCOL.md §5 (transport/ may not import workers/). */
+const wait = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+const demoHandlers = defineHandlers({
+  "demo.echo": (payload: unknown) => payload,
+  "demo.count": (payload: { n: number }, ctx: HandlerContext) => {
+    for (let i = 0; i < payload.n; i++) ctx.emit({ i });
+    return { count: payload.n };
+  },
+  "demo.progress": async (payload: { steps: number; delayMs: number }, ctx: HandlerContext) => {
+    for (let k = 1; k <= payload.steps; k++) {
+      await wait(payload.delayMs, ctx.signal);
+      ctx.progress(k, payload.steps);
+    }
+    return { done: payload.steps };
+  },
+  "demo.fail": (payload: { message: string }) => {
+    throw new Error(payload.message);
+  },
+});
 
 const run = (
   transport: Transport,
@@ -55,7 +87,7 @@ const createManualTimers = () => {
 
 describe("createMemoryTransport", () => {
   it("never delivers a frame synchronously inside send", async () => {
-    const transport = createMemoryTransport({ handlers: referenceHandlers });
+    const transport = createMemoryTransport({ handlers: demoHandlers });
     const request = run(transport, { type: "demo.echo", payload: 1 });
     expect(request.frames).toHaveLength(0);
     expect(kinds(await request.done)).toEqual(["accepted", "result"]);
@@ -77,7 +109,7 @@ describe("createMemoryTransport", () => {
   });
 
   it("streams 50,000 chunks without waiting on timers", async () => {
-    const transport = createMemoryTransport({ handlers: referenceHandlers });
+    const transport = createMemoryTransport({ handlers: demoHandlers });
     const started = Date.now();
     const frames = await run(transport, { type: "demo.count", payload: { n: 50_000 } }).done;
     expect(frames).toHaveLength(50_002);
@@ -141,7 +173,7 @@ describe("createMemoryTransport", () => {
 
   it("injects failures with failureRate and random, without accepted", async () => {
     const failing = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       failureRate: 0.5,
       random: () => 0.2,
     });
@@ -155,7 +187,7 @@ describe("createMemoryTransport", () => {
       },
     ]);
     const lucky = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       failureRate: 0.5,
       random: () => 0.7,
     });
@@ -164,7 +196,7 @@ describe("createMemoryTransport", () => {
       "result",
     ]);
     const custom = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       failureRate: 1,
       failWith: createError("RATE_LIMITED", "slow down"),
     });
@@ -176,7 +208,7 @@ describe("createMemoryTransport", () => {
   it("ends an injected failure CANCELLED when cancelled during its latency", async () => {
     const { timers, pending } = createManualTimers();
     const transport = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       latencyMs: 100,
       failureRate: 1,
       timers,
@@ -190,7 +222,7 @@ describe("createMemoryTransport", () => {
   it("holds the handler back by latency plus jitter, on the injected timers", async () => {
     const { timers, pending, fire } = createManualTimers();
     const transport = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       latencyMs: 100,
       jitterMs: 50,
       random: () => 0.5,
@@ -210,7 +242,7 @@ describe("createMemoryTransport", () => {
   it("clamps timeoutMs to maxTimeoutMs", () => {
     const { timers, pending } = createManualTimers();
     const transport = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       timers,
       maxTimeoutMs: 1000,
     });
@@ -239,7 +271,7 @@ describe("createMemoryTransport", () => {
 
   it("crashes by option after k frames, and ends WORKER_CRASHED after maxAttempts", async () => {
     const transport = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       crash: ({ type, attempt }) => type === "demo.count" && attempt === 1 && 2,
     });
     const frames = await run(transport, { type: "demo.count", payload: { n: 3 } }).done;
@@ -254,7 +286,7 @@ describe("createMemoryTransport", () => {
       "result",
     ]);
     const doomed = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       crash: () => 0,
       maxAttempts: 3,
     });
@@ -264,7 +296,7 @@ describe("createMemoryTransport", () => {
   });
 
   it("refuses a duplicate id in flight with BAD_REQUEST and leaves the first request alone", async () => {
-    const transport = createMemoryTransport({ handlers: referenceHandlers });
+    const transport = createMemoryTransport({ handlers: demoHandlers });
     const first = run(transport, {
       id: "same",
       type: "demo.progress",
@@ -283,7 +315,7 @@ describe("createMemoryTransport", () => {
   });
 
   it("refuses an invalid id or type with BAD_REQUEST and an oversized payload", async () => {
-    const transport = createMemoryTransport({ handlers: referenceHandlers, maxPayloadBytes: 10 });
+    const transport = createMemoryTransport({ handlers: demoHandlers, maxPayloadBytes: 10 });
     const badId = await run(transport, { id: "no spaces", type: "demo.echo", payload: 1 }).done;
     expect(badId).toMatchObject([{ kind: "error", error: { code: "BAD_REQUEST" } }]);
     const big = await run(transport, { type: "demo.echo", payload: "0123456789" }).done;
@@ -313,7 +345,7 @@ describe("createMemoryTransport", () => {
   it("reports a throwing listener and keeps delivering", async () => {
     const reported: unknown[] = [];
     const transport = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       onListenerError: (thrown) => reported.push(thrown),
     });
     const done = new Promise<ReplyFrame>((resolve) => {
@@ -327,7 +359,7 @@ describe("createMemoryTransport", () => {
   });
 
   it("close ends requests in flight CANCELLED and refuses new ones", async () => {
-    const transport = createMemoryTransport({ handlers: referenceHandlers });
+    const transport = createMemoryTransport({ handlers: demoHandlers });
     const states: string[] = [];
     transport.subscribeConnectionState((state) => states.push(state));
     expect(transport.getConnectionState()).toBe("connected");

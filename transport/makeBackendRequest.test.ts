@@ -1,8 +1,44 @@
-import { isErrorBody, type Progress } from "../protocol/index.js";
-import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
+import {
+  defineHandlers,
+  type HandlerContext,
+  isErrorBody,
+  type Progress,
+} from "../protocol/index.js";
 import { createMemoryTransport } from "./createMemoryTransport.js";
 import { makeBackendRequest } from "./makeBackendRequest.js";
 import type { Transport } from "./types.js";
+
+/** Stand-ins for the reference services of PROTOCOL.md §5 (transport/ may not import workers/). */
+const wait = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+const demoHandlers = defineHandlers({
+  "demo.echo": (payload: unknown) => payload,
+  "demo.count": (payload: { n: number }, ctx: HandlerContext) => {
+    for (let i = 0; i < payload.n; i++) ctx.emit({ i });
+    return { count: payload.n };
+  },
+  "demo.progress": async (payload: { steps: number; delayMs: number }, ctx: HandlerContext) => {
+    for (let k = 1; k <= payload.steps; k++) {
+      await wait(payload.delayMs, ctx.signal);
+      ctx.progress(k, payload.steps);
+    }
+    return { done: payload.steps };
+  },
+  "demo.fail": (payload: { message: string }) => {
+    throw new Error(payload.message);
+  },
+});
 
 /** Wraps a transport and records what goes through it. */
 const spy = (inner: Transport) => {
@@ -23,7 +59,7 @@ const spy = (inner: Transport) => {
 };
 
 describe("makeBackendRequest", () => {
-  const memory = createMemoryTransport({ handlers: referenceHandlers });
+  const memory = createMemoryTransport({ handlers: demoHandlers });
   afterAll(() => memory.close());
 
   it("resolves with the result and streams chunks and progress to the callbacks", async () => {
@@ -89,7 +125,7 @@ describe("makeBackendRequest", () => {
 
   it("tells about a restart of the worker", async () => {
     const crashing = createMemoryTransport({
-      handlers: referenceHandlers,
+      handlers: demoHandlers,
       crash: ({ attempt }) => attempt === 1 && 1,
     });
     const restarts: number[] = [];
