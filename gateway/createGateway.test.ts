@@ -129,6 +129,40 @@ describe("createGateway over the memory broker", () => {
     }
   });
 
+  it("validates payloads against an announced payloadSchema", async () => {
+    harness = await createGatewayHarness();
+    const queue = inbox(harness, "demo.count");
+    await queue.ready;
+    await harness.worker.publish(
+      "taskbridge.registry",
+      "announce.demo.count",
+      JSON.stringify({
+        type: "demo.count",
+        queue: "demo.count",
+        payloadSchema: { type: "object", properties: { n: { type: "integer" } }, required: ["n"] },
+      }),
+    );
+    const client = await harness.connect();
+    // the announcement travels through the broker: ask until the gateway knows the schema
+    for (let n = 0; ; n++) {
+      client.socket.emit("request", {
+        v: 1,
+        id: `bad${n}`,
+        type: "demo.count",
+        payload: { n: "x" },
+      });
+      const frame = await client.terminal(`bad${n}`);
+      if (frame.kind === "error" && frame.error.code === "BAD_REQUEST") {
+        expect(frame).toMatchObject({ seq: 0, error: { details: { issues: [{ path: "/n" }] } } });
+        break;
+      }
+      await harness.reply(await queue.next(), { kind: "result", body: null });
+    }
+    client.socket.emit("request", { v: 1, id: "good", type: "demo.count", payload: { n: 2 } });
+    await harness.reply(await queue.next(), { kind: "result", body: { count: 2 } });
+    expect(await client.terminal("good")).toMatchObject({ kind: "result" });
+  });
+
   it("refuses bad requests by id with BAD_REQUEST or PAYLOAD_TOO_LARGE, and keeps serving", async () => {
     harness = await createGatewayHarness({ limits: { maxPayloadBytes: 1024 } });
     const queue = inbox(harness, "demo.echo");

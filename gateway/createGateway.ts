@@ -19,6 +19,7 @@ import { createHttpHandler } from "./createHttpHandler.js";
 import { createLogger, type Logger } from "./createLogger.js";
 import { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
 import { createRequestHub } from "./createRequestHub.js";
+import { createSchemaValidator } from "./createSchemaValidator.js";
 import { createServiceCatalog } from "./createServiceCatalog.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 import { namedPluginTypes, type Plugin, pluginMatches } from "./definePlugin.js";
@@ -87,6 +88,13 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const registryQueue = `taskbridge.registry.${gatewayId}.${randomUUID().slice(0, 8)}`;
   const catalog = createServiceCatalog({ staleMs: limits.registryWindowMs, now: timers.now });
 
+  const schemas = createSchemaValidator((type, error) =>
+    logger.warn("ignoring an announced payloadSchema that does not compile", {
+      type,
+      error: String(error),
+    }),
+  );
+
   const hub = createRequestHub({
     broker,
     replyQueue,
@@ -104,6 +112,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     isKnownType: options.knownTypesOnly
       ? (type) => catalog.has(type) || plugins.some((p) => pluginMatches(p, type))
       : undefined,
+    validatePayload: (type, payload) => schemas.check(type, catalog.payloadSchemaOf(type), payload),
     ...limits,
     timers,
     metrics,

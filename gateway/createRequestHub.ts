@@ -43,6 +43,8 @@ export type RequestHubOptions = {
   readonly builtins: Readonly<Record<string, BuiltinHandler>>;
   /** When given, a type it rejects is `UNKNOWN_TYPE` instead of being published by name. */
   readonly isKnownType?: (type: string) => boolean;
+  /** Checks a payload against what is known of its type (announced schemas); an error refuses. */
+  readonly validatePayload?: (type: string, payload: unknown) => ErrorBody | undefined;
   readonly maxPayloadBytes: number;
   readonly maxInFlightPerSession: number;
   readonly rateLimit: RateLimit;
@@ -315,7 +317,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     if (options.isKnownType !== undefined && !options.isKnownType(type)) {
       return createError("UNKNOWN_TYPE", `unknown type ${type}`);
     }
-    return undefined;
+    return options.validatePayload?.(type, event.payload);
   };
 
   const request = (session: Session, socket: FrameSocket, body: unknown): void => {

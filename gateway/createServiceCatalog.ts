@@ -23,6 +23,8 @@ export type ServiceCatalog = {
   readonly list: () => ServiceEntry[];
   /** True when a fresh announcement names `type`. */
   readonly has: (type: string) => boolean;
+  /** The `payloadSchema` of a freshly announced type, if it has one. */
+  readonly payloadSchemaOf: (type: string) => unknown;
 };
 
 const decoder = new TextDecoder();
@@ -111,5 +113,13 @@ export const createServiceCatalog = (
     return entry !== undefined && now() - entry.at <= staleMs;
   };
 
-  return { onAnnouncement, list, has };
+  const payloadSchemaOf = (type: string): unknown => {
+    if (byType.size === 0) return undefined;
+    const entry = byType.get(type);
+    return entry !== undefined && now() - entry.at <= staleMs
+      ? entry.latest.payloadSchema
+      : undefined;
+  };
+
+  return { onAnnouncement, list, has, payloadSchemaOf };
 };
