@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { createError, type ReplyFrame } from "../protocol/index.js";
 import {
   initialRequestState,
@@ -96,5 +97,49 @@ describe("reduceRequestState", () => {
     const state = reduceRequestState(start, frames, 1);
     expect(state.chunks).toHaveLength(10_000);
     expect(state.chunks[9_999]).toBe("c10000");
+  });
+});
+
+describe("reduceRequestState, for any stream of frames", () => {
+  // Frames as a flaky transport might deliver them: repeated, reordered, with a terminal frame
+  // somewhere and restarts in between.
+  const frameArb = (seq: number) =>
+    fc.oneof(
+      fc.constant<Frame>({ id, seq, kind: "accepted" }),
+      fc.string({ maxLength: 3 }).map((data): Frame => ({ id, seq, kind: "chunk", data })),
+      fc.nat(10).map((done): Frame => ({ id, seq, kind: "progress", progress: { done } })),
+      fc
+        .integer({ min: 2, max: 4 })
+        .map((attempt): Frame => ({ id, seq, kind: "restart", attempt })),
+      fc.constant<Frame>({ id, seq, kind: "result", data: { total: seq } }),
+      fc.constant<Frame>({ id, seq, kind: "error", error: createError("TIMEOUT", "late") }),
+    );
+  const framesArb = fc
+    .array(fc.nat(30), { maxLength: 40 })
+    .chain((seqs) => fc.tuple(...seqs.map((seq) => frameArb(seq))));
+  const start = startRequestState<string, { total: number }>(id, 0);
+
+  it("gives the same state whether frames come in one batch or one by one", () => {
+    fc.assert(
+      fc.property(framesArb, (frames) => {
+        const batched = reduceRequestState(start, frames, 1);
+        const single = frames.reduce(
+          (state, frame) => reduceRequestState(state, [frame], 1),
+          start,
+        );
+        expect(single).toEqual(batched);
+      }),
+    );
+  });
+
+  it("never goes back in seq and never changes after a terminal frame", () => {
+    fc.assert(
+      fc.property(framesArb, framesArb, (first, second) => {
+        const middle = reduceRequestState(start, first, 1);
+        const end = reduceRequestState(middle, second, 2);
+        expect(end.lastSeq).toBeGreaterThanOrEqual(middle.lastSeq);
+        if (middle.status === "success" || middle.status === "error") expect(end).toBe(middle);
+      }),
+    );
   });
 });
