@@ -2,11 +2,12 @@ import { createMemoryBroker } from "../broker/createMemoryBroker.js";
 import { silentBrokerLogger } from "../broker/logger.js";
 import { createMemoryServer } from "../broker/memoryServer.js";
 import { type BrokerTimers, realTimers } from "../broker/timers.js";
-import { createGateway } from "../gateway/createGateway.js";
+import { createGateway, type GatewayOptions } from "../gateway/createGateway.js";
 import { silentLogger } from "../gateway/createLogger.js";
 import { createRequestId, type ReplyFrame } from "../protocol/index.js";
 import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
-import type { ConnectionState } from "../transport/types.js";
+import type { SocketIoTransportOptions } from "../transport/socketIoTransportOptions.js";
+import type { ConnectionState, Transport } from "../transport/types.js";
 import { silentWorkerLogger } from "../workers/logger.js";
 import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
 import { registerHandlers } from "../workers/registerHandlers.js";
@@ -40,7 +41,12 @@ const trackedTimers = () => {
   return { timers, clearAll };
 };
 
-const startStack = async () => {
+const startStack = async (
+  options: {
+    readonly authenticate?: GatewayOptions["authenticate"];
+    readonly transport?: SocketIoTransportOptions;
+  } = {},
+) => {
   const { timers, clearAll } = trackedTimers();
   const server = createMemoryServer({ logger: silentBrokerLogger, timers });
   const gatewayBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
@@ -56,10 +62,12 @@ const startStack = async () => {
     port: 0,
     host: "127.0.0.1",
     logger: silentLogger,
+    ...(options.authenticate === undefined ? {} : { authenticate: options.authenticate }),
   });
   const transport = createSocketIoTransport({
     url: `http://127.0.0.1:${gateway.port}`,
     socketOptions: { transports: ["websocket"], reconnectionDelay: 50, randomizationFactor: 0 },
+    ...options.transport,
   });
   return {
     gateway,
@@ -81,6 +89,15 @@ const startStack = async () => {
  * reference services of PROTOCOL.md §5.
  */
 describeTransportContract("Socket.IO transport → gateway → memory broker → TS worker", startStack);
+
+const runToEnd = (transport: Transport, type: string, payload: unknown) =>
+  new Promise<ReplyFrame[]>((resolve) => {
+    const frames: ReplyFrame[] = [];
+    transport.send({ id: createRequestId(), type, payload }, (frame) => {
+      frames.push(frame);
+      if (frame.kind === "result" || frame.kind === "error") resolve(frames);
+    });
+  });
 
 describe("Socket.IO transport over the real gateway: reconnect and resume", () => {
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
@@ -117,5 +134,29 @@ describe("Socket.IO transport over the real gateway: reconnect and resume", () =
     const chunks = frames.flatMap((frame) => (frame.kind === "chunk" ? [frame.data] : []));
     expect(chunks).toEqual(Array.from({ length: 40 }, (_, i) => ({ i })));
     expect(frames.at(-1)).toMatchObject({ kind: "result", data: { count: 40 } });
+  });
+
+  it("a refused handshake ends the request UNAUTHORIZED; reconnect() with a good token goes on", async () => {
+    const tokens = ["wrong", "letmein"];
+    stack = await startStack({
+      authenticate: ({ token }) => (token === "letmein" ? { principal: "ada" } : false),
+      transport: {
+        token: () => tokens.shift(),
+        logger: { debug: () => {}, warn: () => {}, error: () => {} },
+      },
+    });
+    const { transport } = stack;
+    const refused = await runToEnd(transport, "demo.echo", 1);
+    expect(refused).toEqual([
+      expect.objectContaining({
+        seq: 0,
+        kind: "error",
+        error: expect.objectContaining({ code: "UNAUTHORIZED" }),
+      }),
+    ]);
+    expect(transport.getConnectionState()).toBe("disconnected");
+    transport.reconnect();
+    const answered = await runToEnd(transport, "demo.echo", "hello ada");
+    expect(answered.at(-1)).toMatchObject({ kind: "result", data: "hello ada" });
   });
 });
