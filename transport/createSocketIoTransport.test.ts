@@ -1,4 +1,4 @@
-import type { ManagerOptions, SocketOptions } from "socket.io-client";
+import { io, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import { createRequestId, type ReplyFrame } from "../protocol/index.js";
 import {
   type FakeGateway,
@@ -325,6 +325,43 @@ describe("createSocketIoTransport: handshake", () => {
     expect(gateway.handshakes).toEqual([
       { sessionId: "given-session-id-0001", token: "t1" },
       { sessionId: "given-session-id-0001", token: "t2" },
+    ]);
+  });
+
+  it("adopts a socket made by the caller, setting its handshake auth", async () => {
+    await start();
+    const socket = io(gateway.url, {
+      autoConnect: false,
+      forceNew: true,
+      transports: ["websocket"],
+    });
+    const transport = open({ socket, sessionId: "adopted-session-0001" });
+    const frames = await run(transport, { type: "demo.echo", payload: "adopted" }).done;
+    expect(frames.at(-1)).toMatchObject({ kind: "result", data: "adopted" });
+    expect(gateway.handshakes).toEqual([{ sessionId: "adopted-session-0001" }]);
+    await transport.close();
+    expect(socket.connected).toBe(false);
+  });
+
+  it("makes its socket with the injected factory: given path, no auto-connect, its own manager", async () => {
+    await start();
+    const calls: { url: string | undefined; options: Record<string, unknown> }[] = [];
+    const transport = open({
+      io: (url, options) => {
+        calls.push({ url, options });
+        return io(url ?? "", options);
+      },
+    });
+    await run(transport, { type: "demo.echo", payload: 1 }).done;
+    expect(calls).toEqual([
+      {
+        url: gateway.url,
+        options: expect.objectContaining({
+          path: "/socket.io",
+          autoConnect: false,
+          forceNew: true,
+        }),
+      },
     ]);
   });
 
