@@ -1,10 +1,18 @@
 import type { Decorator, Preview } from "@storybook/react-vite";
-import { type ReactNode, useEffect, useState } from "react";
+import { type ReactNode, useMemo } from "react";
 import { BackendProvider } from "../hooks/BackendProvider.js";
 import { useConnectionState } from "../hooks/useConnectionState.js";
 import { createMemoryTransport } from "../transport/createMemoryTransport.js";
 import type { Transport } from "../transport/types.js";
 import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
+import { worker } from "./mswWorker.js";
+
+// socket.io-client must load after msw patched `WebSocket` (engine.io-client captures it when
+// its module is evaluated). Depending on mswWorker.ts makes this module wait for its top-level
+// `await worker.start()`; only then is the Socket.IO transport imported. A static import would
+// be evaluated first, whatever the order of the import lines.
+void worker;
+const { createSocketIoTransport } = await import("../transport/createSocketIoTransport.js");
 
 /** The gateway URL of the live transport unless the toolbar or the URL says otherwise. */
 export const DEFAULT_GATEWAY_URL =
@@ -48,22 +56,14 @@ const sharedMemoryTransport = (): Transport => {
   memoryTransport ??= createMemoryTransport({ handlers: referenceHandlers });
   return memoryTransport;
 };
-let live: { readonly url: string; readonly transport: Promise<Transport> } | undefined;
+let live: { readonly url: string; readonly transport: Transport } | undefined;
 
-/**
- * The live Socket.IO transport for `url`, made once. socket.io-client is loaded with a dynamic
- * import, so that msw has patched `WebSocket` before engine.io-client captures it (see
- * mswWorker.ts); live requests pass msw through (`onUnhandledRequest: "bypass"`).
- */
-const liveTransport = (url: string): Promise<Transport> => {
+/** The live Socket.IO transport for `url`, made once; a new URL closes the previous one. */
+const liveTransport = (url: string): Transport => {
   if (live?.url === url) return live.transport;
-  const previous = live?.transport;
-  void previous?.then((transport) => transport.close());
-  const transport = import("../transport/createSocketIoTransport.js").then((module) =>
-    module.createSocketIoTransport({ url }),
-  );
-  live = { url, transport };
-  return transport;
+  void live?.transport.close();
+  live = { url, transport: createSocketIoTransport({ url }) };
+  return live.transport;
 };
 
 function ConnectionBadge({ url }: { url: string }) {
@@ -76,17 +76,7 @@ function ConnectionBadge({ url }: { url: string }) {
 }
 
 function LiveBackend({ url, children }: { url: string; children: ReactNode }) {
-  const [transport, setTransport] = useState<Transport | undefined>(undefined);
-  useEffect(() => {
-    let current = true;
-    liveTransport(url).then((made) => {
-      if (current) setTransport(made);
-    });
-    return () => {
-      current = false;
-    };
-  }, [url]);
-  if (transport === undefined) return <p>Loading the Socket.IO transport for {url}…</p>;
+  const transport = useMemo(() => liveTransport(url), [url]);
   return (
     <BackendProvider transport={transport}>
       <ConnectionBadge url={url} />

@@ -27,7 +27,7 @@ type Story = StoryObj<typeof meta>;
 
 const connected = async (canvasElement: HTMLElement) =>
   waitFor(() =>
-    expect(canvasElement.querySelector(".tb-sb-connection")).toHaveAttribute(
+    expect(canvasElement.querySelector('.tb-sb-connection[data-gateway="mock"]')).toHaveAttribute(
       "data-connection-state",
       "connected",
     ),
@@ -144,7 +144,7 @@ export const HandshakeRefused: Story = {
   },
   play: async ({ canvasElement }) => {
     await waitFor(() =>
-      expect(canvasElement.querySelector(".tb-sb-connection")).toHaveAttribute(
+      expect(canvasElement.querySelector('.tb-sb-connection[data-gateway="mock"]')).toHaveAttribute(
         "data-connection-state",
         "disconnected",
       ),

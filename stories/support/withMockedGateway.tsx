@@ -8,7 +8,7 @@ import { MOCK_GATEWAY_URL } from "../msw/mockGateway.js";
 function ConnectionLine() {
   const state = useConnectionState();
   return (
-    <p className="tb-sb-connection" data-connection-state={state}>
+    <p className="tb-sb-connection" data-gateway="mock" data-connection-state={state}>
       Mocked gateway {MOCK_GATEWAY_URL}: <strong>{state}</strong>
     </p>
   );
