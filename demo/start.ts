@@ -7,14 +7,15 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createSupervisor } from "./launcher/createSupervisor.js";
 import { findPython } from "./launcher/findPython.js";
 import { printBanner } from "./launcher/printBanner.js";
 import { probeAmqp, redactUrl } from "./launcher/probeAmqp.js";
-import { type Child, startChild } from "./launcher/startChild.js";
 import { DEFAULT_AMQP_URL, DEFAULT_DEMO_PORT } from "./server/readDemoEnv.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const READY_MS = 60_000;
+const READY_LINE = /^demo ready: (\S+)/;
 
 /** Bun from node_modules when installed; otherwise Node with tsx runs the same entry points. */
 const tsRunner = (): { command: string; args: string[] } => {
@@ -24,137 +25,104 @@ const tsRunner = (): { command: string; args: string[] } => {
     : { command: process.execPath, args: ["--import", "tsx"] };
 };
 
-const children: Child[] = [];
-let stopping: Promise<void> | undefined;
-let stopAll = (_reason: string, exitCode: number): Promise<void> => {
-  process.exit(exitCode);
-};
+const supervisor = createSupervisor({ cwd: root });
+process.on("SIGINT", () => void supervisor.stopAll("SIGINT", 0));
+process.on("SIGTERM", () => void supervisor.stopAll("SIGTERM", 0));
+
+const urlOf = (readyLine: string): string => READY_LINE.exec(readyLine)?.[1] ?? readyLine;
 
 const main = async () => {
   const amqpUrl = process.env.AMQP_URL || DEFAULT_AMQP_URL;
-  const port = process.env.PORT || String(DEFAULT_DEMO_PORT);
   const queuePrefix = process.env.TASKBRIDGE_QUEUE_PREFIX ?? "";
   const distDir = resolve(process.env.TASKBRIDGE_DEMO_DIST || join(root, "demo", "dist"));
-
-  stopAll = (reason: string, exitCode: number): Promise<void> => {
-    stopping ??= (async () => {
-      console.info(`\ntaskbridge demo: ${reason}, stopping everything…`);
-      // The gateway first (it drains), then the workers finish what they hold.
-      const [server, ...workers] = [...children].reverse();
-      if (server !== undefined) await server.stop();
-      await Promise.all(workers.map((child) => child.stop()));
-      console.info("taskbridge demo: stopped.");
-      process.exit(exitCode);
-    })();
-    return stopping;
-  };
-  process.on("SIGINT", () => void stopAll("SIGINT", 0));
-  process.on("SIGTERM", () => void stopAll("SIGTERM", 0));
-
-  const launch = (name: string, command: string, args: string[], env: NodeJS.ProcessEnv) => {
-    const child = startChild({ name, command, args, cwd: root, env: { ...process.env, ...env } });
-    children.push(child);
-    return child;
-  };
-  const essential = (child: Child) =>
-    child.exited.then((code) => {
-      if (!stopping) void stopAll(`${child.name} exited (${code})`, 1);
-    });
-
-  console.info("taskbridge demo: building the app (vite build)…");
-  const build = launch(
-    "vite",
-    process.execPath,
-    [
-      join(root, "node_modules", "vite", "bin", "vite.js"),
-      "build",
-      "--config",
-      join(root, "demo", "vite.config.ts"),
-      "--outDir",
-      distDir,
-    ],
-    {},
-  );
-  const built = await build.exited;
-  children.splice(children.indexOf(build), 1);
-  if (built !== 0) throw new Error(`vite build failed (${built})`);
-
-  console.info(`taskbridge demo: looking for RabbitMQ at ${redactUrl(amqpUrl)}…`);
-  const probe = await probeAmqp(amqpUrl);
-  const ts = tsRunner();
   const serverEnv = {
-    PORT: port,
+    PORT: process.env.PORT || String(DEFAULT_DEMO_PORT),
     AMQP_URL: amqpUrl,
     TASKBRIDGE_QUEUE_PREFIX: queuePrefix,
     TASKBRIDGE_DEMO_DIST: distDir,
   };
 
+  console.info("taskbridge demo: building the app (vite build)…");
+  const vite = join(root, "node_modules", "vite", "bin", "vite.js");
+  const config = join(root, "demo", "vite.config.ts");
+  const build = supervisor.launch(
+    "vite",
+    process.execPath,
+    [vite, "build", "--config", config, "--outDir", distDir],
+    {},
+  );
+  const built = await build.exited;
+  await supervisor.retire(build);
+  if (built !== 0) throw new Error(`vite build failed (${built})`);
+
+  console.info(`taskbridge demo: looking for RabbitMQ at ${redactUrl(amqpUrl)}…`);
+  const probe = await probeAmqp(amqpUrl);
+  const ts = tsRunner();
+
   if (!probe.ok) {
-    const server = launch("embedded", ts.command, [...ts.args, "demo/server/main.ts"], {
+    const server = supervisor.launch("embedded", ts.command, [...ts.args, "demo/server/main.ts"], {
       ...serverEnv,
       TASKBRIDGE_DEMO_MODE: "embedded",
     });
-    const ready = await server.waitForLine(/^demo ready: /, READY_MS);
-    void essential(server);
+    const ready = await server.waitForLine(READY_LINE, READY_MS);
+    supervisor.essential(server);
     printBanner({
       mode: "embedded",
-      url: ready.replace(/^demo ready: (\S+).*$/, "$1"),
+      url: urlOf(ready),
       amqpUrl: redactUrl(amqpUrl),
       reason: probe.reason,
-      python: "skipped: the Python worker needs RabbitMQ",
+      python: "not started: the Python worker needs RabbitMQ",
     });
     return;
   }
 
-  const worker = launch("worker", ts.command, [...ts.args, "workers/main.ts"], {
+  const worker = supervisor.launch("worker", ts.command, [...ts.args, "workers/main.ts"], {
     AMQP_URL: amqpUrl,
     TASKBRIDGE_QUEUE_PREFIX: queuePrefix,
   });
-  const python = process.env.TASKBRIDGE_DEMO_PYTHON === "0" ? undefined : findPython();
-  let pythonStatus: string;
-  let pythonChild: Child | undefined;
-  if (python === undefined) {
-    pythonStatus =
-      process.env.TASKBRIDGE_DEMO_PYTHON === "0"
-        ? "skipped (TASKBRIDGE_DEMO_PYTHON=0)"
-        : "skipped: no python3 with aio-pika (apt-get install python3-aio-pika, or pip install aio-pika)";
-    console.info(`taskbridge demo: Python worker ${pythonStatus}`);
-  } else {
-    pythonChild = launch("python", python, ["workers/python/run_reference.py"], {
-      AMQP_URL: amqpUrl,
-      TASKBRIDGE_QUEUE_PREFIX: `${queuePrefix}py.`,
-      PYTHONUNBUFFERED: "1",
-    });
-    pythonStatus = `running (${python})`;
-  }
+  const skipPython = process.env.TASKBRIDGE_DEMO_PYTHON === "0";
+  const python = skipPython ? undefined : findPython();
+  let pythonStatus = skipPython
+    ? "skipped (TASKBRIDGE_DEMO_PYTHON=0)"
+    : "skipped: no python3 with aio-pika (apt-get install python3-aio-pika, or pip install aio-pika)";
+  let pythonWorker =
+    python === undefined
+      ? undefined
+      : supervisor.launch("python", python, ["workers/python/run_reference.py"], {
+          AMQP_URL: amqpUrl,
+          // The demo gateway routes `py.demo.*` here (demo/server/createDemoRouting.ts).
+          TASKBRIDGE_QUEUE_PREFIX: `${queuePrefix}py.`,
+          PYTHONUNBUFFERED: "1",
+        });
+  if (pythonWorker === undefined) console.info(`taskbridge demo: Python worker ${pythonStatus}`);
   await worker.waitForLine(/^worker ready: /, READY_MS);
-  void essential(worker);
-  if (pythonChild !== undefined) {
+  supervisor.essential(worker);
+  if (pythonWorker !== undefined) {
     try {
-      await pythonChild.waitForLine(/worker ready: /, READY_MS);
+      await pythonWorker.waitForLine(/worker ready: /, READY_MS);
+      pythonStatus = `running (${python})`;
     } catch (error) {
-      pythonStatus = `failed to start (${error instanceof Error ? error.message : error}): see the [python] lines`;
+      pythonStatus = `failed to start (${error instanceof Error ? error.message : error}); see the [python] lines`;
       console.info(`taskbridge demo: Python worker ${pythonStatus}`);
-      await pythonChild.stop();
-      children.splice(children.indexOf(pythonChild), 1);
-      pythonChild = undefined;
+      await supervisor.retire(pythonWorker);
+      pythonWorker = undefined;
     }
   }
-  const server = launch("gateway", ts.command, [...ts.args, "demo/server/main.ts"], {
+  const server = supervisor.launch("gateway", ts.command, [...ts.args, "demo/server/main.ts"], {
     ...serverEnv,
     TASKBRIDGE_DEMO_MODE: "live",
-    TASKBRIDGE_DEMO_PYTHON: pythonChild === undefined ? "0" : "1",
+    TASKBRIDGE_DEMO_PYTHON: pythonWorker === undefined ? "0" : "1",
     TASKBRIDGE_DEMO_PYTHON_NOTE:
-      pythonChild === undefined ? `The Python worker is ${pythonStatus}.` : "",
+      pythonWorker === undefined ? `The Python worker is ${pythonStatus}.` : "",
     ...(process.env.TASKBRIDGE_GATEWAY_ID
       ? { TASKBRIDGE_GATEWAY_ID: process.env.TASKBRIDGE_GATEWAY_ID }
       : {}),
   });
-  const ready = await server.waitForLine(/^demo ready: /, READY_MS);
-  void essential(server);
+  const ready = await server.waitForLine(READY_LINE, READY_MS);
+  supervisor.essential(server);
   printBanner({
     mode: "live",
-    url: ready.replace(/^demo ready: (\S+).*$/, "$1"),
+    url: urlOf(ready),
     amqpUrl: redactUrl(amqpUrl),
     python: pythonStatus,
   });
@@ -162,5 +130,5 @@ const main = async () => {
 
 main().catch((error: unknown) => {
   console.error(`taskbridge demo: ${error instanceof Error ? error.message : String(error)}`);
-  void stopAll("failed to start", 1);
+  void supervisor.stopAll("failed to start", 1);
 });
