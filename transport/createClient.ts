@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import { createError, type ErrorBody, type Progress } from "../protocol/index.js";
 import {
   createRequestStore,
@@ -6,6 +5,7 @@ import {
   type RequestStoreOptions,
 } from "./createRequestStore.js";
 import type { ChunkOf, Contract, PayloadOf, ResultOf } from "./defineContract.js";
+import { describeZodIssues } from "./describeZodIssues.js";
 import { makeBackendRequest } from "./makeBackendRequest.js";
 import type { Transport } from "./types.js";
 
@@ -42,13 +42,6 @@ export type Client<C extends Contract> = {
   ): RequestStore<PayloadOf<C, K>, ChunkOf<C, K>, ResultOf<C, K>>;
 };
 
-/** The issues of a failed parse as plain JSON: where, and what is wrong. */
-const describeIssues = (error: z.ZodError): { path: string; message: string }[] =>
-  error.issues.map((issue) => ({
-    path: issue.path.map(String).join("."),
-    message: issue.message,
-  }));
-
 /**
  * A typed client over any transport: `request(type, payload, options)` infers the payload, chunk
  * and result types of `type` from the contract, so a wrong type name or payload does not
@@ -82,7 +75,7 @@ export const createClient = <const C extends Contract>(
     if (options.validatePayload !== false) {
       const parsed = entry.payload.safeParse(payload);
       if (!parsed.success) {
-        const issues = describeIssues(parsed.error);
+        const issues = describeZodIssues(parsed.error);
         throw createError(
           "BAD_REQUEST",
           `invalid payload for ${type}: ${issues.map((i) => `${i.path || "(payload)"}: ${i.message}`).join("; ")}`,
@@ -102,7 +95,7 @@ export const createClient = <const C extends Contract>(
         const parsed = entry.chunk.safeParse(chunk);
         if (!parsed.success) {
           badChunk = createError("INTERNAL", `a chunk of ${type} does not match its contract`, {
-            details: { issues: describeIssues(parsed.error) },
+            details: { issues: describeZodIssues(parsed.error) },
           });
           stop.abort();
           return;
@@ -124,7 +117,7 @@ export const createClient = <const C extends Contract>(
     const parsed = entry.result.safeParse(data);
     if (!parsed.success) {
       throw createError("INTERNAL", `the result of ${type} does not match its contract`, {
-        details: { issues: describeIssues(parsed.error) },
+        details: { issues: describeZodIssues(parsed.error) },
       });
     }
     return parsed.data as ResultOf<C, K>;

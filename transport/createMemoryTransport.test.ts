@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   createError,
   createRequestId,
@@ -7,6 +8,7 @@ import {
   type ReplyFrame,
 } from "../protocol/index.js";
 import { createMemoryTransport, type Timers } from "./createMemoryTransport.js";
+import { defineContract } from "./defineContract.js";
 import { simulateWorkerCrash } from "./simulateWorkerCrash.js";
 import type { Transport, TransportRequest } from "./types.js";
 
@@ -320,6 +322,32 @@ describe("createMemoryTransport", () => {
     expect(badId).toMatchObject([{ kind: "error", error: { code: "BAD_REQUEST" } }]);
     const big = await run(transport, { type: "demo.echo", payload: "0123456789" }).done;
     expect(big).toMatchObject([{ kind: "error", error: { code: "PAYLOAD_TOO_LARGE" } }]);
+  });
+
+  it("checks payloads against an optional contract, as a gateway with schemas does", async () => {
+    const transport = createMemoryTransport({
+      handlers: demoHandlers,
+      contract: defineContract({
+        "demo.count": {
+          payload: z.object({ n: z.number().int().min(0) }),
+          result: z.object({ count: z.number() }),
+        },
+      }),
+    });
+    const refused = await run(transport, { type: "demo.count", payload: { n: -2 } }).done;
+    expect(refused).toMatchObject([
+      { kind: "error", error: { code: "BAD_REQUEST", details: { issues: [{ path: "n" }] } } },
+    ]);
+    expect(kinds(await run(transport, { type: "demo.count", payload: { n: 1 } }).done)).toEqual([
+      "accepted",
+      "chunk",
+      "result",
+    ]);
+    // Types without a schema are not checked.
+    expect(kinds(await run(transport, { type: "demo.echo", payload: -2 }).done)).toEqual([
+      "accepted",
+      "result",
+    ]);
   });
 
   it("gives handlers principal, deadline and a JSON copy of the payload", async () => {

@@ -4,7 +4,6 @@ import {
   type ErrorBody,
   type FrameBody,
   type HandlerContext,
-  type Handlers,
   isTerminalFrame,
   MAX_PAYLOAD_BYTES,
   MAX_TIMEOUT_MS,
@@ -12,59 +11,13 @@ import {
   parseRequestEvent,
   type ReplyFrame,
 } from "../protocol/index.js";
+import { describeZodIssues } from "./describeZodIssues.js";
+import { defaultTimers, type MemoryTransportOptions } from "./memoryTransportOptions.js";
 import { runHandler } from "./runHandler.js";
 import type { ConnectionState, FrameListener, Transport } from "./types.js";
 
-/** The timer functions the memory transport uses; inject fakes to control time. */
-export type Timers = {
-  readonly setTimeout: (callback: () => void, ms: number) => unknown;
-  readonly clearTimeout: (handle: unknown) => void;
-};
-
-export const defaultTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-export type MemoryTransportOptions = {
-  /** The handlers by request type: the same objects a worker serves. */
-  readonly handlers: Handlers;
-  /** Delay before a request reaches its handler (after `accepted`). Default 0. */
-  readonly latencyMs?: number;
-  /** Up to this much extra delay, `random() * jitterMs`, per request. Default 0. */
-  readonly jitterMs?: number;
-  /** Share of requests, in [0, 1], refused with `failWith` (no `accepted`). Default 0. */
-  readonly failureRate?: number;
-  /** The error of an injected failure. Default `UNAVAILABLE`, retryable. */
-  readonly failWith?: ErrorBody;
-  /** Source of randomness for jitter and failures, in [0, 1). Default `Math.random`. */
-  readonly random?: () => number;
-  /** Timeout of a request without `timeoutMs`. Default 10 minutes. */
-  readonly defaultTimeoutMs?: number;
-  /** Longest timeout granted; longer ones are clamped. Default 24 hours. */
-  readonly maxTimeoutMs?: number;
-  /** Payloads larger than this (UTF-8 JSON bytes) are refused. Default 1 MiB. */
-  readonly maxPayloadBytes?: number;
-  /** `ctx.principal` of every handler. Default `anon`. */
-  readonly principal?: string;
-  /**
-   * Simulated worker crashes: called at the start of each attempt; a number `k` makes that
-   * attempt crash after its `k`-th chunk or progress frame (0: before it sends anything), as if
-   * the worker process died; the client gets `restart` and the handler runs again with the next
-   * `ctx.attempt`. A handler may also `throw simulateWorkerCrash()`.
-   */
-  readonly crash?: (request: {
-    type: string;
-    payload: unknown;
-    attempt: number;
-  }) => number | false | undefined;
-  /** Attempts before a crashing request ends `WORKER_CRASHED`. Default 4 (delivery limit 3). */
-  readonly maxAttempts?: number;
-  readonly now?: () => number;
-  readonly timers?: Timers;
-  /** Where an exception thrown by a frame listener goes. Default `console.error`. */
-  readonly onListenerError?: (thrown: unknown) => void;
-};
+export type { MemoryTransportOptions, Timers } from "./memoryTransportOptions.js";
+export { defaultTimers } from "./memoryTransportOptions.js";
 
 // setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
 const LONGEST_TIMER_MS = 2_147_483_647;
@@ -251,6 +204,16 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
     }
     if (!Object.hasOwn(options.handlers, type)) {
       return refuse(flight, createError("UNKNOWN_TYPE", `no service serves ${type}`));
+    }
+    const schema = options.contract?.[type]?.payload;
+    const checked = schema?.safeParse(payload);
+    if (checked && !checked.success) {
+      return refuse(
+        flight,
+        createError("BAD_REQUEST", `invalid payload for ${type}`, {
+          details: { issues: describeZodIssues(checked.error) },
+        }),
+      );
     }
     const delay = (options.latencyMs ?? 0) + random() * (options.jitterMs ?? 0);
     // In flight from here on: a cancel or `close` during the latency ends it `CANCELLED`.

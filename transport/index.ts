@@ -2,6 +2,7 @@ export * from "./createClient.js";
 export * from "./createMemoryTransport.js";
 export * from "./createRequestStore.js";
 export * from "./defineContract.js";
+export * from "./describeZodIssues.js";
 export * from "./makeBackendRequest.js";
 export * from "./openRequest.js";
 export * from "./reduceRequestState.js";
