@@ -12,7 +12,7 @@ export type LongTaskProps = {
  * A long task: `demo.progress` reports `{ done, total }` after every step. One request feeds the
  * start button and the progress panel, whose Cancel button aborts the worker's handler.
  */
-export function LongTask({ steps = 12, delayMs = 300 }: LongTaskProps) {
+export function LongTask({ steps = 20, delayMs = 400 }: LongTaskProps) {
   const task = useBackendRequest<{ steps: number; delayMs: number }, never, { done: number }>(
     "demo.progress",
   );

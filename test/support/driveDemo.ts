@@ -37,7 +37,7 @@ export const driveDemo = async (page: Page): Promise<void> => {
 
   const task = card(page, "Long task");
   await task.getByRole("button", { name: "Start task" }).click();
-  await task.getByRole("status").getByText("Done · 12 of 12 (100%)").waitFor(WAIT);
+  await task.getByRole("status").getByText("Done · 20 of 20 (100%)").waitFor(WAIT);
 
   await task.getByRole("button", { name: "Run again" }).click();
   await task
