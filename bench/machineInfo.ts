@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { promisify } from "node:util";
+import amqp from "amqplib";
 
 const run = promisify(execFile);
 
@@ -27,8 +28,20 @@ const version = async (command: string, args: string[]): Promise<string> => {
   }
 };
 
+// The server's version from the AMQP handshake: no CLI start-up (seconds on a loaded machine).
+const rabbitVersion = async (amqpUrl: string): Promise<string> => {
+  try {
+    const connection = await amqp.connect(amqpUrl);
+    const version = connection.connection.serverProperties?.version;
+    await connection.close();
+    return String(version ?? "unknown");
+  } catch {
+    return "unknown";
+  }
+};
+
 /** CPU model and count, memory, load, kernel, and the versions of Node, Bun, Python and RabbitMQ. */
-export const machineInfo = async (bun = "node_modules/.bin/bun"): Promise<MachineInfo> => {
+export const machineInfo = async (bun: string, amqpUrl: string): Promise<MachineInfo> => {
   let kernel = "unknown";
   try {
     kernel = readFileSync("/proc/sys/kernel/osrelease", "utf8").trim();
@@ -44,6 +57,6 @@ export const machineInfo = async (bun = "node_modules/.bin/bun"): Promise<Machin
     node: process.version,
     bun: await version(bun, ["--version"]),
     python: await version("/usr/bin/python3", ["--version"]),
-    rabbitmq: await version("rabbitmqctl", ["version"]),
+    rabbitmq: await rabbitVersion(amqpUrl),
   };
 };

@@ -1,53 +1,54 @@
-// `npm run bench [-- --quick] [-- --only <text>] [-- --no-browser]`: measures the baseline and
-// taskbridge in turn on this machine (docs/benchmarks.md) and writes bench/results/latest.json
-// and latest.svg. Everything runs in a private RabbitMQ virtual host, deleted at the end.
+// `npm run bench [-- --quick | --ladder | --smoke] [--only <text>] [--no-browser] [--out <dir>]`: measures the
+// baseline and taskbridge on this machine (docs/benchmarks.md) and writes latest.json and
+// latest.svg to bench/results. Everything runs in private RabbitMQ virtual hosts, deleted at the end.
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runBrowserBench } from "./client/runBrowserBench.js";
+import { listenerPid } from "./cpu.js";
 import { machineInfo } from "./machineInfo.js";
 import { killAll } from "./processes.js";
-import { createBenchVhost } from "./rabbitVhost.js";
+import { type BenchVhost, createBenchVhosts } from "./rabbitVhost.js";
 import { buildReport, renderChart, renderTable } from "./report.js";
-import { runSystem, type SystemResult } from "./runSystem.js";
-import { benchSettings } from "./settings.js";
-import { benchSystems } from "./systems.js";
+import { runQueueType, type SystemResult } from "./runQueueType.js";
+import { benchSettings, SMOKE_SETTINGS } from "./settings.js";
+import { benchSystems, type GroupId, ladderSystems } from "./systems.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-const freePort = (): Promise<number> =>
-  new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
-    });
-  });
+const option = (argv: readonly string[], name: string): string | undefined => {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1] : undefined;
+};
 
 const main = async (): Promise<void> => {
   const argv = process.argv.slice(2);
-  const quick = argv.includes("--quick");
-  const onlyIndex = argv.indexOf("--only");
-  const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+  const smoke = argv.includes("--smoke");
+  const quick = smoke || argv.includes("--quick");
+  const only = option(argv, "--only");
   const browser = !argv.includes("--no-browser");
-  const outIndex = argv.indexOf("--out");
-  const outDir = resolve(outIndex >= 0 ? (argv[outIndex + 1] ?? "") : join(root, "bench/results"));
-  const settings = benchSettings(quick);
+  const outDir = resolve(option(argv, "--out") ?? join(root, "bench/results"));
+  const settings = smoke ? SMOKE_SETTINGS : benchSettings(quick);
   const baseUrl = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
   const startedAt = Date.now();
   const log = (line: string): void => console.log(line);
+  const ladder = argv.includes("--ladder");
+  const systems = (ladder ? ladderSystems() : benchSystems(quick)).filter(
+    (s) => (only === undefined || s.id.includes(only)) && (!smoke || s.queueType === "classic"),
+  );
 
-  const runId = randomBytes(4).toString("hex");
-  const vhost = await createBenchVhost(baseUrl, runId);
+  const vhosts: BenchVhost[] = [];
   let cleaned = false;
   const cleanup = async (): Promise<void> => {
     if (cleaned) return;
     cleaned = true;
     killAll();
-    await vhost.remove().catch((error: unknown) => console.error(`bench: ${String(error)}`));
+    await Promise.all(
+      vhosts.map((vhost) =>
+        vhost.remove().catch((error: unknown) => console.error(`bench: ${String(error)}`)),
+      ),
+    );
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
@@ -58,39 +59,49 @@ const main = async (): Promise<void> => {
   process.once("exit", killAll);
 
   try {
-    log(`bench ${quick ? "(quick) " : ""}in RabbitMQ virtual host ${vhost.name}`);
-    const systems = benchSystems(quick).filter((s) => only === undefined || s.id.includes(only));
+    const runId = randomBytes(4).toString("hex");
+    const groups = [...new Set(systems.map((s) => s.group))];
+    const byGroup = await createBenchVhosts(baseUrl, runId, groups);
+    vhosts.push(...Object.values<BenchVhost>(byGroup));
+    log(
+      `bench${quick ? " (quick)" : ""}: ${systems.length} systems, virtual hosts ${vhosts.map((v) => v.name).join(", ")}`,
+    );
+    const machine = await machineInfo(join(root, "node_modules", ".bin", "bun"), baseUrl);
+    const brokerPid = await listenerPid(Number(new URL(baseUrl).port || 5672));
     const results: SystemResult[] = [];
-    for (const system of systems) {
-      log(`${system.id}: ${system.label}`);
-      const port = await freePort();
-      try {
-        results.push(await runSystem(system, { root, amqpUrl: vhost.url, port, settings, log }));
-      } finally {
-        await vhost.deleteQueues(
-          system.kind === "baseline"
-            ? ["demo.echo", "demo.count"]
-            : ["demo.echo", "demo.count", "demo.progress", "demo.fail"],
-        );
-      }
+    for (const queueType of ["classic", "quorum"] as const) {
+      const ofType = systems.filter((s) => s.queueType === queueType);
+      if (ofType.length === 0) continue;
+      log(`${queueType} queues: ${ofType.map((s) => s.id).join(", ")}`);
+      results.push(
+        ...(await runQueueType(ofType, {
+          root,
+          vhosts: byGroup as Record<GroupId, BenchVhost>,
+          settings,
+          brokerPid,
+          log,
+        })),
+      );
     }
-    const client = browser
-      ? await runBrowserBench({ root, chunks: settings.browserChunks, log })
-      : undefined;
+    const client =
+      browser && !ladder
+        ? await runBrowserBench({ root, chunks: settings.browserChunks, log })
+        : undefined;
     const report = buildReport({
       settings,
-      machine: await machineInfo(),
+      machine,
       results,
       client,
       seconds: (Date.now() - startedAt) / 1000,
     });
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(outDir, "latest.svg"), renderChart(report));
+    const name = ladder ? "ladder" : "latest";
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(outDir, `${name}.svg`), renderChart(report));
     log("");
     log(renderTable(report));
     log("");
-    log(`wrote ${join(outDir, "latest.json")} and latest.svg in ${report.seconds.toFixed(0)} s`);
+    log(`wrote ${join(outDir, name)}.json and .svg in ${report.seconds.toFixed(0)} s`);
   } finally {
     await cleanup();
   }

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import amqp from "amqplib";
 
@@ -30,17 +33,36 @@ const managementUrl = (baseUrl: string): { api: string; auth: string } => {
   };
 };
 
-const viaRabbitmqctl = async (vhost: string, user: string): Promise<() => Promise<void>> => {
-  await run("rabbitmqctl", ["add_vhost", vhost], { timeout: 30_000 });
-  await run("rabbitmqctl", ["set_permissions", "-p", vhost, user, ".*", ".*", ".*"], {
-    timeout: 30_000,
-  });
-  return async () => {
-    await run("rabbitmqctl", ["delete_vhost", vhost], { timeout: 30_000 });
+const viaRabbitmqctl = async (vhosts: readonly string[], user: string): Promise<void> => {
+  // One `import_definitions` starts the Erlang CLI once for every vhost and permission (each
+  // rabbitmqctl call costs seconds on a loaded machine); older servers get one call per step.
+  const definitions = {
+    vhosts: vhosts.map((name) => ({ name })),
+    permissions: vhosts.map((vhost) => ({
+      user,
+      vhost,
+      configure: ".*",
+      write: ".*",
+      read: ".*",
+    })),
   };
+  const file = join(mkdtempSync(join(tmpdir(), "taskbridge-bench-")), "definitions.json");
+  writeFileSync(file, JSON.stringify(definitions));
+  try {
+    await run("rabbitmqctl", ["import_definitions", file], { timeout: 60_000 });
+  } catch {
+    for (const vhost of vhosts) {
+      await run("rabbitmqctl", ["add_vhost", vhost], { timeout: 60_000 });
+      await run("rabbitmqctl", ["set_permissions", "-p", vhost, user, ".*", ".*", ".*"], {
+        timeout: 60_000,
+      });
+    }
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
 };
 
-const viaManagementApi = async (baseUrl: string, vhost: string, user: string) => {
+const viaManagementApi = async (baseUrl: string, vhost: string, user: string): Promise<void> => {
   const { api, auth } = managementUrl(baseUrl);
   const headers = { authorization: auth, "content-type": "application/json" };
   const name = encodeURIComponent(vhost);
@@ -51,42 +73,59 @@ const viaManagementApi = async (baseUrl: string, vhost: string, user: string) =>
     headers,
     body: JSON.stringify({ configure: ".*", write: ".*", read: ".*" }),
   });
-  return async () => {
-    await fetch(`${api}/vhosts/${name}`, { method: "DELETE", headers });
-  };
+};
+
+const deleteViaManagementApi = async (baseUrl: string, vhost: string): Promise<void> => {
+  const { api, auth } = managementUrl(baseUrl);
+  await fetch(`${api}/vhosts/${encodeURIComponent(vhost)}`, {
+    method: "DELETE",
+    headers: { authorization: auth },
+  });
 };
 
 /**
- * Creates a fresh virtual host `taskbridge-bench-<runId>` (with `rabbitmqctl`, else the
+ * Creates fresh virtual hosts `taskbridge-bench-<runId>-<name>` (with `rabbitmqctl`, else the
  * management API) so that the bench's gateways, workers and queues — all named as in production —
- * never meet the tests and demos sharing the same RabbitMQ; `remove()` deletes it with
- * everything in it.
+ * never meet the tests and demos sharing the same RabbitMQ, nor each other; each one's `remove()`
+ * deletes it with everything in it.
  */
-export const createBenchVhost = async (baseUrl: string, runId: string): Promise<BenchVhost> => {
-  const name = `taskbridge-bench-${runId}`;
+export const createBenchVhosts = async <TName extends string>(
+  baseUrl: string,
+  runId: string,
+  names: readonly TName[],
+): Promise<Record<TName, BenchVhost>> => {
   const user = decodeURIComponent(new URL(baseUrl).username || "guest");
-  let remove: () => Promise<void>;
+  const vhostNames = names.map((name) => `taskbridge-bench-${runId}-${name}`);
+  let useApi = false;
   try {
-    remove = await viaRabbitmqctl(name, user);
+    await viaRabbitmqctl(vhostNames, user);
   } catch (first) {
     try {
-      remove = await viaManagementApi(baseUrl, name, user);
+      for (const vhost of vhostNames) await viaManagementApi(baseUrl, vhost, user);
+      useApi = true;
     } catch (second) {
       throw new Error(
-        `cannot create the virtual host ${name} (rabbitmqctl: ${String(first)}; management API: ${String(second)})`,
+        `cannot create the virtual hosts (rabbitmqctl: ${String(first)}; management API: ${String(second)})`,
       );
     }
   }
-  const url = withVhost(baseUrl, name);
-  const deleteQueues = async (queues: readonly string[]): Promise<void> => {
-    const connection = await amqp.connect(url);
-    try {
-      const channel = await connection.createChannel();
-      for (const queue of queues) await channel.deleteQueue(queue);
-      await channel.close();
-    } finally {
-      await connection.close();
-    }
-  };
-  return { name, url, deleteQueues, remove };
+  const entries = vhostNames.map((name, index): [TName, BenchVhost] => {
+    const url = withVhost(baseUrl, name);
+    const deleteQueues = async (queues: readonly string[]): Promise<void> => {
+      const connection = await amqp.connect(url);
+      try {
+        const channel = await connection.createChannel();
+        for (const queue of queues) await channel.deleteQueue(queue);
+        await channel.close();
+      } finally {
+        await connection.close();
+      }
+    };
+    const remove = async (): Promise<void> => {
+      if (useApi) await deleteViaManagementApi(baseUrl, name);
+      else await run("rabbitmqctl", ["delete_vhost", name], { timeout: 60_000 });
+    };
+    return [names[index] as TName, { name, url, deleteQueues, remove }];
+  });
+  return Object.fromEntries(entries) as Record<TName, BenchVhost>;
 };

@@ -1,6 +1,7 @@
 import type { BrowserResult } from "./client/runBrowserBench.js";
+import type { CpuSpent } from "./cpu.js";
 import type { MachineInfo } from "./machineInfo.js";
-import type { SystemResult } from "./runSystem.js";
+import type { SystemResult } from "./runQueueType.js";
 import type { BenchSettings } from "./settings.js";
 import { baselineFor, type SystemSpec } from "./systems.js";
 
@@ -36,6 +37,9 @@ export type SystemRow = SystemSpec & {
   readonly memoryBytesPerSocket: number;
   readonly memorySockets: number;
   readonly ratios: Ratios | undefined;
+  /** CPU µs per request under load and per streamed chunk, by process. */
+  readonly cpuPerRequestUs: CpuSpent;
+  readonly cpuPerChunkUs: CpuSpent;
 };
 
 /** `bench/results/latest.json`. */
@@ -74,7 +78,9 @@ export const buildReport = (input: {
   const systems = input.results.map((result): SystemRow => {
     const spec = result.system;
     const base =
-      spec.kind === "taskbridge" ? byId.get(baselineFor(spec, specs)?.id ?? "") : undefined;
+      spec.kind === "taskbridge" || spec.extra !== "none"
+        ? byId.get(baselineFor(spec, specs)?.id ?? "")
+        : undefined;
     const ratios =
       base === undefined
         ? undefined
@@ -103,6 +109,8 @@ export const buildReport = (input: {
       memoryBytesPerSocket: Math.round(result.memory.bytesPerSocket),
       memorySockets: result.memory.sockets,
       ratios,
+      cpuPerRequestUs: result.cpu.perRequestUs,
+      cpuPerChunkUs: result.cpu.perChunkUs,
     };
   });
   return {
@@ -150,9 +158,38 @@ export const renderTable = (report: BenchReport): string => {
       ].join(" | ")} |`,
     );
   }
+  lines.push(
+    "",
+    "| system | CPU µs per request: gateway / worker / broker / client | CPU µs per chunk: gateway / worker / broker / client |",
+    "|---|---|---|",
+  );
+  const cpu = (c: CpuSpent): string => [c.gateway, c.worker, c.broker, c.client].join(" / ");
+  for (const row of report.systems) {
+    lines.push(`| ${row.id} | ${cpu(row.cpuPerRequestUs)} | ${cpu(row.cpuPerChunkUs)} |`);
+  }
   const client = report.client;
-  if (client !== undefined) {
-    lines.push("", `StreamingLog in Chromium: ${JSON.stringify(client)}`);
+  if (client?.skipped !== undefined)
+    lines.push("", `StreamingLog in Chromium: skipped (${client.skipped})`);
+  if (client?.streams !== undefined) {
+    lines.push(
+      "",
+      `| StreamingLog in Chromium ${client.chromium ?? ""}, ${client.chunks.toLocaleString("en-US")} chunks | total ms | React commits | render ms | main thread ms | long tasks (longest ms) | longest frame gap ms | longest click delay ms | responsive |`,
+      "|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const s of client.streams) {
+      lines.push(
+        `| ${s.mode === "burst" ? "burst (reference demo.count)" : "paced (yields every 100 chunks)"} | ${[
+          s.milliseconds.toFixed(0),
+          s.commits,
+          s.renderMilliseconds.toFixed(0),
+          s.mainThreadMilliseconds.toFixed(0),
+          `${s.longTasks} (${s.longestTaskMilliseconds.toFixed(0)})`,
+          s.longestFrameGapMilliseconds.toFixed(0),
+          s.longestClickDelayMilliseconds.toFixed(0),
+          s.responsive ? "yes" : s.complete ? "no" : "no (incomplete)",
+        ].join(" | ")} |`,
+      );
+    }
   }
   return lines.join("\n");
 };

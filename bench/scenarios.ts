@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { connectLoadSocket, connectMany, type Frame } from "./loadClient.js";
 import { readRss } from "./processes.js";
-import { type LatencySummary, summarize } from "./stats.js";
 
 /** A `demo.echo` payload whose UTF-8 JSON is exactly 100 bytes (for 0 ≤ i < 10^84). */
 export const echoPayload = (i: number): { readonly i: number; readonly text: string } => ({
@@ -16,14 +15,15 @@ const expectResult = (frame: Frame, what: string): void => {
 };
 
 /**
- * Sequential round trips of a ~100-byte `demo.echo` on one socket: `warmup` calls not measured,
- * then `count` measured one after the other (the latency a user feels on an idle system).
+ * Sequential round trips of a 100-byte `demo.echo` on one socket: `warmup` calls not measured,
+ * then `count` measured one after the other (the latency a user feels on an idle system); resolves
+ * with the latencies in ms.
  */
 export const measureRoundTrip = async (
   url: string,
   count: number,
   warmup: number,
-): Promise<LatencySummary> => {
+): Promise<number[]> => {
   const socket = await connectLoadSocket(url);
   try {
     const latencies: number[] = [];
@@ -34,27 +34,30 @@ export const measureRoundTrip = async (
       expectResult(frame, "demo.echo");
       if (i >= warmup) latencies.push(elapsed);
     }
-    return summarize(latencies);
+    return latencies;
   } finally {
     socket.close();
   }
 };
 
-export type ThroughputResult = {
-  readonly requestsPerSecond: number;
-  readonly latency: LatencySummary;
+export type ThroughputSample = {
+  /** Requests completed inside the measured window, and their latencies (ms). */
+  readonly latencies: number[];
+  readonly elapsedMs: number;
   readonly errors: number;
+  /** Requests completed in the whole call, warm-up included. */
+  readonly total: number;
 };
 
 /**
  * Closed-loop load: `inFlight` requests kept outstanding over `sockets` sockets (each completion
- * sends the next), for `warmupMs` unmeasured and then `durationMs` measured. Requests per second
- * counts completions inside the measured window; the latency sample is theirs.
+ * sends the next), for `warmupMs` unmeasured and then `durationMs` measured. Completions inside
+ * the measured window count, with their latencies.
  */
 export const measureThroughput = async (
   url: string,
   options: { sockets: number; inFlight: number; warmupMs: number; durationMs: number },
-): Promise<ThroughputResult> => {
+): Promise<ThroughputSample> => {
   const sockets = await connectMany(url, options.sockets);
   try {
     const latencies: number[] = [];
@@ -62,6 +65,7 @@ export const measureThroughput = async (
     let measuring = false;
     let stopping = false;
     let n = 0;
+    let total = 0;
     const loop = async (socketIndex: number): Promise<void> => {
       const socket = sockets[socketIndex % sockets.length];
       if (socket === undefined) return;
@@ -70,6 +74,7 @@ export const measureThroughput = async (
         const started = performance.now();
         const frame = await socket.call("demo.echo", echoPayload(n));
         const elapsed = performance.now() - started;
+        total += 1;
         if (measuring && !stopping) {
           if (frame.kind === "result") latencies.push(elapsed);
           else errors += 1;
@@ -85,11 +90,7 @@ export const measureThroughput = async (
     measuring = false;
     stopping = true;
     await Promise.all(loops);
-    return {
-      requestsPerSecond: (latencies.length / elapsed) * 1000,
-      latency: summarize(latencies),
-      errors,
-    };
+    return { latencies, elapsedMs: elapsed, errors, total };
   } finally {
     for (const socket of sockets) socket.close();
   }

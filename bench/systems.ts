@@ -3,6 +3,14 @@ import { join } from "node:path";
 
 export type QueueType = "classic" | "quorum";
 export type Runtime = "bun" | "node";
+/** Systems in the same group share one worker and one virtual host. */
+export type GroupId = "baseline" | "baseline-confirms" | "taskbridge-ts" | "taskbridge-py";
+
+/**
+ * Steps of `--ladder` between the baseline and taskbridge: `accepted` adds the gateway's publish
+ * confirm and `accepted` frame, `confirms` also the worker's reply confirms (ack after confirm).
+ */
+export type BaselineExtra = "none" | "accepted" | "confirms";
 
 /** One system under test: which gateway on which runtime, which worker, which queue type. */
 export type SystemSpec = {
@@ -10,20 +18,19 @@ export type SystemSpec = {
   readonly id: string;
   readonly label: string;
   readonly kind: "baseline" | "taskbridge";
+  readonly group: GroupId;
   readonly gatewayRuntime: Runtime;
   readonly worker: "baseline" | "typescript" | "python";
   readonly queueType: QueueType;
+  readonly extra: BaselineExtra;
 };
 
-/** A command line to spawn. */
-export type Command = { readonly command: string; readonly args: readonly string[] };
-
-/** What it takes to start one system: its worker, then its gateway, with their ready lines. */
-export type SystemCommands = {
-  readonly worker: Command & { readonly env: Record<string, string>; readonly ready: RegExp };
-  readonly gateway: Command & { readonly env: Record<string, string>; readonly ready: RegExp };
-  /** Queues its worker declares, deleted before the next system declares them differently. */
-  readonly queues: readonly string[];
+/** A command line to spawn, its environment and the line it prints when ready. */
+export type Command = {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Record<string, string>;
+  readonly ready: RegExp;
 };
 
 const system = (
@@ -31,25 +38,47 @@ const system = (
   gatewayRuntime: Runtime,
   worker: SystemSpec["worker"],
   queueType: QueueType,
+  extra: BaselineExtra = "none",
 ): SystemSpec => {
   const workerPart = kind === "baseline" ? "" : `-${worker === "python" ? "py" : "ts"}`;
-  const gatewayName = kind === "baseline" ? "baseline" : "taskbridge";
+  const extraPart = extra === "none" ? "" : `+${extra}`;
+  const runtimeName = gatewayRuntime === "bun" ? "Bun" : "Node";
+  const taskbridgeGroup = worker === "python" ? "taskbridge-py" : "taskbridge-ts";
   return {
-    id: `${gatewayName}-${gatewayRuntime}${workerPart}-${queueType}`,
-    label: `${gatewayName} (gateway on ${gatewayRuntime === "bun" ? "Bun" : "Node"}, ${
-      worker === "python" ? "Python" : "TS"
-    } worker, ${queueType})`,
+    id: `${kind}${extraPart}-${gatewayRuntime}${workerPart}-${queueType}`,
+    label:
+      kind === "baseline"
+        ? `baseline${extraPart} server on ${runtimeName}, baseline worker, ${queueType}`
+        : `taskbridge gateway on ${runtimeName}, ${worker === "python" ? "Python" : "TS"} worker, ${queueType}`,
     kind,
+    group:
+      kind === "taskbridge"
+        ? taskbridgeGroup
+        : extra === "confirms"
+          ? "baseline-confirms"
+          : "baseline",
     gatewayRuntime,
     worker,
     queueType,
+    extra,
   };
 };
 
 /**
- * The systems a run measures, in order. Each queue type gets its own baseline on each gateway
- * runtime, so every taskbridge figure has a like-for-like floor. Quick mode keeps Bun only and
- * the TypeScript worker, on both queue types.
+ * `--ladder`: from the baseline to taskbridge in steps, on Bun and classic queues — what the
+ * protocol's confirms and `accepted` frame cost before any taskbridge code runs.
+ */
+export const ladderSystems = (): SystemSpec[] => [
+  system("baseline", "bun", "baseline", "classic"),
+  system("baseline", "bun", "baseline", "classic", "accepted"),
+  system("baseline", "bun", "baseline", "classic", "confirms"),
+  system("taskbridge", "bun", "typescript", "classic"),
+];
+
+/**
+ * The systems a run measures. Each queue type gets its own baseline on each gateway runtime, so
+ * every taskbridge figure has a like-for-like floor. Quick mode keeps Bun only and the TypeScript
+ * worker, on both queue types.
  */
 export const benchSystems = (quick: boolean): SystemSpec[] => {
   const queueTypes: QueueType[] = ["classic", "quorum"];
@@ -73,68 +102,95 @@ export const baselineFor = (spec: SystemSpec, all: readonly SystemSpec[]): Syste
   all.find(
     (s) =>
       s.kind === "baseline" &&
+      s.extra === "none" &&
       s.gatewayRuntime === spec.gatewayRuntime &&
       s.queueType === spec.queueType,
   );
 
-const REFERENCE_QUEUES = ["demo.echo", "demo.count", "demo.progress", "demo.fail"];
+/** Queues each group's worker declares (deleted before the other queue type is declared). */
+export const GROUP_QUEUES: Record<GroupId, readonly string[]> = {
+  baseline: ["demo.echo", "demo.count"],
+  "baseline-confirms": ["demo.echo", "demo.count"],
+  "taskbridge-ts": ["demo.echo", "demo.count", "demo.progress", "demo.fail"],
+  "taskbridge-py": ["demo.echo", "demo.count", "demo.progress", "demo.fail"],
+};
+
+const runtimes = (root: string) => {
+  const localBun = join(root, "node_modules", ".bin", "bun");
+  const bun = existsSync(localBun) ? localBun : "bun";
+  return (runtime: Runtime, file: string): Pick<Command, "command" | "args"> =>
+    runtime === "bun"
+      ? { command: bun, args: [file] }
+      : { command: process.execPath, args: ["--import", "tsx", file] };
+};
 
 /**
- * The commands that start `spec` against RabbitMQ at `amqpUrl` with the gateway on `port`, from
- * the repository `root`: `bun`/`node --import tsx` on the very entry points `npm run gateway`
- * and `npm run worker` run (taskbridge), or `bench/baseline/*.ts`. The taskbridge gateway gets
- * its per-session rate limit lifted (100 requests/s by default would cap the throughput figure).
+ * The worker of a group: `bench/baseline/worker.ts` on Bun, the very entry point `npm run worker`
+ * runs (Bun), or the Python reference worker (`npm run worker:python`), on `queueType` queues.
  */
-export const systemCommands = (
+export const workerCommand = (
+  group: GroupId,
+  queueType: QueueType,
+  root: string,
+  amqpUrl: string,
+): Command => {
+  const on = runtimes(root);
+  if (group === "baseline" || group === "baseline-confirms") {
+    return {
+      ...on("bun", "bench/baseline/worker.ts"),
+      env: {
+        AMQP_URL: amqpUrl,
+        BENCH_QUEUE_TYPE: queueType,
+        BENCH_CONFIRMS: group === "baseline-confirms" ? "1" : "0",
+      },
+      ready: /baseline worker ready/,
+    };
+  }
+  const env = { AMQP_URL: amqpUrl, TASKBRIDGE_QUEUE_TYPE: queueType };
+  if (group === "taskbridge-py") {
+    return {
+      command: "python3",
+      args: ["workers/python/run_reference.py"],
+      env: { ...env, TASKBRIDGE_LOG_LEVEL: "WARNING" },
+      ready: /worker ready/,
+    };
+  }
+  return { ...on("bun", "workers/main.ts"), env, ready: /worker ready/ };
+};
+
+/**
+ * The gateway of a system on `port`: `bench/baseline/server.ts`, or the entry point `npm run
+ * gateway` runs (`gateway/main.ts`) on Bun or under Node with tsx. The taskbridge gateway gets its
+ * per-session rate limit lifted (100 requests/s by default would cap the throughput figure).
+ */
+export const gatewayCommand = (
   spec: SystemSpec,
   root: string,
   amqpUrl: string,
   port: number,
-): SystemCommands => {
-  const localBun = join(root, "node_modules", ".bin", "bun");
-  const bun = existsSync(localBun) ? localBun : "bun";
-  const onRuntime = (runtime: Runtime, file: string): Command =>
-    runtime === "bun"
-      ? { command: bun, args: [file] }
-      : { command: process.execPath, args: ["--import", "tsx", file] };
+): Command => {
+  const on = runtimes(root);
   if (spec.kind === "baseline") {
     return {
-      worker: {
-        ...onRuntime("bun", "bench/baseline/worker.ts"),
-        env: { AMQP_URL: amqpUrl, BENCH_QUEUE_TYPE: spec.queueType },
-        ready: /baseline worker ready/,
-      },
-      gateway: {
-        ...onRuntime(spec.gatewayRuntime, "bench/baseline/server.ts"),
-        env: { AMQP_URL: amqpUrl, PORT: String(port) },
-        ready: /baseline listening/,
-      },
-      queues: ["demo.echo", "demo.count"],
-    };
-  }
-  const workerEnv = { AMQP_URL: amqpUrl, TASKBRIDGE_QUEUE_TYPE: spec.queueType };
-  return {
-    worker:
-      spec.worker === "python"
-        ? {
-            command: "python3",
-            args: ["workers/python/run_reference.py"],
-            env: { ...workerEnv, TASKBRIDGE_LOG_LEVEL: "WARNING" },
-            ready: /worker ready/,
-          }
-        : { ...onRuntime("bun", "workers/main.ts"), env: workerEnv, ready: /worker ready/ },
-    gateway: {
-      ...onRuntime(spec.gatewayRuntime, "gateway/main.ts"),
+      ...on(spec.gatewayRuntime, "bench/baseline/server.ts"),
       env: {
         AMQP_URL: amqpUrl,
         PORT: String(port),
-        TASKBRIDGE_GATEWAY_ID: `bench-${spec.id}`,
-        TASKBRIDGE_RATE_LIMIT: "1000000/1000",
-        TASKBRIDGE_MAX_IN_FLIGHT: "100000",
-        TASKBRIDGE_LOG_LEVEL: "warn",
+        BENCH_CONFIRMS: spec.extra === "none" ? "0" : "1",
       },
-      ready: /gateway listening/,
+      ready: /baseline listening/,
+    };
+  }
+  return {
+    ...on(spec.gatewayRuntime, "gateway/main.ts"),
+    env: {
+      AMQP_URL: amqpUrl,
+      PORT: String(port),
+      TASKBRIDGE_GATEWAY_ID: `bench-${spec.id}`,
+      TASKBRIDGE_RATE_LIMIT: "1000000/1000",
+      TASKBRIDGE_MAX_IN_FLIGHT: "100000",
+      TASKBRIDGE_LOG_LEVEL: "warn",
     },
-    queues: REFERENCE_QUEUES,
+    ready: /gateway listening/,
   };
 };

@@ -1,7 +1,8 @@
 // The bare reference gateway of the benchmark (docs/benchmarks.md): Socket.IO in, amqplib out,
 // the same client frames as PROTOCOL.md §1 for `demo.echo` and `demo.count`, and nothing else —
 // no confirms, no `accepted` frame, no validation, no sessions, no timers. It is the floor
-// taskbridge is measured against, not a competitor. Env: PORT, AMQP_URL.
+// taskbridge is measured against, not a competitor. Env: PORT, AMQP_URL; BENCH_CONFIRMS=1 adds
+// the protocol's publish confirm and `accepted` frame (the "+confirms" step of `--ladder`).
 import { createServer } from "node:http";
 import amqp from "amqplib";
 import { Server } from "socket.io";
@@ -9,12 +10,13 @@ import { Server } from "socket.io";
 const port = Number(process.env.PORT ?? 8090);
 const url = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
 const replyQueue = `bench.baseline.reply.${process.pid}`;
+const confirms = process.env.BENCH_CONFIRMS === "1";
 
 type RequestBody = { readonly id: string; readonly type: string; readonly payload?: unknown };
 
 const main = async (): Promise<void> => {
   const connection = await amqp.connect(url, { noDelay: true });
-  const channel = await connection.createChannel();
+  const channel = await (confirms ? connection.createConfirmChannel() : connection.createChannel());
   await channel.assertQueue(replyQueue, { exclusive: true, autoDelete: true });
   const http = createServer((_request, response) => response.writeHead(200).end("ok"));
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 2 * 1024 * 1024 });
@@ -41,11 +43,14 @@ const main = async (): Promise<void> => {
 
   io.on("connection", (socket) => {
     socket.on("request", (body: RequestBody) => {
-      channel.sendToQueue(body.type, Buffer.from(JSON.stringify(body.payload ?? null)), {
+      const accepted = () => socket.emit("reply", { id: body.id, seq: 0, kind: "accepted" });
+      const options = {
         correlationId: `${socket.id}|${body.id}`,
         replyTo: replyQueue,
         contentType: "application/json",
-      });
+      };
+      const content = Buffer.from(JSON.stringify(body.payload ?? null));
+      channel.sendToQueue(body.type, content, options, confirms ? accepted : undefined);
     });
   });
 

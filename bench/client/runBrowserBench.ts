@@ -103,8 +103,19 @@ export const runBrowserBench = async (options: {
     const streams: BrowserStream[] = [];
     for (const mode of ["burst", "paced"] as const) {
       const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("pageerror", (error) => problems.push(String(error)));
+      page.on("console", (message) => {
+        if (message.type() === "error") problems.push(message.text());
+      });
       await page.goto(url);
-      await page.waitForFunction(() => "runStream" in window);
+      await page
+        .waitForFunction(() => "runStream" in window, undefined, { timeout: 60_000 })
+        .catch((error: unknown) => {
+          throw new Error(
+            `the bench page did not start: ${[String(error), ...problems].join("; ")}`,
+          );
+        });
       const cdp = await page.context().newCDPSession(page);
       await cdp.send("Performance.enable");
       const taskMs = async (): Promise<number> => {

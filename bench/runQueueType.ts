@@ -1,0 +1,225 @@
+import { type CpuSpent, withCpu } from "./cpu.js";
+import { type BenchProcess, freePort, startProcess } from "./processes.js";
+import type { BenchVhost } from "./rabbitVhost.js";
+import {
+  type MemoryResult,
+  measureMemory,
+  measureRoundTrip,
+  measureStream,
+  measureThroughput,
+  type StreamResult,
+} from "./scenarios.js";
+import type { BenchSettings } from "./settings.js";
+import { type LatencySummary, median, summarize } from "./stats.js";
+import {
+  GROUP_QUEUES,
+  type GroupId,
+  gatewayCommand,
+  type SystemSpec,
+  workerCommand,
+} from "./systems.js";
+
+/** Everything measured on one system, pooled over the rounds. */
+export type SystemResult = {
+  readonly system: SystemSpec;
+  readonly memory: MemoryResult;
+  readonly roundTrip: LatencySummary;
+  readonly throughput: {
+    readonly requestsPerSecond: number;
+    readonly latency: LatencySummary;
+    readonly errors: number;
+  };
+  readonly stream: StreamResult;
+  /** CPU µs per request (throughput) and per chunk (stream), by process. */
+  readonly cpu: { readonly perRequestUs: CpuSpent; readonly perChunkUs: CpuSpent };
+};
+
+type Live = {
+  readonly spec: SystemSpec;
+  readonly url: string;
+  readonly gateway: BenchProcess;
+  readonly worker: BenchProcess;
+};
+
+const waitHealthy = async (url: string, timeoutMs: number): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`${url}/healthz not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+const NO_CPU: CpuSpent = { client: 0, gateway: 0, worker: 0, broker: 0 };
+
+/** CPU ms spent for `count` operations → µs per operation. */
+const scale = (cpu: CpuSpent, count: number): CpuSpent => {
+  const out: Record<string, number> = {};
+  for (const [role, ms] of Object.entries(cpu)) out[role] = Math.round((ms * 1000) / count);
+  return out as CpuSpent;
+};
+
+const addCpu = (a: CpuSpent | undefined, b: CpuSpent): CpuSpent =>
+  a === undefined
+    ? b
+    : {
+        client: a.client + b.client,
+        gateway: a.gateway + b.gateway,
+        worker: a.worker + b.worker,
+        broker: a.broker + b.broker,
+      };
+
+/**
+ * Measures every system of one queue type. All of them run at once — each group (baseline,
+ * taskbridge with the TS worker, with the Python worker) with its worker in its own virtual host,
+ * each system with its own gateway — and the scenarios alternate between them in rounds, so a
+ * burst of load from elsewhere on the machine hits baseline and taskbridge alike. Idle-socket
+ * memory is measured first, on fresh processes. Every process group is stopped and the group's
+ * queues deleted at the end, whatever happens.
+ */
+export const runQueueType = async (
+  systems: readonly SystemSpec[],
+  options: {
+    readonly root: string;
+    readonly vhosts: Readonly<Record<GroupId, BenchVhost>>;
+    readonly settings: BenchSettings;
+    readonly brokerPid: number | undefined;
+    readonly log: (line: string) => void;
+  },
+): Promise<SystemResult[]> => {
+  const { settings, log, root } = options;
+  const started: BenchProcess[] = [];
+  const groups = [...new Set(systems.map((s) => s.group))];
+  const queueType = systems[0]?.queueType ?? "classic";
+  try {
+    const live: Live[] = [];
+    for (const group of groups) {
+      const amqpUrl = options.vhosts[group].url;
+      const worker = await startProcess({
+        name: `${group} worker`,
+        ...workerCommand(group, queueType, root, amqpUrl),
+        cwd: root,
+      });
+      started.push(worker);
+      for (const spec of systems.filter((s) => s.group === group)) {
+        const port = await freePort();
+        const gateway = await startProcess({
+          name: `${spec.id} gateway`,
+          ...gatewayCommand(spec, root, amqpUrl, port),
+          cwd: root,
+        });
+        started.push(gateway);
+        const url = `http://127.0.0.1:${port}`;
+        await waitHealthy(url, 30_000);
+        live.push({ spec, url, gateway, worker });
+      }
+    }
+    const roles = (l: Live) => ({
+      client: process.pid,
+      gateway: l.gateway.pid,
+      worker: l.worker.pid,
+      broker: options.brokerPid,
+    });
+
+    const memory = new Map<string, MemoryResult>();
+    for (const l of live) {
+      const m = await measureMemory(l.url, l.gateway.pid, settings.idleSockets, settings.settleMs);
+      memory.set(l.spec.id, m);
+      log(`  ${l.spec.id}: ${(m.bytesPerSocket / 1024).toFixed(1)} KiB per idle socket`);
+    }
+
+    const rtt = new Map<string, number[]>();
+    const load = new Map<
+      string,
+      { latencies: number[]; elapsedMs: number; errors: number; total: number; cpu?: CpuSpent }
+    >();
+    const perRound = Math.ceil(settings.roundTrips / settings.rounds);
+    for (let round = 0; round < settings.rounds; round += 1) {
+      // Rotate the order so no system always runs right after another one's burst.
+      const order = live.map((_, i) => live[(i + round) % live.length] as Live);
+      for (const l of order) {
+        const warmup =
+          round === 0 ? settings.roundTripWarmup : Math.ceil(settings.roundTripWarmup / 4);
+        rtt.set(l.spec.id, [
+          ...(rtt.get(l.spec.id) ?? []),
+          ...(await measureRoundTrip(l.url, perRound, warmup)),
+        ]);
+      }
+      for (const l of order) {
+        const { value, cpu } = await withCpu(roles(l), () =>
+          measureThroughput(l.url, {
+            sockets: settings.throughputSockets,
+            inFlight: settings.throughputInFlight,
+            warmupMs: settings.throughputWarmupMs,
+            durationMs: settings.throughputDurationMs / settings.rounds,
+          }),
+        );
+        const sum = load.get(l.spec.id);
+        load.set(l.spec.id, {
+          latencies: [...(sum?.latencies ?? []), ...value.latencies],
+          elapsedMs: (sum?.elapsedMs ?? 0) + value.elapsedMs,
+          errors: (sum?.errors ?? 0) + value.errors,
+          // CPU over the whole call (warm-up included) per request completed in it.
+          cpu: addCpu(sum?.cpu, cpu),
+          total: (sum?.total ?? 0) + value.total,
+        });
+      }
+      log(`  round ${round + 1}/${settings.rounds} of round trips and throughput done`);
+    }
+
+    const streams = new Map<string, { results: StreamResult[]; cpu?: CpuSpent }>();
+    for (let round = 0; round < settings.streamRounds; round += 1) {
+      for (const l of live) {
+        const { value, cpu } = await withCpu(roles(l), () =>
+          measureStream(l.url, settings.streamChunks),
+        );
+        const sum = streams.get(l.spec.id);
+        streams.set(l.spec.id, {
+          results: [...(sum?.results ?? []), value],
+          cpu: addCpu(sum?.cpu, cpu),
+        });
+        log(
+          `  ${l.spec.id}: ${value.chunksPerSecond.toFixed(0)} chunks/s${value.inOrder ? "" : " OUT OF ORDER"}`,
+        );
+      }
+    }
+
+    return live.map(({ spec }): SystemResult => {
+      const l = load.get(spec.id);
+      const s = streams.get(spec.id);
+      const latencies = l?.latencies ?? [];
+      const results = s?.results ?? [];
+      const best = results.map((r) => r.chunksPerSecond);
+      const streamChunks = settings.streamChunks * results.length;
+      return {
+        system: spec,
+        memory: memory.get(spec.id) as MemoryResult,
+        roundTrip: summarize(rtt.get(spec.id) ?? []),
+        throughput: {
+          requestsPerSecond: (latencies.length / (l?.elapsedMs ?? 1)) * 1000,
+          latency: summarize(latencies),
+          errors: l?.errors ?? 0,
+        },
+        stream: {
+          chunks: settings.streamChunks,
+          chunksPerSecond: median(best),
+          milliseconds: median(results.map((r) => r.milliseconds)),
+          inOrder: results.every((r) => r.inOrder),
+        },
+        cpu: {
+          perRequestUs: scale(l?.cpu ?? NO_CPU, l?.total || 1),
+          perChunkUs: scale(s?.cpu ?? NO_CPU, streamChunks || 1),
+        },
+      };
+    });
+  } finally {
+    for (const child of started.reverse()) await child.stop();
+    for (const group of groups) {
+      await options.vhosts[group].deleteQueues(GROUP_QUEUES[group]).catch(() => undefined);
+    }
+  }
+};

@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// Runs `npm run bench -- --smoke` (the bench with tiny figures, classic queues only) end to end:
+// baseline and taskbridge processes, RabbitMQ virtual hosts, the load generator and Chromium.
+// It checks that the bench runs and reports, never how fast anything is.
+const runBench = (out: string) =>
+  new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "bench/main.ts", "--smoke", "--out", out],
+      { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (data: Buffer) => {
+      output += data.toString();
+    });
+    child.stderr.on("data", (data: Buffer) => {
+      output += data.toString();
+    });
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+
+type Row = {
+  readonly id: string;
+  readonly kind: string;
+  readonly streamInOrder: boolean;
+  readonly roundTripP50Ms: number;
+  readonly throughputRps: number;
+  readonly ratios?: Record<string, number>;
+};
+
+describe("npm run bench -- --smoke", () => {
+  const out = mkdtempSync(join(tmpdir(), "taskbridge-bench-smoke-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it("measures the baseline and taskbridge and writes the table, the JSON report and the chart", async () => {
+    const { code, output } = await runBench(out);
+    expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+    expect(output).toContain("| baseline-bun-classic |");
+    expect(output).toContain("| taskbridge-bun-ts-classic |");
+
+    const report = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
+      systems: Row[];
+      client: { streams?: { complete: boolean }[]; skipped?: string };
+    };
+    expect(report.systems.map((row) => row.id)).toEqual([
+      "baseline-bun-classic",
+      "taskbridge-bun-ts-classic",
+    ]);
+    for (const row of report.systems) {
+      expect(row.streamInOrder).toBe(true);
+      expect(row.roundTripP50Ms).toBeGreaterThan(0);
+      expect(row.throughputRps).toBeGreaterThan(0);
+    }
+    const taskbridge = report.systems.find((row) => row.kind === "taskbridge");
+    expect(Object.keys(taskbridge?.ratios ?? {}).sort()).toEqual(
+      ["memory", "roundTripP50", "roundTripP99", "stream", "throughput", "throughputP99"].sort(),
+    );
+    expect(report.client.streams?.map((stream) => stream.complete)).toEqual([true, true]);
+    expect(readFileSync(join(out, "latest.svg"), "utf8")).toContain("<svg");
+  }, 240_000);
+});
