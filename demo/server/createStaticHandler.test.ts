@@ -51,6 +51,7 @@ describe("createStaticHandler", () => {
   it("answers unknown paths and escapes from the root with the page", async () => {
     expect(await (await fetch(`${base}/somewhere/else`)).text()).toContain("<title>demo");
     expect(await (await fetch(`${base}/..%2F..%2Fetc%2Fpasswd`)).text()).toContain("<title>demo");
+    expect(await (await fetch(`${base}/%E0%A4%A`)).text()).toContain("<title>demo");
   });
 
   it("refuses methods other than GET and HEAD", async () => {

@@ -20,6 +20,16 @@ const TYPES: Readonly<Record<string, string>> = {
   ".map": "application/json",
 };
 
+/** The URL's path, decoded; a malformed escape is kept as it is (and then matches no file). */
+const decodePath = (url: string | undefined): string => {
+  const raw = (url ?? "/").split("?", 1)[0] || "/";
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+};
+
 /** Paths the gateway answers itself on the same server (PROTOCOL.md §6). */
 const GATEWAY_PATHS = ["/socket.io", "/healthz", "/metrics"];
 
@@ -39,7 +49,7 @@ const GATEWAY_PATHS = ["/socket.io", "/healthz", "/metrics"];
 export const createStaticHandler =
   ({ root, config }: StaticHandlerOptions) =>
   (req: IncomingMessage, res: ServerResponse): void => {
-    const path = decodeURIComponent((req.url ?? "/").split("?", 1)[0] ?? "/");
+    const path = decodePath(req.url);
     if (GATEWAY_PATHS.some((p) => path === p || path.startsWith(`${p}/`))) return;
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
