@@ -55,7 +55,7 @@ export const createOrphanHolder = ({
     const entry = held.get(key);
     if (entry === undefined) return [];
     held.delete(key);
-    return timers.now() - entry.firstAt > holdMs ? [] : entry.replays;
+    return timers.now() - entry.firstAt >= holdMs ? [] : entry.replays;
   };
 
   const onClose = (listener: () => void): void => {
