@@ -4,8 +4,13 @@ import "../components/taskbridge.css";
 import "./preview.css";
 import type { Preview } from "@storybook/react-vite";
 import { mswLoader } from "msw-storybook-addon/csf3";
+import { configure } from "storybook/test";
 import { worker } from "./mswWorker.js";
 import { transportGlobalTypes, transportInitialGlobals, withTransport } from "./withTransport.js";
+
+// `waitFor` and `findBy*` in play functions wait up to 5 s (not 1 s): stories stream on real
+// timers, and CI machines are slow and shared.
+configure({ asyncUtilTimeout: 5000 });
 
 const preview: Preview = {
   loaders: [mswLoader(() => worker)],

@@ -91,8 +91,9 @@ export const RestartedAfterCrash: SimulatedStory = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await run(canvasElement, "Export rows");
-    await waitFor(() => expect(canvas.getByRole("status")).toHaveTextContent("attempt 2"));
     await waitFor(() => expect(runner(canvasElement)).toHaveAttribute("data-state", "success"));
+    await expect(canvasElement.querySelector(".tb-progress")).toHaveAttribute("data-attempt", "2");
+    await expect(canvas.getByText(/Result:/)).toHaveTextContent('"attempt":2');
     await expect(canvas.getByRole("log")).not.toHaveTextContent("attempt 1:");
   },
 };

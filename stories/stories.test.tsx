@@ -1,4 +1,6 @@
 import { composeStories } from "@storybook/react";
+import { configure } from "storybook/test";
+import * as greetingCard from "./examples/GreetingCard.stories.js";
 import * as progressPanel from "./ProgressPanel.stories.js";
 import * as requestButton from "./RequestButton.stories.js";
 import * as streamingLog from "./StreamingLog.stories.js";
@@ -7,10 +9,15 @@ import * as taskRunner from "./TaskRunner.stories.js";
 // Every story of the components, rendered in jsdom with its decorators and its `play`
 // function: a quick check (seconds) of what the test-runner checks in Chromium (a minute).
 // The stories on the mocked Socket.IO gateway need a browser's WebSocket and run there only.
-const files = { progressPanel, requestButton, streamingLog, taskRunner };
+// As in .storybook/preview.tsx: play functions wait up to 5 s for what they expect.
+configure({ asyncUtilTimeout: 5000 });
+
+const files = { greetingCard, progressPanel, requestButton, streamingLog, taskRunner };
 
 const cases = Object.entries(files).flatMap(([file, module]) =>
-  Object.entries(composeStories(module)).map(([name, story]) => [`${file} ${name}`, story] as const),
+  Object.entries(composeStories(module)).map(
+    ([name, story]) => [`${file} ${name}`, story] as const,
+  ),
 );
 
 afterAll(async () => {
