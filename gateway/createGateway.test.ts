@@ -96,6 +96,32 @@ describe("createGateway over the memory broker", () => {
     expect(services).toMatchObject({ data: { services: [] } });
   });
 
+  it("answers extra built-in types, and INTERNAL when one throws", async () => {
+    harness = await createGatewayHarness({
+      builtins: {
+        "taskbridge.whoami": (_payload, session) => ({ principal: session.principal }),
+        "taskbridge.broken": () => {
+          throw new Error("secret");
+        },
+      },
+    });
+    const client = await harness.connect();
+    client.socket.emit("request", { v: 1, id: "w", type: "taskbridge.whoami" });
+    client.socket.emit("request", { v: 1, id: "b", type: "taskbridge.broken" });
+    expect(await client.terminal("w")).toEqual({
+      id: "w",
+      seq: 1,
+      kind: "result",
+      data: { principal: "anon" },
+    });
+    expect(await client.terminal("b")).toEqual({
+      id: "b",
+      seq: 1,
+      kind: "error",
+      error: { code: "INTERNAL", message: "taskbridge.broken failed" },
+    });
+  });
+
   it("lists announced services in taskbridge.services", async () => {
     harness = await createGatewayHarness();
     await harness.worker.publish(

@@ -18,7 +18,7 @@ import { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetric
 import { createHttpHandler } from "./createHttpHandler.js";
 import { createLogger, type Logger } from "./createLogger.js";
 import { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
-import { createRequestHub } from "./createRequestHub.js";
+import { type BuiltinHandler, createRequestHub } from "./createRequestHub.js";
 import { createSchemaValidator } from "./createSchemaValidator.js";
 import { createServiceCatalog } from "./createServiceCatalog.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
@@ -42,6 +42,11 @@ export type GatewayOptions = {
   readonly allowedOrigins?: AllowedOrigins;
   /** Answer types no plugin and no announcement names with `UNKNOWN_TYPE` instead of publishing them. */
   readonly knownTypesOnly?: boolean;
+  /**
+   * Extra built-in `taskbridge.*` types answered by the gateway itself: `(payload, session) =>
+   * result` (throwing gives `INTERNAL`). `taskbridge.services` is built in; yours may replace it.
+   */
+  readonly builtins?: Readonly<Record<string, BuiltinHandler>>;
   readonly limits?: Partial<GatewayLimits>;
   readonly logger?: Logger;
   readonly timers?: GatewayTimers;
@@ -108,6 +113,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
         }
         return { services };
       },
+      ...options.builtins,
     },
     isKnownType: options.knownTypesOnly
       ? (type) => catalog.has(type) || plugins.some((p) => pluginMatches(p, type))

@@ -9,6 +9,7 @@ export { createGateway, type Gateway, type GatewayOptions } from "./createGatewa
 export { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
 export { createLogger, type Logger, type LogLevel, silentLogger } from "./createLogger.js";
 export { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
+export type { BuiltinHandler, SessionInfo } from "./createRequestHub.js";
 export type { RateLimit } from "./createTokenBucket.js";
 export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 export {
