@@ -149,6 +149,27 @@ describe("gateway security", () => {
     expect(await client.terminal("e")).toMatchObject({ kind: "result", data: "fine" });
   });
 
+  it("ends a request whose plugin never answers with TIMEOUT", async () => {
+    harness = await createGatewayHarness({
+      plugins: [
+        definePlugin({
+          name: "stuck",
+          match: "demo.stuck",
+          authorize: () => new Promise<boolean>(() => {}),
+        }),
+      ],
+    });
+    const client = await harness.connect();
+    client.socket.emit("request", {
+      v: 1,
+      id: "s",
+      type: "demo.stuck",
+      payload: null,
+      timeoutMs: 100,
+    });
+    expect(await client.terminal("s")).toMatchObject({ seq: 0, error: { code: "TIMEOUT" } });
+  });
+
   it("limits requests in flight and the request rate per session with RATE_LIMITED", async () => {
     harness = await createGatewayHarness({
       limits: { maxInFlightPerSession: 1, rateLimit: { tokens: 2, perMs: 3_600_000 } },

@@ -212,6 +212,11 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
       now: entry.startedAt,
     });
     if (prepared instanceof Promise) {
+      // A plugin that never answers must not hold the request forever.
+      table.startTimer(
+        entry,
+        Math.min(event.timeoutMs ?? options.defaultTimeoutMs, options.maxTimeoutMs),
+      );
       prepared.then(
         (value) => publish(entry, value),
         () => publish(entry, createError("INTERNAL", "a gateway plugin failed")),

@@ -160,7 +160,9 @@ export const createRequestTable = (options: RequestTableOptions) => {
       .catch((error: unknown) => logger.warn("cancel publish failed", { error: String(error) }));
   };
 
+  /** (Re)starts the request's timer: `TIMEOUT` and a cancel broadcast when it fires. */
   const startTimer = (entry: RequestEntry, timeoutMs: number): void => {
+    timers.clearTimeout(entry.timer);
     entry.timer = timers.setTimeout(() => {
       if (entry.frames.end(createError("TIMEOUT", `no result within ${timeoutMs} ms`))) {
         publishCancel(entry);
