@@ -155,7 +155,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
       const allowed = originAllowed(origin, req.headers.host);
-      if (!allowed) logger.warn("refused a handshake from a foreign origin", { origin });
+      if (!allowed) logger.debug("refused a handshake from a foreign origin", { origin });
       callback(allowed ? null : "origin not allowed", allowed);
     },
     cors: {
