@@ -351,11 +351,9 @@ class Worker:
         )
         delivery.ctx = ctx
         self._running.setdefault(delivery.correlation_id, set()).add(delivery)
-        timer = (
-            loop.call_later(max(0.0, (deadline - now_ms()) / 1000), delivery.cancel)
-            if deadline is not None
-            else None
-        )
+        # No timer of its own at the deadline: the gateway's timer ends the request with TIMEOUT
+        # and publishes a cancel, which stops the handler. A worker-side stop would race it with
+        # a CANCELLED the client could see instead of TIMEOUT (the TS SDK does the same).
         delivery.task = asyncio.ensure_future(
             execute(handler, payload, ctx, executor=self._executor, logger=self.logger)
         )
@@ -367,8 +365,6 @@ class Worker:
                     raise
                 outcome = None
         finally:
-            if timer is not None:
-                timer.cancel()
             ctx._close()
             running = self._running.get(delivery.correlation_id)
             if running is not None:
@@ -420,7 +416,7 @@ class Worker:
         left = list(self._tasks)
         for delivery in left:
             if delivery.ctx is not None and delivery.ctx.cancelled:
-                # cancelled (or past its deadline) and still running: nobody wants it any more
+                # cancelled and still running: nobody wants it any more
                 await delivery.ack()
             else:
                 await delivery.requeue()
