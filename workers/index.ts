@@ -14,7 +14,7 @@ export { consoleWorkerLogger, silentWorkerLogger } from "./logger.js";
 export { requestIdOf } from "./readRequestMeta.js";
 export type { WorkerEnv } from "./readWorkerEnv.js";
 export { DEFAULT_AMQP_URL, readWorkerEnv } from "./readWorkerEnv.js";
-export { referenceHandlers } from "./reference/index.js";
+export { type ReferenceContract, referenceContract, referenceHandlers } from "./reference/index.js";
 export type { QueueType, RegisterHandlersOptions, Worker } from "./registerHandlers.js";
 export {
   DEFAULT_GRACE_MS,
@@ -22,3 +22,4 @@ export {
   DEFAULT_PREFETCH,
   registerHandlers,
 } from "./registerHandlers.js";
+export { servicesFromContract, type WorkerContract } from "./servicesFromContract.js";

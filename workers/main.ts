@@ -2,7 +2,7 @@
 // SIGINT, then shuts down gracefully (PROTOCOL.md §2) and exits 0. Runs under Bun and under
 // Node (`node --import tsx workers/main.ts`). Settings: see readWorkerEnv.ts and docs/workers.md.
 import { readWorkerEnv } from "./readWorkerEnv.js";
-import { referenceHandlers } from "./reference/index.js";
+import { referenceContract, referenceHandlers } from "./reference/index.js";
 import { registerHandlers } from "./registerHandlers.js";
 
 const main = async () => {
@@ -10,6 +10,8 @@ const main = async () => {
   const worker = await registerHandlers({
     url: env.url,
     handlers: referenceHandlers,
+    // Announced as JSON Schema: the gateway validates payloads, `taskbridge types` reads them.
+    contract: referenceContract,
     queueType: env.queueType,
     queuePrefix: env.queuePrefix,
     prefetch: env.prefetch,

@@ -8,6 +8,7 @@ import { createRequestRunner, type Run } from "./createRequestRunner.js";
 import { declareWorkerQueues } from "./declareWorkerQueues.js";
 import { consoleWorkerLogger, type WorkerLogger } from "./logger.js";
 import { readRequestMeta } from "./readRequestMeta.js";
+import { servicesFromContract, type WorkerContract } from "./servicesFromContract.js";
 
 /** `quorum` (default: delivery limit, dead-lettering) or `classic` (lower latency, no limit). */
 export type QueueType = RequestQueueType;
@@ -39,7 +40,13 @@ export type RegisterHandlersOptions = {
   readonly maxPendingReplies?: number;
   /** Announce the types on `taskbridge.registry` (PROTOCOL.md §3). Default true. */
   readonly announce?: boolean;
-  /** Description and schemas announced per type. */
+  /**
+   * A zod contract (`defineContract`) for the types served: each type's payload, chunk and result
+   * schemas are announced as JSON Schema 2020-12 (see `servicesFromContract`), so the gateway
+   * validates payloads and `taskbridge types` generates client types from them.
+   */
+  readonly contract?: WorkerContract;
+  /** Description and schemas announced per type; they win over what `contract` gives. */
   readonly services?: Readonly<Record<string, ServiceInfo>>;
 };
 
@@ -65,6 +72,15 @@ const waitFor = (promise: Promise<unknown>, ms: number): Promise<void> =>
     });
   });
 
+const mergeServices = (
+  base: Readonly<Record<string, ServiceInfo>>,
+  over: Readonly<Record<string, ServiceInfo>>,
+): Record<string, ServiceInfo> => {
+  const merged: Record<string, ServiceInfo> = { ...base };
+  for (const [type, info] of Object.entries(over)) merged[type] = { ...base[type], ...info };
+  return merged;
+};
+
 /**
  * Serves `handlers` from RabbitMQ (or any `Broker`) as PROTOCOL.md §2 says, and resolves once
  * every queue is declared and consumed. Each type `T` is served from the queue `<queuePrefix>T`,
@@ -75,6 +91,7 @@ const waitFor = (promise: Promise<unknown>, ms: number): Promise<void> =>
  *
  * @example
  * const worker = await registerHandlers({ url: "amqp://localhost", handlers: referenceHandlers });
+ * // or announce zod schemas too: registerHandlers({ url, handlers, contract: referenceContract })
  * process.once("SIGTERM", () => void worker.close());
  */
 export const registerHandlers = async (options: RegisterHandlersOptions): Promise<Worker> => {
@@ -90,10 +107,14 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
     replyOnCancel = true,
     maxPendingReplies = DEFAULT_MAX_PENDING_REPLIES,
     announce = true,
-    services,
+    contract,
   } = options;
   const types = Object.keys(handlers);
   if (types.length === 0) throw new Error("registerHandlers needs at least one handler");
+  const services = mergeServices(
+    contract === undefined ? {} : servicesFromContract(contract),
+    options.services ?? {},
+  );
   const ownsBroker = options.broker === undefined;
   let broker: Broker;
   if (options.broker !== undefined) broker = options.broker;
