@@ -58,6 +58,20 @@ export const createGatewayMetrics = (): GatewayMetrics => {
     help: "Socket.IO sockets currently connected.",
     registers: [registry],
   });
+  // Labelled children cached per (type, outcome): prom-client would hash the labels on every call.
+  const series = new Map<
+    string,
+    { count: ReturnType<typeof requests.labels>; duration: ReturnType<typeof duration.labels> }
+  >();
+  const seriesOf = (type: string, outcome: string) => {
+    const key = `${type}\u0000${outcome}`;
+    let found = series.get(key);
+    if (found === undefined) {
+      found = { count: requests.labels(type, outcome), duration: duration.labels(type, outcome) };
+      series.set(key, found);
+    }
+    return found;
+  };
   broker.set(0);
   sockets.set(0);
   inFlight.set(0);
@@ -65,10 +79,11 @@ export const createGatewayMetrics = (): GatewayMetrics => {
     registry,
     requestStarted: () => inFlight.inc(),
     requestEnded: (type, outcome, seconds) => {
-      requests.inc({ type, outcome });
+      const series = seriesOf(type, outcome);
+      series.count.inc();
       if (seconds !== undefined) {
         inFlight.dec();
-        duration.observe({ type, outcome }, seconds);
+        series.duration.observe(seconds);
       }
     },
     protocolError: () => protocolErrors.inc(),

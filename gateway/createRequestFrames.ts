@@ -36,6 +36,8 @@ export type RequestFrames = {
   readonly abandon: () => boolean;
   readonly since: (after: number) => ReplayOutcome;
   readonly isTerminal: () => boolean;
+  /** True once `accepted` was sent (or was not due): the request reached its queue. */
+  readonly isAccepted: () => boolean;
 };
 
 const toProgress = (body: unknown): Progress | undefined => {
@@ -146,5 +148,13 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
     return true;
   };
 
-  return { accept, fromWorker, end, abandon, since: buffer.since, isTerminal: () => terminal };
+  return {
+    accept,
+    fromWorker,
+    end,
+    abandon,
+    since: buffer.since,
+    isTerminal: () => terminal,
+    isAccepted: () => accepted,
+  };
 };

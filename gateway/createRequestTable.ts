@@ -3,6 +3,7 @@ import { createError, EVENTS, type ReplyFrame, requestKey } from "../protocol/in
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import type { Logger } from "./createLogger.js";
 import { createRequestFrames, type RequestFrames } from "./createRequestFrames.js";
+import { createRetentionQueue } from "./createRetentionQueue.js";
 import { createTokenBucket, type RateLimit, type TokenBucket } from "./createTokenBucket.js";
 import type { GatewayTimers } from "./timers.js";
 
@@ -69,7 +70,6 @@ export const createRequestTable = (options: RequestTableOptions) => {
   const { broker, timers, metrics, logger } = options;
   const sessions = new Map<string, Session>();
   const requests = new Map<string, RequestEntry>();
-  const forgetTimers = new Set<unknown>();
 
   const connect = (info: SessionInfo): Session => {
     const key = `${info.principal}:${info.sessionId}`;
@@ -99,16 +99,21 @@ export const createRequestTable = (options: RequestTableOptions) => {
     maybeFree(entry.session);
   };
 
+  const retained = createRetentionQueue<RequestEntry>({
+    retentionMs: options.retentionMs,
+    onExpire: forget,
+    timers,
+  });
+
   const finished = (entry: RequestEntry, frame: ReplyFrame): void => {
     timers.clearTimeout(entry.timer);
     entry.session.inFlight -= 1;
     const outcome = frame.kind === "error" ? frame.error.code : "result";
-    metrics.requestEnded(entry.type, outcome, (timers.now() - entry.startedAt) / 1000);
-    const handle = timers.setTimeout(() => {
-      forgetTimers.delete(handle);
-      forget(entry);
-    }, options.retentionMs);
-    forgetTimers.add(handle);
+    // Only accepted requests name their type: clients choose types, and labelling refused or
+    // unroutable ones would let them grow the metrics without bound.
+    const type = entry.frames.isAccepted() ? entry.type : "-";
+    metrics.requestEnded(type, outcome, (timers.now() - entry.startedAt) / 1000);
+    retained.add(entry);
   };
 
   const register = (
@@ -180,8 +185,7 @@ export const createRequestTable = (options: RequestTableOptions) => {
 
   const close = (): void => {
     for (const entry of requests.values()) timers.clearTimeout(entry.timer);
-    for (const handle of forgetTimers) timers.clearTimeout(handle);
-    forgetTimers.clear();
+    retained.close();
     requests.clear();
     sessions.clear();
   };
