@@ -9,6 +9,7 @@ from .context import Context, encode_json
 from .errors import ERROR_CODES, ErrorBody, TaskbridgeError, create_error, to_error_body
 from .execute import Handler
 from .run import options_from_env, run, serve
+from .service import schema_from_hint, service
 from .topology import TopologyError, request_queue_arguments
 from .worker import Worker, register_handlers
 
@@ -28,7 +29,9 @@ __all__ = [
     "register_handlers",
     "request_queue_arguments",
     "run",
+    "schema_from_hint",
     "serve",
+    "service",
     "to_error_body",
     "__version__",
 ]

@@ -22,6 +22,7 @@ from aio_pika.abc import (
 )
 
 from .announcer import Announcer, ServiceInfo, announcement_bodies
+from .service import announced_services
 from .cancels import CancelMemory, now_ms
 from .context import Context, encode_json
 from .errors import create_error
@@ -489,8 +490,9 @@ async def register_handlers(
     ``heartbeat``, ``reconnect_interval`` and ``connect_timeout`` (seconds: how long to retry the
     first connection) apply to a connection opened from a URL. ``reply_on_cancel`` sends
     one terminal ``error`` ``CANCELLED`` when a running request is cancelled. ``announce``
-    publishes the types on the registry (PROTOCOL.md §3) with ``services`` (type → description,
-    version, schemas).
+    publishes the types on the registry (PROTOCOL.md §3) with what :func:`taskbridge.service`
+    marked on each handler and ``services`` (type → ``description``, ``version``,
+    ``payloadSchema``, ``chunkSchema``, ``resultSchema``: JSON Schema dicts), which wins.
 
     Example::
 
@@ -534,7 +536,7 @@ async def register_handlers(
         logger=log,
         reply_on_cancel=reply_on_cancel,
         announce=announce,
-        services=services or {},
+        services=announced_services(handlers, services),
     )
     try:
         await worker._start()
