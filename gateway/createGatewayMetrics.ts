@@ -4,7 +4,7 @@ export type GatewayMetrics = {
   /** The gateway's own registry (never prom-client's global one, so several gateways coexist). */
   readonly registry: Registry;
   readonly requestStarted: () => void;
-  /** One finished request: `type` as routed (`-` for refused ones), `outcome` `result` or an error code. */
+  /** One finished request: `type` as routed (`-` unless accepted), `outcome` `result` or an error code. */
   readonly requestEnded: (type: string, outcome: string, seconds: number | undefined) => void;
   readonly protocolError: () => void;
   readonly setBrokerConnected: (connected: boolean) => void;
@@ -17,8 +17,9 @@ export type GatewayMetrics = {
  * `taskbridge_gateway_requests_total{type,outcome}`, `taskbridge_gateway_requests_in_flight`,
  * `taskbridge_gateway_request_duration_seconds{type,outcome}` (from receipt to the terminal
  * frame), `taskbridge_gateway_protocol_errors_total`, `taskbridge_gateway_broker_connected`
- * (1/0) and `taskbridge_gateway_sockets_connected`. Refused requests carry `type="-"`: types
- * come from clients, and labelling every invented one would let a client grow the registry.
+ * (1/0) and `taskbridge_gateway_sockets_connected`. Requests that never reached a queue
+ * (refused, unroutable) carry `type="-"`: types come from clients, and labelling every invented
+ * one would let a client grow the registry.
  */
 export const createGatewayMetrics = (): GatewayMetrics => {
   const registry = new Registry();
