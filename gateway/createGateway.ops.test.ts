@@ -61,7 +61,9 @@ describe("gateway operations", () => {
     await client.terminal("a");
     client.socket.emit("request", { v: 1, id: "b", type: "Nope", payload: 1 });
     client.socket.emit("request", "junk");
+    client.socket.emit("request", { v: 1, id: "c", type: `t.${randomId(6).toLowerCase()}` });
     await client.terminal("b");
+    await client.terminal("c");
     await client.until(() => client.protocolErrors.length === 1);
     const { status, text } = await get(`${harness.url}/metrics`);
     expect(status).toBe(200);
@@ -69,6 +71,7 @@ describe("gateway operations", () => {
       'taskbridge_gateway_requests_total{type="demo.echo",outcome="result"} 1',
     );
     expect(text).toContain('taskbridge_gateway_requests_total{type="-",outcome="BAD_REQUEST"} 1');
+    expect(text).toContain('taskbridge_gateway_requests_total{type="-",outcome="UNAVAILABLE"} 1');
     expect(text).toContain("taskbridge_gateway_requests_in_flight 0");
     expect(text).toMatch(
       /taskbridge_gateway_request_duration_seconds_count\{type="demo.echo",outcome="result"\} 1/,
