@@ -1,6 +1,5 @@
 import {
   type ErrorBody,
-  type FrameBody,
   type Progress,
   type ReplyFrame,
   sanitizeErrorBody,
@@ -51,20 +50,25 @@ const toProgress = (body: unknown): Progress | undefined => {
   };
 };
 
-const toFrameBody = (kind: unknown, body: unknown): FrameBody | undefined => {
+const isTerminalKind = (kind: string): boolean => kind === "result" || kind === "error";
+
+// The client frame of a worker reply, built in one object (this runs for every frame).
+const toFrame = (
+  id: string,
+  seq: number,
+  kind: "chunk" | "result" | "error" | "progress",
+  body: unknown,
+  progress: Progress | undefined,
+): ReplyFrame => {
   switch (kind) {
     case "chunk":
-      return { kind: "chunk", data: body };
+      return { id, seq, kind, data: body };
     case "result":
-      return { kind: "result", data: body };
+      return { id, seq, kind, data: body };
     case "error":
-      return { kind: "error", error: sanitizeErrorBody(body) };
-    case "progress": {
-      const progress = toProgress(body);
-      return progress === undefined ? undefined : { kind: "progress", progress };
-    }
+      return { id, seq, kind, error: sanitizeErrorBody(body) };
     default:
-      return undefined;
+      return { id, seq, kind, progress: progress ?? { done: 0 } };
   }
 };
 
@@ -89,8 +93,7 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
   let workerAttempt = 0;
   let seenInAttempt = false;
 
-  const emit = (body: FrameBody): void => {
-    const frame = { id, seq: nextSeq, ...body } as ReplyFrame;
+  const push = (frame: ReplyFrame): void => {
     nextSeq += 1;
     buffer.push(frame);
     send(frame);
@@ -99,46 +102,44 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
   const accept = (): void => {
     if (accepted || terminal) return;
     accepted = true;
-    emit({ kind: "accepted" });
+    push({ id, seq: nextSeq, kind: "accepted" });
   };
 
   const fromWorker = (kind: unknown, xSeq: number, xAttempt: number, body: unknown): boolean => {
     if (terminal) return false;
     if (xAttempt < workerAttempt) return false; // a straggler of an attempt already replaced
-    const frameBody = toFrameBody(kind, body);
-    if (frameBody === undefined) return false;
+    let progress: Progress | undefined;
+    if (kind === "progress") {
+      progress = toProgress(body);
+      if (progress === undefined) return false;
+    } else if (kind !== "chunk" && kind !== "result" && kind !== "error") return false;
     accept();
     if (seenInAttempt && (xAttempt > workerAttempt || xSeq === 0)) {
       clientAttempt += 1;
-      emit({ kind: "restart", attempt: clientAttempt });
+      push({ id, seq: nextSeq, kind: "restart", attempt: clientAttempt });
     }
     workerAttempt = xAttempt;
     seenInAttempt = true;
-    const isEnd = frameBody.kind === "result" || frameBody.kind === "error";
+    const isEnd = isTerminalKind(kind);
+    let frame = toFrame(id, nextSeq, kind, body, progress);
     if (transform !== undefined) {
-      const draft = { id, seq: nextSeq, ...frameBody } as ReplyFrame;
-      const shaped = transform(draft);
-      if (shaped === null && !isEnd) return false;
-      if (shaped !== null) {
-        const { id: _id, seq: _seq, ...rest } = shaped;
-        if (isEnd === (rest.kind === "result" || rest.kind === "error")) {
-          return finish(rest as FrameBody, isEnd);
-        }
+      const shaped = transform(frame);
+      if (shaped === null) {
+        if (!isEnd) return false;
+      } else if (shaped !== frame && isEnd === isTerminalKind(shaped.kind)) {
+        // A hook may change a frame, never its id, its place, or whether it ends the request.
+        frame = { ...shaped, id, seq: frame.seq };
       }
     }
-    return finish(frameBody, isEnd);
-  };
-
-  const finish = (body: FrameBody, isEnd: boolean): boolean => {
     if (isEnd) terminal = true;
-    emit(body);
+    push(frame);
     return isEnd;
   };
 
   const end = (error: ErrorBody): boolean => {
     if (terminal) return false;
     terminal = true;
-    emit({ kind: "error", error });
+    push({ id, seq: nextSeq, kind: "error", error });
     return true;
   };
 
