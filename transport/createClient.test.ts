@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isErrorBody } from "../protocol/index.js";
 import { createClient } from "./createClient.js";
 import { createMemoryTransport } from "./createMemoryTransport.js";
-import { defineContract } from "./defineContract.js";
+import { defineContract, defineTypedContract } from "./defineContract.js";
 import type { Transport } from "./types.js";
 
 /** A contract like the reference services' (transport/ may not import workers/). */
@@ -127,5 +127,26 @@ describe("createClient", () => {
     const store = client.createStore("demo.echo");
     expect(await store.send({ hello: 1 })).toEqual({ hello: 1 });
     expect(store.getState()).toMatchObject({ status: "success", data: { hello: 1 } });
+  });
+
+  it("runs a types-only contract: no run-time checks, the server's answer as it comes", async () => {
+    type Services = {
+      "demo.count": { payload: { n: number }; chunk: { i: number }; result: { count: number } };
+      "t.liar": { payload: null; result: { count: number } };
+    };
+    const typed = createClient(
+      transport,
+      defineTypedContract<Services>({ "demo.count": { description: "Counts" }, "t.liar": {} }),
+    );
+    const chunks: number[] = [];
+    expect(
+      await typed.request("demo.count", { n: 2 }, { onChunk: ({ i }) => chunks.push(i) }),
+    ).toEqual({ count: 2 });
+    expect(chunks).toEqual([0, 1]);
+    // No schema to check against: a lying server is not caught here (the gateway checks payloads).
+    expect(await typed.request("t.liar", null)).toEqual({ count: "not a number" });
+    const untyped = typed as unknown as { request(type: string, p: unknown): Promise<unknown> };
+    await expect(untyped.request("demo.echo", 1)).rejects.toMatchObject({ code: "UNKNOWN_TYPE" });
+    expect(typed.contract["demo.count"]).toEqual({ description: "Counts" });
   });
 });

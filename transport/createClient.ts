@@ -4,7 +4,13 @@ import {
   type RequestStore,
   type RequestStoreOptions,
 } from "./createRequestStore.js";
-import type { ChunkOf, Contract, PayloadOf, ResultOf } from "./defineContract.js";
+import {
+  type AnyContract,
+  type ChunkOf,
+  isZodContractEntry,
+  type PayloadOf,
+  type ResultOf,
+} from "./defineContract.js";
 import { describeZodIssues } from "./describeZodIssues.js";
 import { makeBackendRequest } from "./makeBackendRequest.js";
 import type { Transport } from "./types.js";
@@ -26,7 +32,7 @@ export type ClientRequestOptions<TChunk> = {
   timeoutMs?: number;
 };
 
-export type Client<C extends Contract> = {
+export type Client<C extends AnyContract> = {
   readonly contract: C;
   readonly transport: Transport;
   /** `makeBackendRequest` with the types and checks of the contract. */
@@ -47,13 +53,15 @@ export type Client<C extends Contract> = {
  * and result types of `type` from the contract, so a wrong type name or payload does not
  * compile. At run time the payload is checked (and sent as the schema parsed it, defaults
  * filled in) before anything leaves: a bad one rejects with `BAD_REQUEST` whose `details.issues`
- * name each failing field. The result is checked on arrival.
+ * name each failing field. The result is checked on arrival. A types-only contract
+ * (`defineTypedContract`, what `taskbridge types` generates from a gateway's catalog) gives the
+ * same compile-time checks with no run-time schemas: the gateway validates those payloads.
  *
  * @example
  * const client = createClient(transport, referenceContract);
  * const { count } = await client.request("demo.count", { n: 3 }, { onChunk: ({ i }) => log(i) });
  */
-export const createClient = <const C extends Contract>(
+export const createClient = <const C extends AnyContract>(
   transport: Transport,
   contract: C,
   options: CreateClientOptions = {},
@@ -70,9 +78,12 @@ export const createClient = <const C extends Contract>(
     payload: PayloadOf<C, K>,
     requestOptions: ClientRequestOptions<ChunkOf<C, K>> = {},
   ): Promise<ResultOf<C, K>> => {
-    const entry = entryOf(type);
+    const found = entryOf(type);
+    // A types-only entry (`defineTypedContract`) has no schemas: its checks are the compiler's
+    // here and the gateway's (against the announced JSON Schema) on the way.
+    const entry = isZodContractEntry(found) ? found : undefined;
     let body: unknown = payload;
-    if (options.validatePayload !== false) {
+    if (entry !== undefined && options.validatePayload !== false) {
       const parsed = entry.payload.safeParse(payload);
       if (!parsed.success) {
         const issues = describeZodIssues(parsed.error);
@@ -91,7 +102,7 @@ export const createClient = <const C extends Contract>(
       : stop.signal;
     const checkChunk = (chunk: unknown): void => {
       if (badChunk) return;
-      if (options.validateChunks && entry.chunk) {
+      if (options.validateChunks && entry?.chunk) {
         const parsed = entry.chunk.safeParse(chunk);
         if (!parsed.success) {
           badChunk = createError("INTERNAL", `a chunk of ${type} does not match its contract`, {
@@ -113,7 +124,7 @@ export const createClient = <const C extends Contract>(
     } catch (error) {
       throw badChunk ?? error;
     }
-    if (options.validateResult === false) return data as ResultOf<C, K>;
+    if (entry === undefined || options.validateResult === false) return data as ResultOf<C, K>;
     const parsed = entry.result.safeParse(data);
     if (!parsed.success) {
       throw createError("INTERNAL", `the result of ${type} does not match its contract`, {

@@ -2,7 +2,7 @@
 // Each `@ts-expect-error` asserts that the line below it does not compile.
 import { z } from "zod";
 import { createClient } from "./createClient.js";
-import { type ChunkOf, defineContract } from "./defineContract.js";
+import { type ChunkOf, defineContract, defineTypedContract } from "./defineContract.js";
 import type { Transport } from "./types.js";
 
 type Equal<A, B> =
@@ -87,4 +87,42 @@ export const typeTests = async (): Promise<void> => {
   assertType<Equal<ReturnType<typeof store.getState>["data"], { count: number } | undefined>>();
   // @ts-expect-error the store's payload is typed too
   void store.send({ n: "many" });
+
+  // A types-only contract (what `taskbridge types` generates): the same checks, no zod.
+  type Services = {
+    "py.report": {
+      payload: { month: string; pages?: number };
+      chunk: { page: number };
+      result: { url: string };
+    };
+    "py.ping": { payload: null; chunk: unknown; result: "pong" };
+  };
+  const typedOnly = createClient(
+    transport,
+    defineTypedContract<Services>({ "py.report": { description: "A report" }, "py.ping": {} }),
+  );
+  const report = await typedOnly.request(
+    "py.report",
+    { month: "2026-05" },
+    {
+      onChunk: (chunk) => {
+        assertType<Equal<typeof chunk, { page: number }>>();
+      },
+    },
+  );
+  assertType<Equal<typeof report, { url: string }>>();
+  const pong = await typedOnly.request("py.ping", null);
+  assertType<Equal<typeof pong, "pong">>();
+
+  // @ts-expect-error month must be a string
+  await typedOnly.request("py.report", { month: 5 });
+
+  // @ts-expect-error month is required
+  await typedOnly.request("py.report", { pages: 2 });
+
+  // @ts-expect-error not a type of the contract
+  await typedOnly.request("py.nope", null);
+
+  // @ts-expect-error every type of Services needs an entry
+  defineTypedContract<Services>({ "py.report": {} });
 };
