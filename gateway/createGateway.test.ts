@@ -250,6 +250,24 @@ describe("createGateway over the memory broker", () => {
     expect(brief(client.framesOf("dup"))).toEqual(["0:accepted", "1:result"]);
   });
 
+  it("gives `__proto__` keys no effect", async () => {
+    harness = await createGatewayHarness();
+    const client = await harness.connect();
+    client.socket.emit(
+      "request",
+      JSON.parse('{"__proto__": {"id": "p1", "v": 1}, "type": "taskbridge.services"}'),
+    );
+    client.socket.emit(
+      "request",
+      JSON.parse('{"__proto__": {"v": 1}, "id": "p2", "type": "taskbridge.services"}'),
+    );
+    await client.until(() => client.protocolErrors.length === 1);
+    expect(client.protocolErrors[0]).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await client.terminal("p2")).toMatchObject({ seq: 0, error: { code: "BAD_REQUEST" } });
+    expect(client.framesOf("p1")).toEqual([]);
+    expect(Object.hasOwn(Object.prototype, "v")).toBe(false);
+  });
+
   it("cancels at once and broadcasts the cancel to workers", async () => {
     harness = await createGatewayHarness();
     const queue = inbox(harness, "demo.progress");
