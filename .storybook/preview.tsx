@@ -8,9 +8,9 @@ import { configure } from "storybook/test";
 import { worker } from "./mswWorker.js";
 import { transportGlobalTypes, transportInitialGlobals, withTransport } from "./withTransport.js";
 
-// `waitFor` and `findBy*` in play functions wait up to 5 s (not 1 s): stories stream on real
+// `waitFor` and `findBy*` in play functions wait up to 10 s (not 1 s): stories stream on real
 // timers, and CI machines are slow and shared.
-configure({ asyncUtilTimeout: 5000 });
+configure({ asyncUtilTimeout: 10_000 });
 
 const preview: Preview = {
   loaders: [mswLoader(() => worker)],

@@ -4,17 +4,17 @@
 // console errors, failing `play` functions and serious/critical axe violations fail a story),
 // and always stops the server. Exits with the test-runner's status.
 //
-//   node scripts/test-stories.mjs              build, then test
+//   node scripts/test-stories.mjs              build into a temporary directory, then test
 //   node scripts/test-stories.mjs --no-build   test the existing storybook-static/
 //   node scripts/test-stories.mjs -- <args>    extra arguments for test-storybook
 import { spawn } from "node:child_process";
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const staticDir = join(root, "storybook-static");
 const bin = (name) => join(root, "node_modules", ".bin", name);
 
 const argv = process.argv.slice(2);
@@ -22,6 +22,11 @@ const split = argv.indexOf("--");
 const ownArgs = split === -1 ? argv : argv.slice(0, split);
 const runnerArgs = split === -1 ? [] : argv.slice(split + 1);
 const build = !ownArgs.includes("--no-build");
+// A fresh build goes to its own directory, so two runs never share one and a developer's
+// storybook-static/ is left alone.
+const staticDir = build
+  ? mkdtempSync(join(tmpdir(), "taskbridge-storybook-"))
+  : join(root, "storybook-static");
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -83,6 +88,7 @@ const stop = () => {
   for (const child of children) child.kill("SIGTERM");
   server?.closeAllConnections();
   server?.close();
+  if (build) rmSync(staticDir, { recursive: true, force: true });
 };
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
@@ -99,14 +105,14 @@ try {
     });
   }
   if (status === 0 && !existsSync(join(staticDir, "index.json"))) {
-    console.error("test-stories: storybook-static/index.json is missing; build first");
+    console.error(`test-stories: ${staticDir}/index.json is missing; build first`);
     status = 1;
   }
   if (status === 0) {
     server = await serve(staticDir);
     const { port } = server.address();
     const url = `http://127.0.0.1:${port}`;
-    console.log(`test-stories: serving storybook-static on ${url}`);
+    console.log(`test-stories: serving ${staticDir} on ${url}`);
     status = await run(
       bin("test-storybook"),
       ["--url", url, "--index-json", "--failOnConsole", "--maxWorkers=2", ...runnerArgs],

@@ -97,9 +97,7 @@ export const SlowNetwork: SimulatedStory = {
   play: async ({ canvasElement }) => {
     await userEvent.click(button(canvasElement));
     await expect(button(canvasElement)).toHaveAttribute("aria-busy", "true");
-    await waitFor(() => expect(button(canvasElement)).toHaveAttribute("data-state", "success"), {
-      timeout: 5000,
-    });
+    await waitFor(() => expect(button(canvasElement)).toHaveAttribute("data-state", "success"));
   },
 };
 

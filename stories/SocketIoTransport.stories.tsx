@@ -54,9 +54,7 @@ export const Stream: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await run(canvasElement, "Count");
-    await expect(await canvas.findByText(/Result:/, {}, { timeout: 5000 })).toHaveTextContent(
-      'Result: {"count":25}',
-    );
+    await expect(await canvas.findByText(/Result:/)).toHaveTextContent('Result: {"count":25}');
     await waitFor(() => expect(canvas.getByRole("log")).toHaveTextContent('{"i":24}'));
   },
 };
@@ -67,9 +65,7 @@ export const Progress: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await run(canvasElement, "Steps");
-    await waitFor(() => expect(canvas.getByRole("status")).toHaveTextContent("Done · 8 of 8"), {
-      timeout: 5000,
-    });
+    await waitFor(() => expect(canvas.getByRole("status")).toHaveTextContent("Done · 8 of 8"));
   },
 };
 
@@ -116,9 +112,7 @@ export const RestartAfterCrash: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await run(canvasElement, "Count");
-    await expect(await canvas.findByText(/Result:/, {}, { timeout: 5000 })).toHaveTextContent(
-      'Result: {"count":6}',
-    );
+    await expect(await canvas.findByText(/Result:/)).toHaveTextContent('Result: {"count":6}');
     await expect(canvasElement.querySelector(".tb-progress")).toHaveAttribute("data-attempt", "2");
   },
 };
@@ -131,7 +125,7 @@ export const SlowNetwork: Story = {
     await connected(canvasElement);
     await run(canvasElement, "Echo");
     await waitFor(() => expect(canvas.getByRole("status")).toHaveTextContent("Starting…"));
-    await expect(await canvas.findByText(/Result:/, {}, { timeout: 5000 })).toBeVisible();
+    await expect(await canvas.findByText(/Result:/)).toBeVisible();
   },
 };
 

@@ -65,9 +65,7 @@ export const SlowNetwork: SimulatedStory = {
   args: { type: "story.tail", payload: { n: 40 }, latencyMs: 1500, jitterMs: 500, chunkRate: 20 },
   play: async ({ canvasElement }) => {
     await expect(log(canvasElement)).toHaveTextContent("No output yet.");
-    await waitFor(() => expect(log(canvasElement)).toHaveAttribute("data-state", "streaming"), {
-      timeout: 5000,
-    });
+    await waitFor(() => expect(log(canvasElement)).toHaveAttribute("data-state", "streaming"));
   },
 };
 

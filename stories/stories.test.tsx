@@ -9,8 +9,8 @@ import * as taskRunner from "./TaskRunner.stories.js";
 // Every story of the components, rendered in jsdom with its decorators and its `play`
 // function: a quick check (seconds) of what the test-runner checks in Chromium (a minute).
 // The stories on the mocked Socket.IO gateway need a browser's WebSocket and run there only.
-// As in .storybook/preview.tsx: play functions wait up to 5 s for what they expect.
-configure({ asyncUtilTimeout: 5000 });
+// As in .storybook/preview.tsx: play functions wait up to 10 s for what they expect.
+configure({ asyncUtilTimeout: 10_000 });
 
 const files = { greetingCard, progressPanel, requestButton, streamingLog, taskRunner };
 
