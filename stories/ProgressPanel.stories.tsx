@@ -87,6 +87,16 @@ export const SlowNetwork: SimulatedStory = {
   },
 };
 
+/** A 50,000-line job reporting progress every 1,000 lines. */
+export const LongStream: Story = {
+  args: { type: "story.lines", payload: { n: 50_000 }, label: "Dump the log" },
+  play: async ({ canvasElement }) => {
+    await waitFor(() =>
+      expect(status(canvasElement)).toHaveTextContent("Done · 50000 of 50000 (100%)"),
+    );
+  },
+};
+
 /** Every knob of the memory transport on a paced job with messages. */
 export const Playground: SimulatedStory = {
   argTypes: simulationArgTypes,

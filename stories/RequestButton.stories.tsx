@@ -101,6 +101,17 @@ export const SlowNetwork: SimulatedStory = {
   },
 };
 
+/** A 50,000-line stream: the button stays busy until the last line, then succeeds. */
+export const LongStream: Story = {
+  args: { type: "story.lines", payload: { n: 50_000 }, children: "Dump the log" },
+  play: async ({ canvasElement }) => {
+    await userEvent.click(button(canvasElement));
+    await expect(await within(canvasElement).findByRole("status")).toHaveTextContent(
+      'Result: {"lines":50000}',
+    );
+  },
+};
+
 /** Every knob of the memory transport, on a paced stream (`story.tail`). Play with Controls. */
 export const Playground: SimulatedStory = {
   argTypes: simulationArgTypes,

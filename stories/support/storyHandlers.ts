@@ -22,7 +22,8 @@ const pause = (chunkRate: number, signal: AbortSignal): Promise<void> =>
  * like any worker's:
  * - `story.hold` `{ lines?, progress? }`: sends those lines and that progress, then holds until
  *   cancelled or timed out, which freezes a request in `pending` (nothing sent) or `streaming`;
- * - `story.lines` `{ n }`: `n` log lines as fast as it can (the 50,000-line stream);
+ * - `story.lines` `{ n }`: `n` log lines as fast as it can (the 50,000-line stream), with
+ *   progress every 1,000 lines;
  * - `story.tail` `{ n }`: `n` lines with progress, paced at `chunkRate` per second;
  * - `story.crash-once` `{ n }`: like `story.tail`, but the worker dies halfway through attempt 1
  *   and the request restarts as attempt 2 from the start;
@@ -46,7 +47,10 @@ export const createStoryHandlers = (options: StoryHandlersOptions = {}) => {
       return untilAborted(ctx.signal);
     },
     "story.lines": (payload: { n: number }, ctx) => {
-      for (let i = 1; i <= payload.n; i++) ctx.emit(`line ${i}`);
+      for (let i = 1; i <= payload.n; i++) {
+        ctx.emit(`line ${i}`);
+        if (i % 1000 === 0 || i === payload.n) ctx.progress(i, payload.n);
+      }
       return { lines: payload.n };
     },
     "story.tail": async (payload: { n: number }, ctx) => {
