@@ -34,7 +34,7 @@ export const transportGlobalTypes: Preview["globalTypes"] = {
     },
   },
   gatewayUrl: {
-    description: "The live gateway's URL (or set STORYBOOK_GATEWAY_URL, or ?globals=gatewayUrl:…)",
+    description: "The live gateway's URL (another one: set STORYBOOK_GATEWAY_URL)",
     toolbar: {
       title: "Gateway",
       icon: "globe",
