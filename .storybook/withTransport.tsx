@@ -47,6 +47,7 @@ export const transportGlobalTypes: Preview["globalTypes"] = {
   },
 };
 
+/** Stories start on the memory transport; the live one, when chosen, at the default URL. */
 export const transportInitialGlobals = { transport: "memory", gatewayUrl: DEFAULT_GATEWAY_URL };
 
 // One memory transport for all stories (the reference services), and one live transport per
