@@ -1,6 +1,7 @@
 import amqp, { type Channel, type ChannelModel } from "amqplib";
 import { exponentialBackoff } from "./backoff.js";
 import { createBrokerError } from "./brokerError.js";
+import { coalesceWrites } from "./coalesceWrites.js";
 import { type BrokerLogger, consoleBrokerLogger } from "./logger.js";
 import { openRabbitConsumer, type RabbitConsumerHandle } from "./rabbitConsumer.js";
 import {
@@ -207,6 +208,7 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
     let connection: ChannelModel;
     try {
       connection = await connect(url, { noDelay: true, timeout: options.connectTimeoutMs ?? 5000 });
+      coalesceWrites(connection);
     } catch (error) {
       if (isClosed()) return;
       logger.warn("could not connect to RabbitMQ", {
