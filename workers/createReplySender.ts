@@ -14,7 +14,7 @@ export type ReplySender = {
   readonly send: (kind: "chunk" | "progress", json: string) => void;
   /** Publishes the terminal reply; resolves `true` once the broker confirmed it (`false`: nacked or lost). */
   readonly finish: (kind: "result" | "error", json: string) => Promise<boolean>;
-  /** Replies published and not yet confirmed. */
+  /** Replies sent and not yet confirmed (handed to the broker or still waiting for the window). */
   readonly pending: () => number;
   /** Resolves when at most `lowWater` replies are unconfirmed (at once when already so). */
   readonly drain: () => Promise<void>;
@@ -30,9 +30,23 @@ export type ReplySenderOptions = {
   /** Called once, on the first failed publish. */
   readonly onFailure: (error: unknown) => void;
   readonly lowWater?: number;
+  /**
+   * Replies handed to the broker and not yet confirmed, at most (default 256). Beyond it replies
+   * wait here, in order: a handler that emits 100,000 chunks in one synchronous loop then costs a
+   * queue of strings, not 100,000 outstanding publishes (whose confirm bookkeeping in amqplib grows
+   * with their number).
+   */
+  readonly window?: number;
 };
 
 const CONTENT_TYPE = "application/json";
+
+type Waiting = {
+  readonly kind: ReplyKind;
+  readonly json: string;
+  /** The terminal reply's settlement. */
+  readonly done?: (confirmed: boolean) => void;
+};
 
 /**
  * Creates the sender of one attempt's replies: `x-seq` counts 0, 1, 2 … across everything it
@@ -50,66 +64,87 @@ export const createReplySender = ({
   attempt,
   onFailure,
   lowWater = 64,
+  window = 256,
 }: ReplySenderOptions): ReplySender => {
   let seq = 0;
-  let unconfirmed = 0;
+  let inFlight = 0;
   let failure = false;
   let finished = false;
   let drainWaiter: (() => void) | undefined;
   let drainPromise: Promise<void> | undefined;
+  // A FIFO with a moving head: shifting a long array is O(n) per shift.
+  const waiting: Waiting[] = [];
+  let head = 0;
+  const queued = () => waiting.length - head;
+  const pending = () => inFlight + queued();
 
-  const fail = (error: unknown) => {
-    if (failure) return;
-    failure = true;
-    onFailure(error);
-  };
-  const settled = () => {
-    unconfirmed -= 1;
-    if (drainWaiter !== undefined && (unconfirmed <= lowWater || failure)) {
+  const wakeDrain = () => {
+    if (drainWaiter !== undefined && (pending() <= lowWater || failure)) {
       const wake = drainWaiter;
       drainWaiter = undefined;
       drainPromise = undefined;
       wake();
     }
   };
-  // Two closures per sender, shared by all its publishes: no allocation per chunk beyond the
-  // properties and the promise the broker returns.
-  const onConfirm = (_outcome: PublishOutcome) => settled();
-  const onReject = (error: unknown) => {
-    fail(error);
-    settled();
+  const fail = (error: unknown) => {
+    if (failure) return;
+    failure = true;
+    // Nothing more is sent: a waiting terminal reply is settled as lost.
+    for (let i = head; i < waiting.length; i += 1) waiting[i]?.done?.(false);
+    waiting.length = 0;
+    head = 0;
+    onFailure(error);
   };
-  const publish = (kind: ReplyKind, json: string): Promise<PublishOutcome> => {
-    unconfirmed += 1;
-    const promise = broker.publish("", replyTo, json, {
-      correlationId,
-      contentType: CONTENT_TYPE,
-      headers: { "x-kind": kind, "x-seq": seq, "x-attempt": attempt },
-    });
+  const publish = (next: Waiting): void => {
+    inFlight += 1;
+    const headers = { "x-kind": next.kind, "x-seq": seq, "x-attempt": attempt };
     seq += 1;
-    return promise;
+    broker
+      .publish("", replyTo, next.json, { correlationId, contentType: CONTENT_TYPE, headers })
+      .then(
+        (outcome: PublishOutcome) => {
+          inFlight -= 1;
+          next.done?.(outcome !== "nacked" && !failure);
+          pump();
+        },
+        (error: unknown) => {
+          inFlight -= 1;
+          fail(error);
+          next.done?.(false);
+          wakeDrain();
+        },
+      );
+  };
+  const pump = (): void => {
+    while (!failure && inFlight < window && head < waiting.length) {
+      const next = waiting[head] as Waiting;
+      head += 1;
+      publish(next);
+    }
+    if (head === waiting.length) {
+      waiting.length = 0;
+      head = 0;
+    }
+    wakeDrain();
+  };
+  const enqueue = (next: Waiting): void => {
+    if (inFlight < window && head === waiting.length) publish(next);
+    else waiting.push(next);
   };
 
   return {
     send: (kind, json) => {
       if (failure || finished) return;
-      publish(kind, json).then(onConfirm, onReject);
+      enqueue({ kind, json });
     },
-    finish: async (kind, json) => {
-      if (failure || finished) return false;
+    finish: (kind, json) => {
+      if (failure || finished) return Promise.resolve(false);
       finished = true;
-      try {
-        const outcome = await publish(kind, json);
-        settled();
-        return outcome !== "nacked" && !failure;
-      } catch (error) {
-        onReject(error);
-        return false;
-      }
+      return new Promise<boolean>((done) => enqueue({ kind, json, done }));
     },
-    pending: () => unconfirmed,
+    pending,
     drain: () => {
-      if (unconfirmed <= lowWater || failure) return Promise.resolve();
+      if (pending() <= lowWater || failure) return Promise.resolve();
       drainPromise ??= new Promise<void>((resolve) => {
         drainWaiter = resolve;
       });

@@ -81,6 +81,7 @@ export const createRequestRunner = ({
       correlationId: meta.correlationId,
       attempt: meta.attempt,
       lowWater,
+      window: maxPendingReplies,
       onFailure: (error) => {
         logger.warn("a reply could not be published; the request goes back to its queue", {
           type: meta.type,
