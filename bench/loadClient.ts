@@ -83,7 +83,7 @@ export const connectLoadSocket = (url: string, timeoutMs = 20_000): Promise<Load
 export const connectMany = async (
   url: string,
   count: number,
-  batch = 100,
+  batch = 250,
 ): Promise<LoadSocket[]> => {
   const sockets: LoadSocket[] = [];
   try {

@@ -12,6 +12,7 @@ import { killAll } from "./processes.js";
 import { type BenchVhost, createBenchVhosts } from "./rabbitVhost.js";
 import { buildReport, renderChart, renderTable } from "./report.js";
 import { runQueueType, type SystemResult } from "./runQueueType.js";
+import type { MemoryResult } from "./scenarios.js";
 import { benchSettings, SMOKE_SETTINGS } from "./settings.js";
 import { benchSystems, type GroupId, ladderSystems } from "./systems.js";
 
@@ -69,6 +70,7 @@ const main = async (): Promise<void> => {
     const machine = await machineInfo(join(root, "node_modules", ".bin", "bun"), baseUrl);
     const brokerPid = await listenerPid(Number(new URL(baseUrl).port || 5672));
     const results: SystemResult[] = [];
+    const memory = new Map<string, MemoryResult>();
     for (const queueType of ["classic", "quorum"] as const) {
       const ofType = systems.filter((s) => s.queueType === queueType);
       if (ofType.length === 0) continue;
@@ -80,6 +82,7 @@ const main = async (): Promise<void> => {
           settings,
           brokerPid,
           log,
+          memory,
         })),
       );
     }

@@ -153,7 +153,14 @@ export const renderTable = (report: BenchReport): string => {
         cell(row.roundTripP99Ms.toFixed(3), r?.roundTripP99),
         cell(String(row.throughputRps), r?.throughput),
         cell(row.throughputP99Ms.toFixed(1), r?.throughputP99),
-        cell(`${row.streamChunksPerSecond}${row.streamInOrder ? "" : " OUT OF ORDER"}`, r?.stream),
+        cell(
+          `${row.streamChunksPerSecond}${row.streamInOrder ? "" : " OUT OF ORDER"}${
+            row.streamChunks === report.settings.streamChunks
+              ? ""
+              : ` [${row.streamChunks.toLocaleString("en-US")} chunks]`
+          }`,
+          r?.stream,
+        ),
         cell((row.memoryBytesPerSocket / 1024).toFixed(1), r?.memory),
       ].join(" | ")} |`,
     );
