@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick | --ladder | --smoke] [--only <text>] [--no-browser] [--out <dir>]`: measures the
 // baseline and taskbridge on this machine (docs/benchmarks.md) and writes latest.json and
 // latest.svg to bench/results. Everything runs in private RabbitMQ virtual hosts, deleted at the end.
+import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -23,6 +24,28 @@ const option = (argv: readonly string[], name: string): string | undefined => {
   return index >= 0 ? argv[index + 1] : undefined;
 };
 
+/**
+ * The load generator holds thousands of sockets in this process; Node cannot raise its own limit
+ * on open files, so a low limit re-runs the bench under `ulimit -n` (at most the hard limit).
+ */
+const ensureOpenFiles = (needed: number): boolean => {
+  if (process.env.TASKBRIDGE_BENCH_REEXEC === "1") return false;
+  const soft = Number(execFileSync("bash", ["-c", "ulimit -n"], { encoding: "utf8" }).trim());
+  if (!Number.isFinite(soft) || soft >= needed) return false;
+  const result = spawnSync(
+    "bash",
+    [
+      "-c",
+      `ulimit -n ${needed} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`,
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: "inherit", env: { ...process.env, TASKBRIDGE_BENCH_REEXEC: "1" } },
+  );
+  process.exit(result.status ?? 1);
+};
+
 const main = async (): Promise<void> => {
   const argv = process.argv.slice(2);
   const smoke = argv.includes("--smoke");
@@ -31,6 +54,7 @@ const main = async (): Promise<void> => {
   const browser = !argv.includes("--no-browser");
   const outDir = resolve(option(argv, "--out") ?? join(root, "bench/results"));
   const settings = smoke ? SMOKE_SETTINGS : benchSettings(quick);
+  ensureOpenFiles(settings.idleSockets * 2 + 2_000);
   const baseUrl = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
   const startedAt = Date.now();
   const log = (line: string): void => console.log(line);
