@@ -6,6 +6,8 @@ export type ContractEntry = {
   readonly chunk?: z.ZodType;
   readonly result: z.ZodType;
   readonly description?: string;
+  /** Announced with the schemas (a worker's `registerHandlers({ contract })`). */
+  readonly version?: string;
 };
 
 /** Request types and their schemas: what a client may call, and what it gets back. */
@@ -32,8 +34,14 @@ export type TypedContractEntry<T extends ServiceTypes = ServiceTypes> = {
   readonly "~types"?: T;
 };
 
+/**
+ * Request types and their `ServiceTypes`, as a type literal or an interface (what the generator
+ * writes: interfaces have no index signature, hence the mapped constraint).
+ */
+export type ServiceTypesMap<S> = { readonly [K in keyof S]: ServiceTypes };
+
 /** A types-only contract: every type of `S` with its payload, chunk and result types. */
-export type TypedContract<S extends { readonly [type: string]: ServiceTypes }> = {
+export type TypedContract<S extends ServiceTypesMap<S>> = {
   readonly [K in keyof S]: TypedContractEntry<S[K]>;
 };
 
@@ -107,7 +115,7 @@ export const defineContract = <const C extends Contract>(contract: C): C => cont
  * const services = defineTypedContract<Services>({ "report.monthly": { description: "Builds a report" } });
  * const { url } = await createClient(transport, services).request("report.monthly", { month: "2026-05" });
  */
-export const defineTypedContract = <S extends { readonly [type: string]: ServiceTypes }>(
+export const defineTypedContract = <S extends ServiceTypesMap<S>>(
   entries: {
     readonly [K in keyof S]: Omit<TypedContractEntry<S[K]>, "~types">;
   },
