@@ -1,5 +1,5 @@
 import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
-import { makeBackendRequest } from "../transport/makeBackendRequest.js";
+import { fetchServices } from "../transport/fetchServices.js";
 import type { Transport } from "../transport/types.js";
 import type { CatalogService } from "./generateContractModule.js";
 
@@ -13,11 +13,6 @@ export type FetchCatalogOptions = {
   /** Makes the transport; default a Socket.IO transport to `gateway` (inject one in tests). */
   readonly connect?: (gateway: string, token: string | undefined) => Transport;
 };
-
-const isService = (value: unknown): value is CatalogService =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof (value as { type?: unknown }).type === "string";
 
 /**
  * Asks a gateway for its live catalog: the built-in request `taskbridge.services` (PROTOCOL.md
@@ -38,14 +33,7 @@ export const fetchCatalog = async (options: FetchCatalogOptions): Promise<Catalo
       }));
   const transport = connect(options.gateway, options.token);
   try {
-    const result = await makeBackendRequest<{ services?: unknown }>(
-      transport,
-      "taskbridge.services",
-      null,
-      { timeoutMs: options.timeoutMs ?? 10_000 },
-    );
-    const services = Array.isArray(result?.services) ? result.services : [];
-    return services.filter(isService);
+    return await fetchServices(transport, { timeoutMs: options.timeoutMs ?? 10_000 });
   } finally {
     await transport.close();
   }

@@ -4,6 +4,7 @@ export * from "./createRequestStore.js";
 export { createSocketIoTransport, type SocketIoTransport } from "./createSocketIoTransport.js";
 export * from "./defineContract.js";
 export * from "./describeZodIssues.js";
+export * from "./fetchServices.js";
 export * from "./makeBackendRequest.js";
 export * from "./openRequest.js";
 export * from "./reduceRequestState.js";
