@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { REGISTRY_EXCHANGE } from "../broker/topology.js";
 import { greetContract, greetHandlers } from "../examples/registry/greetService.js";
+import { services as generatedServices } from "../examples/registry/services.generated.js";
 import { createGateway, type Gateway } from "../gateway/createGateway.js";
 import { silentLogger } from "../gateway/createLogger.js";
 import { definePlugin } from "../gateway/definePlugin.js";
@@ -16,17 +17,17 @@ import { silentWorkerLogger } from "../workers/logger.js";
 import { registerHandlers, type Worker } from "../workers/registerHandlers.js";
 import { AMQP_URL, connectTestBroker } from "./contracts/rabbitWorkerSetups.js";
 import { spawnWorkerProcess, type WorkerProcess } from "./contracts/spawnWorkerProcess.js";
-import { services as generatedServices } from "./fixtures/registry/services.generated.js";
 
 // PROTOCOL.md §3 end to end on the shared RabbitMQ: a TypeScript worker (zod contract) and a
 // Python worker process (TypedDict hints) announce their types; the gateway's catalog lists
 // both with their schemas, refuses payloads that break them before publishing, and lets an
 // entry go stale when its worker stops; `taskbridge types` turns the catalog into the committed
-// contract module test/fixtures/registry/services.generated.ts, which compiles with the type
-// test beside it. The types are the examples' fixed `example.*` names (the generated text must
-// not vary); their queues are `t.<random>.example.*`, routed by a plugin.
+// contract module examples/registry/services.generated.ts, which compiles with the type test
+// test/fixtures/registry/callWithTypes.typetest.ts. The types are the examples' fixed
+// `example.*` names (the generated text must not vary); their queues are
+// `t.<random>.example.*`, routed by a plugin.
 const run = promisify(execFile);
-const FIXTURE = "test/fixtures/registry/services.generated.ts";
+const GENERATED = "examples/registry/services.generated.ts";
 const TYPES = ["example.greet", "example.report"];
 
 type Entry = {
@@ -203,18 +204,18 @@ describe("service registry, live (TypeScript and Python workers, RabbitMQ, gatew
       "--gateway",
       `http://127.0.0.1:${gateway.port}`,
       "--out",
-      FIXTURE,
+      GENERATED,
       "--include",
       "example.",
       "--import-from",
-      "../../../index.js",
+      "../../index.js",
     ];
-    // TASKBRIDGE_UPDATE_FIXTURES=1 rewrites the fixture (after a deliberate change of the
+    // TASKBRIDGE_UPDATE_GENERATED=1 rewrites the module (after a deliberate change of the
     // examples or the generator); the check below then holds by construction.
-    if (process.env.TASKBRIDGE_UPDATE_FIXTURES === "1") await run(process.execPath, argv);
+    if (process.env.TASKBRIDGE_UPDATE_GENERATED === "1") await run(process.execPath, argv);
     // --check: exit 0 only when the file is exactly what the catalog generates today.
     const checked = await run(process.execPath, [...argv, "--check"]);
-    expect(checked.stdout).toBe(`${FIXTURE} is up to date (2 types)\n`);
+    expect(checked.stdout).toBe(`${GENERATED} is up to date (2 types)\n`);
     // The generated module and the type test beside it (a wrong payload to the Python-served
     // type must not compile) pass the compiler.
     await run("node_modules/.bin/tsc", ["--noEmit", "-p", "test/fixtures/registry/tsconfig.json"]);
