@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { defineContract } from "../../index.js";
-import { defineHandlers } from "../../workers/index.js";
+import { defineContract, defineHandlers } from "../../index.js";
 
 // Step 1 (TypeScript): define the service once, with zod schemas for payload, chunk and result.
 export const greetContract = defineContract({
