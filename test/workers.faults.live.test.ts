@@ -40,9 +40,11 @@ describe("worker faults on RabbitMQ", () => {
       await first.ready;
       const sent = await client.request(
         "demo.count",
-        { n: 20, delayMs: 50 },
+        { n: 20, delayMs: 500 },
         { queue: `${prefix}demo.count` },
       );
+      // Slow enough (10 s) that the first attempt is still streaming when the second worker is
+      // ready, even on a loaded machine where starting a worker takes seconds.
       await client.until(sent.correlationId, (list) => list.length >= 3);
       const second = start(prefix);
       await second.ready;

@@ -42,6 +42,8 @@ export const startChild = ({ name, command, args, cwd, env, write }: ChildOption
     stdio: ["ignore", "pipe", "pipe"],
   });
   const watchers = new Set<(line: string) => void>();
+  // The lines printed so far (bounded), so a wait that starts after its line came still sees it.
+  const seen: string[] = [];
   let done = false;
   const exited = new Promise<number | string>((resolve) => {
     child.once("error", (error) => {
@@ -58,12 +60,18 @@ export const startChild = ({ name, command, args, cwd, env, write }: ChildOption
     if (stream === null) continue;
     createInterface({ input: stream }).on("line", (line) => {
       out(`[${name}] ${line}`);
+      if (seen.push(line) > 500) seen.shift();
       for (const watcher of watchers) watcher(line);
     });
   }
 
   const waitForLine = (pattern: RegExp, timeoutMs: number): Promise<string> =>
     new Promise((resolve, reject) => {
+      const earlier = seen.find((line) => pattern.test(line));
+      if (earlier !== undefined) {
+        resolve(earlier);
+        return;
+      }
       const finish = (outcome: () => void) => {
         clearTimeout(timer);
         watchers.delete(watch);
