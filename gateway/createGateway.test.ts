@@ -1,5 +1,5 @@
 import type { DeliveredMessage } from "../broker/types.js";
-import { type ReplyFrame, randomId } from "../protocol/index.js";
+import { cancelledError, type ReplyFrame, randomId } from "../protocol/index.js";
 import { createGatewayHarness, type GatewayHarness } from "./testing/createGatewayHarness.js";
 
 const brief = (frames: ReplyFrame[]) =>
@@ -291,7 +291,7 @@ describe("createGateway over the memory broker", () => {
     await client.until(() => client.framesOf("c1").length === 1);
     client.socket.emit("cancel", { id: "c1" });
     client.socket.emit("cancel", { id: "unknown" });
-    expect(await client.terminal("c1")).toMatchObject({ seq: 1, error: { code: "CANCELLED" } });
+    expect(await client.terminal("c1")).toMatchObject({ seq: 1, error: cancelledError() });
     await gotCancel;
     expect(cancels).toEqual([
       {

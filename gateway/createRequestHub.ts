@@ -1,6 +1,7 @@
 import type { Broker, DeliveredMessage } from "../broker/types.js";
 import {
   BUILTIN_TYPE_PREFIX,
+  cancelledError,
   createError,
   type ErrorBody,
   EVENTS,
@@ -233,8 +234,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     const entry = session.entries.get(parsed.value.id);
     if (entry === undefined || entry.frames.isTerminal()) return;
     if (entry.owner === undefined) entry.owner = socket;
-    if (entry.frames.end(createError("CANCELLED", "cancelled by the client")))
-      table.publishCancel(entry);
+    if (entry.frames.end(cancelledError())) table.publishCancel(entry);
   };
 
   return {

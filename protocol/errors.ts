@@ -61,6 +61,14 @@ export const createError = (
   ...(extra.retryable === undefined ? {} : { retryable: extra.retryable }),
 });
 
+/**
+ * The error that ends a request its client cancelled (`cancel`, an aborted signal, an unmount).
+ * One wording everywhere — memory transport, Socket.IO transport, gateway, worker SDKs — so an
+ * app sees the same `CANCELLED` body whichever way the request went.
+ */
+export const cancelledError = (): ErrorBody =>
+  createError("CANCELLED", "the request was cancelled");
+
 /** The guard for error bodies: a known code and a string message. */
 export const isErrorBody = (value: unknown): value is ErrorBody =>
   errorBodySchema.safeParse(value).success;

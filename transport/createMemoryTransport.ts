@@ -1,4 +1,5 @@
 import {
+  cancelledError,
   createError,
   DEFAULT_TIMEOUT_MS,
   type ErrorBody,
@@ -256,7 +257,7 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
     send,
     cancel: (id) => {
       const flight = inFlight.get(id);
-      if (flight) end(flight, createError("CANCELLED", "the request was cancelled"));
+      if (flight) end(flight, cancelledError());
     },
     getConnectionState: () => connection,
     subscribeConnectionState: (listener) => {

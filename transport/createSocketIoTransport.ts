@@ -1,4 +1,5 @@
 import {
+  cancelledError,
   createError,
   createSessionId,
   type ErrorBody,
@@ -272,7 +273,7 @@ export const createSocketIoTransport = (
     const pending = table.get(id);
     if (pending === undefined) return;
     if (pending.sent) cancels.cancel(id);
-    table.end(pending, createError("CANCELLED", "cancelled by the client"));
+    table.end(pending, cancelledError());
   };
 
   let closing: Promise<void> | undefined;

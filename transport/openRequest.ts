@@ -1,7 +1,6 @@
 import {
-  createError,
+  cancelledError,
   createRequestId,
-  type ErrorBody,
   isTerminalFrame,
   type ReplyFrame,
   toErrorBody,
@@ -31,10 +30,6 @@ export type OpenRequest = {
   /** Resolves with the terminal frame: the request's `result` or `error`. */
   readonly done: Promise<Extract<ReplyFrame, { kind: "result" | "error" }>>;
 };
-
-/** The error body of a request ended on the client's side by `cancel` or an aborted signal. */
-export const cancelledError = (): ErrorBody =>
-  createError("CANCELLED", "the request was cancelled");
 
 /**
  * Sends one request through `transport` and guards what comes back, so everything built on it

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type Socket } from "socket.io";
 import {
+  cancelledError,
   createError,
   type ErrorBody,
   EVENTS,
@@ -211,12 +212,7 @@ export const startFakeGateway = async (options: FakeGatewayOptions = {}): Promis
       if (parsed.kind !== "ok") return;
       const entry = held.get(key(sessionId, parsed.value.id));
       if (entry === undefined) return;
-      append(
-        entry,
-        parsed.value.id,
-        { kind: "error", error: createError("CANCELLED", "cancelled") },
-        true,
-      );
+      append(entry, parsed.value.id, { kind: "error", error: cancelledError() }, true);
     });
     socket.on(EVENTS.resume, (body: unknown) => {
       record(EVENTS.resume, body);
