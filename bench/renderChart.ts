@@ -25,7 +25,7 @@ export const renderChart = (report: BenchReport): string => {
   const groupHeight = METRICS.length * (barHeight + 3) + 18;
   const top = 56;
   const height = top + rows.length * groupHeight + 40;
-  const width = labelWidth + plotWidth + 90;
+  const width = labelWidth + plotWidth + 180;
   const maxRatio = Math.max(
     2,
     ...rows.flatMap((row) => METRICS.map((m) => row.ratios?.[m.key] ?? 0)),
@@ -40,8 +40,8 @@ export const renderChart = (report: BenchReport): string => {
   ];
   METRICS.forEach((metric, i) => {
     parts.push(
-      `<rect x="${labelWidth + i * 115}" y="${height - 22}" width="10" height="10" fill="${COLORS[i]}"/>`,
-      `<text x="${labelWidth + i * 115 + 14}" y="${height - 13}">${metric.label} (${metric.better})</text>`,
+      `<rect x="${labelWidth + i * 150}" y="${height - 22}" width="10" height="10" fill="${COLORS[i]}"/>`,
+      `<text x="${labelWidth + i * 150 + 14}" y="${height - 13}">${metric.label} (${metric.better})</text>`,
     );
   });
   rows.forEach((row, g) => {
