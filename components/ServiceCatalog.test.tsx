@@ -33,7 +33,8 @@ describe("ServiceCatalog", () => {
     expect(screen.getByRole("status")).toHaveTextContent("3 services");
     expect(screen.queryByRole("button", { name: "Refresh" })).toBeNull();
 
-    const report = screen.getByRole("listitem", { name: "example.report v1" });
+    const report = screen.getByRole("listitem", { name: "example.report" });
+    expect(within(report).getByRole("heading")).toHaveTextContent("example.report v1");
     expect(report).toHaveTextContent("Builds a monthly report.");
     expect(
       within(report).getByRole("list", { name: "Workers of example.report" }),
@@ -53,8 +54,9 @@ describe("ServiceCatalog", () => {
     expect(within(greet).getAllByRole("listitem")).toHaveLength(2);
     expect(greet).toHaveTextContent("No schemas announced");
 
-    const old = screen.getByRole("listitem", { name: "old.thing (stale)" });
+    const old = screen.getByRole("listitem", { name: "old.thing" });
     expect(old).toHaveAttribute("data-stale");
+    expect(within(old).getByRole("heading")).toHaveTextContent("old.thing (stale)");
     expect(old).toHaveTextContent("No live worker");
   });
 

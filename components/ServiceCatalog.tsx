@@ -36,16 +36,17 @@ const SCHEMAS = [
 ] as const;
 
 function ServiceItem({ service }: { readonly service: ServiceCatalogEntry }) {
-  const headingId = useId();
+  const typeId = useId();
   const schemas = SCHEMAS.filter(([key]) => service[key] !== undefined);
+  // Named by its type alone: version and stale marker are read with the heading.
   return (
     <li
       className="tb-catalog__service"
-      aria-labelledby={headingId}
+      aria-labelledby={typeId}
       data-stale={service.stale ? "" : undefined}
     >
-      <h3 id={headingId} className="tb-catalog__type">
-        <code>{service.type}</code>
+      <h3 className="tb-catalog__type">
+        <code id={typeId}>{service.type}</code>
         {service.version !== undefined && (
           <span className="tb-catalog__version"> v{service.version}</span>
         )}
@@ -71,7 +72,8 @@ function ServiceItem({ service }: { readonly service: ServiceCatalogEntry }) {
         schemas.map(([key, title]) => (
           <details key={key} className="tb-catalog__schema">
             <summary>{title}</summary>
-            <pre>
+            {/* Focusable: a long schema scrolls, and keyboard users must reach it. */}
+            <pre tabIndex={0} aria-label={`${title} of ${service.type}`}>
               <code>{JSON.stringify(service[key], null, 2)}</code>
             </pre>
           </details>

@@ -64,15 +64,26 @@ const CATALOG: ServiceCatalogEntry[] = [
   },
 ];
 
-/** What `taskbridge.services` does in a story: answer a catalog, fail, or never answer. */
-type CatalogAnswer = readonly ServiceCatalogEntry[] | "unavailable" | "never";
+/**
+ * What `taskbridge.services` does in a story, by name (`parameters.catalog`): a name, not the
+ * array itself, because Storybook may hand each render a fresh copy of the parameters, and a
+ * new answer would make a new transport on every render.
+ */
+const ANSWERS = {
+  full: CATALOG,
+  empty: [],
+  unavailable: "unavailable",
+  never: "never",
+} as const satisfies Record<string, readonly ServiceCatalogEntry[] | "unavailable" | "never">;
+type CatalogAnswer = keyof typeof ANSWERS;
 
-function CatalogBackend({ answer, children }: { answer: CatalogAnswer; children: ReactNode }) {
+function CatalogBackend({ name, children }: { name: CatalogAnswer; children: ReactNode }) {
   const transport = useMemo(
     () =>
       createMemoryTransport({
         handlers: {
           "taskbridge.services": (_payload: null, ctx) => {
+            const answer = ANSWERS[name];
             if (answer === "unavailable") {
               throw createError("UNAVAILABLE", "the gateway is not reachable", { retryable: true });
             }
@@ -85,7 +96,7 @@ function CatalogBackend({ answer, children }: { answer: CatalogAnswer; children:
           },
         },
       }),
-    [answer],
+    [name],
   );
   useEffect(() => () => void transport.close(), [transport]);
   return <BackendProvider transport={transport}>{children}</BackendProvider>;
@@ -93,10 +104,10 @@ function CatalogBackend({ answer, children }: { answer: CatalogAnswer; children:
 
 /** `parameters.catalog` picks the answer; `parameters.catalog: "toolbar"` keeps the toolbar's transport. */
 const withCatalog: Decorator = (Story, { parameters }) => {
-  const answer = (parameters.catalog ?? CATALOG) as CatalogAnswer | "toolbar";
-  if (answer === "toolbar") return <Story />;
+  const name = (parameters.catalog ?? "full") as CatalogAnswer | "toolbar";
+  if (name === "toolbar") return <Story />;
   return (
-    <CatalogBackend answer={answer}>
+    <CatalogBackend name={name}>
       <Story />
     </CatalogBackend>
   );
@@ -127,21 +138,24 @@ export const Catalog: Story = {
   play: async ({ canvasElement }) => {
     const canvas = within(canvasElement);
     await expect(await canvas.findByText("3 services")).toBeVisible();
-    const report = canvas.getByRole("listitem", { name: "example.report v1" });
+    const report = canvas.getByRole("listitem", { name: "example.report" });
     await expect(report).toHaveTextContent("py-9c03e1b2aa71 · python · SDK 0.1.0");
     await userEvent.click(within(report).getByText("Payload schema"));
     await expect(within(report).getByText(/"month"/)).toBeVisible();
-    const greetItem = canvas.getByRole("listitem", { name: "example.greet v1" });
+    const greetItem = canvas.getByRole("listitem", { name: "example.greet" });
     await expect(within(greetItem).getAllByRole("listitem")).toHaveLength(2);
-    const stale = canvas.getByRole("listitem", { name: "legacy.export (stale)" });
+    const stale = canvas.getByRole("listitem", { name: "legacy.export" });
     await expect(stale).toHaveAttribute("data-stale");
+    await expect(within(stale).getByRole("heading")).toHaveTextContent(
+      /legacy\.export\s*\(stale\)/,
+    );
     await expect(stale).toHaveTextContent("No live worker");
   },
 };
 
 /** Nothing announced yet: the workers are not running (or not announcing). */
 export const Empty: Story = {
-  parameters: { catalog: [] },
+  parameters: { catalog: "empty" },
   play: async ({ canvasElement }) => {
     await expect(await within(canvasElement).findByText("No services are announced")).toBeVisible();
     await expect(region(canvasElement)).toHaveAttribute("data-state", "success");
