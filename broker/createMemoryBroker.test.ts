@@ -191,4 +191,18 @@ describe("createMemoryBroker", () => {
     await both;
     expect(received).toEqual(["a", "b"]);
   });
+
+  it("close() deletes every queue and clears the TTL and x-expires timers it armed", async () => {
+    const { broker, server, timers } = setup();
+    await broker.assertQueue("reply", { arguments: { "x-expires": 60_000 } });
+    await broker.assertQueue("jobs", { arguments: { "x-message-ttl": 30_000 } });
+    await broker.publish("", "jobs", "waiting");
+    expect(timers.pending()).toBe(2);
+    await broker.close();
+    server.close();
+    expect(timers.pending()).toBe(0);
+    expect(server.hasQueue("reply")).toBe(false);
+    expect(server.messageCount("jobs")).toBeUndefined();
+    server.close();
+  });
 });

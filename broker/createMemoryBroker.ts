@@ -56,6 +56,8 @@ let connections = 0;
  * const worker = registerHandlers(createMemoryBroker({ server }), handlers);
  */
 export const createMemoryBroker = (options: MemoryBrokerOptions = {}): MemoryBroker => {
+  // A server this broker made for itself is closed with it; a shared one belongs to its creator.
+  const ownsServer = options.server === undefined;
   const server =
     options.server ?? createMemoryServer({ timers: options.timers, logger: options.logger });
   const logger = options.logger ?? consoleBrokerLogger;
@@ -210,6 +212,7 @@ export const createMemoryBroker = (options: MemoryBrokerOptions = {}): MemoryBro
       const rejected = waiting;
       waiting = [];
       for (const waiter of rejected) waiter.reject(unavailable());
+      if (ownsServer) server.close();
     },
     deleteQueue: (name) => whenConnected(() => server.deleteQueue(name)),
     deleteExchange: (name) => whenConnected(() => server.deleteExchange(name)),

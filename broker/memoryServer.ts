@@ -8,7 +8,7 @@ import {
   type StoredMessage,
 } from "./memoryQueue.js";
 import { queueDifference, queueSettingsOf, str } from "./memoryQueueSettings.js";
-import { type BrokerTimers, realTimers } from "./timers.js";
+import { type BrokerTimers, backgroundTimers } from "./timers.js";
 import { topicMatches } from "./topicMatches.js";
 import type {
   ExchangeOptions,
@@ -19,6 +19,7 @@ import type {
 } from "./types.js";
 
 export type MemoryServerOptions = {
+  /** Default `backgroundTimers`: real time, and pending TTL / `x-expires` timers do not keep the process alive. */
   readonly timers?: BrokerTimers;
   readonly logger?: BrokerLogger;
 };
@@ -62,9 +63,11 @@ const parseExpiration = (expiration: string | undefined): number | undefined => 
  * const server = createMemoryServer();
  * const gatewayBroker = createMemoryBroker({ server });
  * const workerBroker = createMemoryBroker({ server });
+ * // … and when done (after closing the brokers):
+ * server.close();
  */
 export const createMemoryServer = (options: MemoryServerOptions = {}) => {
-  const timers = options.timers ?? realTimers;
+  const timers = options.timers ?? backgroundTimers;
   const logger = options.logger ?? consoleBrokerLogger;
   const exchanges = new Map<string, Exchange>();
   const queues = new Map<string, QueueRecord>();
@@ -301,5 +304,16 @@ export const createMemoryServer = (options: MemoryServerOptions = {}) => {
     /** Messages waiting (not held by consumers) in a queue; undefined when it does not exist. */
     messageCount: (name: string): number | undefined => queues.get(name)?.queue.size(),
     hasQueue: (name: string): boolean => queues.has(name),
+    /**
+     * Shuts the server down: every queue is deleted (its messages dropped, its TTL and
+     * `x-expires` timers cleared, its consumers stopped) and every exchange removed, so nothing
+     * it armed outlives it. Idempotent; close the brokers on it first.
+     */
+    close: (): void => {
+      for (const name of [...queues.keys()]) removeQueue(name);
+      exchanges.clear();
+      pending = [];
+      scheduled.clear();
+    },
   };
 };

@@ -24,3 +24,19 @@ export const realTimers: BrokerTimers = {
           globalThis.setTimeout(callback, 0);
         },
 };
+
+/**
+ * The real timers, except that a pending `setTimeout` does not keep the process alive (Node's and
+ * Bun's `unref`). The memory server's message-TTL and `x-expires` countdowns use these by
+ * default: an in-process broker with nothing but a queue counting down to its expiry should not
+ * hold a test runner or a CLI open, whereas anything that needs the process (a socket, a
+ * consumer's pending work) keeps it alive anyway.
+ */
+export const backgroundTimers: BrokerTimers = {
+  ...realTimers,
+  setTimeout: (callback, ms) => {
+    const handle = globalThis.setTimeout(callback, ms);
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
+  },
+};
