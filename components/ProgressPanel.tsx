@@ -1,5 +1,6 @@
 import { type CSSProperties, type ReactNode, useEffect, useReducer } from "react";
 import { type BackendRequestView, useBackendRequest } from "../hooks/index.js";
+import { describeError } from "./describeError.js";
 import { estimateRemainingMs, formatDuration } from "./formatDuration.js";
 import { type FedRequestProps, joinClassNames, type OwnRequestProps } from "./requestProps.js";
 import { useAutoStart } from "./useAutoStart.js";
@@ -39,9 +40,7 @@ export const describeRequest = (request: BackendRequestView): string => {
     case "success":
       return "Done";
     case "error":
-      return request.error?.code === "CANCELLED"
-        ? "Cancelled"
-        : `Failed: ${request.error?.message ?? "unknown error"}`;
+      return describeError(request.error);
   }
 };
 

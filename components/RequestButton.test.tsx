@@ -123,6 +123,74 @@ describe("RequestButton", () => {
     );
   });
 
+  it("shows the error after the button and gives it as the button's description", async () => {
+    const user = userEvent.setup();
+    renderInProvider(
+      <RequestButton type="t.fail" aria-describedby="hint">
+        Upload
+      </RequestButton>,
+    );
+    const button = screen.getByRole("button", { name: "Upload" });
+    expect(button).toHaveAttribute("aria-describedby", "hint");
+    await user.click(button);
+    gate.open();
+    const message = await screen.findByText("Failed: quota exceeded");
+    expect(message).toHaveAttribute("aria-live", "polite");
+    expect(message).toHaveAttribute("data-state", "error");
+    expect(button.getAttribute("aria-describedby")?.split(" ")).toEqual(["hint", message.id]);
+    expect(
+      screen.getByRole("button", { name: "Upload", description: "Failed: quota exceeded" }),
+    ).toBeInTheDocument();
+
+    // The next run clears it.
+    gate = deferred();
+    await user.click(button);
+    expect(screen.queryByText("Failed: quota exceeded")).toBeNull();
+    expect(button).toHaveAttribute("aria-describedby", "hint");
+    gate.open();
+    await screen.findByText("Failed: quota exceeded");
+  });
+
+  it("says Cancelled after a cancel; renderError words it; showError={false} renders the button alone", async () => {
+    const user = userEvent.setup();
+    renderInProvider(
+      <>
+        <RequestButton type="t.stream" cancelable>
+          Plain
+        </RequestButton>
+        <RequestButton
+          type="t.stream"
+          cancelable
+          renderError={(error) => `Stopped (${error.code})`}
+        >
+          Worded
+        </RequestButton>
+        <RequestButton type="t.fail" showError={false}>
+          Silent
+        </RequestButton>
+      </>,
+    );
+    for (const name of ["Plain", "Worded"]) {
+      await user.click(screen.getByRole("button", { name }));
+      await user.click(screen.getByRole("button", { name: "Cancel" }));
+    }
+    expect(screen.getByRole("button", { name: "Plain", description: "Cancelled" })).toHaveAttribute(
+      "data-state",
+      "error",
+    );
+    expect(
+      screen.getByRole("button", { name: "Worded", description: "Stopped (CANCELLED)" }),
+    ).toBeInTheDocument();
+
+    const silent = screen.getByRole("button", { name: "Silent" });
+    await user.click(silent);
+    gate.open();
+    await waitFor(() => expect(silent).toHaveAttribute("data-state", "error"));
+    expect(silent).not.toHaveAttribute("aria-describedby");
+    expect(silent.nextElementSibling).toBeNull();
+    expect(screen.queryByText(/quota exceeded/)).toBeNull();
+  });
+
   it("with cancelable, becomes a cancel control while running and cancels on click", async () => {
     const user = userEvent.setup();
     const onError = jest.fn();

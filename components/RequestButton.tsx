@@ -1,6 +1,7 @@
-import { type ButtonHTMLAttributes, type ReactNode, useEffect, useRef } from "react";
+import { type ButtonHTMLAttributes, type ReactNode, useEffect, useId, useRef } from "react";
 import { type UseBackendRequestResult, useBackendRequest } from "../hooks/index.js";
 import type { ErrorBody } from "../protocol/index.js";
+import { describeError } from "./describeError.js";
 import {
   type FedRequestProps,
   joinClassNames,
@@ -27,6 +28,14 @@ export type RequestButtonBaseProps<TPayload, TResult> = ButtonAttributes & {
   readonly onSuccess?: (data: TResult) => void;
   /** The error of a request this button started (`CANCELLED` included). */
   readonly onError?: (error: ErrorBody) => void;
+  /**
+   * When the request it shows ends in an error, a message after the button says so
+   * (`.tb-button__error`, a polite live region) and becomes the button's accessible description
+   * (`aria-describedby`). Default true; false renders the button alone.
+   */
+  readonly showError?: boolean;
+  /** The words of that message. Default "Failed: <the error's message>", or "Cancelled". */
+  readonly renderError?: (error: ErrorBody) => ReactNode;
 };
 
 export type RequestButtonProps<TPayload = unknown, TResult = unknown> = RequestButtonBaseProps<
@@ -46,11 +55,15 @@ function RequestButtonView<TPayload, TResult>({
   cancelLabel = "Cancel",
   onSuccess,
   onError,
+  showError = true,
+  renderError = describeError,
   children,
   className,
   disabled,
+  "aria-describedby": describedBy,
   ...rest
 }: ViewProps<TPayload, TResult>) {
+  const errorId = useId();
   // Outcomes arriving after unmount (the unmount itself cancels the request) are not reported.
   const mounted = useRef(false);
   useEffect(() => {
@@ -78,7 +91,8 @@ function RequestButtonView<TPayload, TResult>({
     );
   };
 
-  return (
+  const error = request.status === "error" ? request.error : undefined;
+  const button = (
     <button
       {...rest}
       type="button"
@@ -86,11 +100,31 @@ function RequestButtonView<TPayload, TResult>({
       data-state={request.status}
       data-cancel={showsCancel ? "" : undefined}
       aria-busy={active}
+      aria-describedby={
+        showError && error !== undefined ? joinClassNames(describedBy, errorId) : describedBy
+      }
       disabled={disabled || (active && !cancelable)}
       onClick={onClick}
     >
       {showsCancel ? cancelLabel : children}
     </button>
+  );
+  if (!showError) return button;
+  // The live region is there from the start (empty), so that screen readers announce the
+  // message when it appears, not only when the button is focused again.
+  return (
+    <>
+      {button}
+      <span
+        id={errorId}
+        className="tb-button__error"
+        aria-live="polite"
+        data-state={error === undefined ? undefined : "error"}
+        data-code={error?.code}
+      >
+        {error !== undefined && renderError(error)}
+      </span>
+    </>
   );
 }
 
@@ -108,7 +142,9 @@ function OwnRequestButton<TPayload, TResult>({
  * A button that runs a request on click. While it runs the button is `aria-busy` and either
  * disabled or, with `cancelable`, a cancel control; `data-state` follows the request
  * (`idle|pending|streaming|success|error`) for styling, and `onSuccess`/`onError` report the
- * outcome. Give it `type` (and `payload`) to run its own request, or `request` from
+ * outcome. A failed or cancelled request leaves a message after the button ("Failed: <message>"
+ * or "Cancelled"; a polite live region that is also the button's `aria-describedby`), so people
+ * see and hear why; `showError={false}` leaves it to the app. Give it `type` (and `payload`) to run its own request, or `request` from
  * `useBackendRequest` to drive a request that a `StreamingLog` or `ProgressPanel` also shows.
  *
  * @example

@@ -144,14 +144,76 @@ describe("StreamingLog", () => {
     expect(lines(log)).not.toContain("line 0");
   });
 
-  it("shows a failed request's state, keeping the lines it got", async () => {
+  it("shows a failed request's state, keeping the lines it got and saying why it stopped", async () => {
     render(inProvider(<StreamingLog type="t.feed" />));
     feed.push(["partial"]);
     const log = screen.getByRole("log");
     await waitFor(() => expect(lines(log)).toEqual(["partial"]));
+    expect(within(log).queryByText(/^Stopped/)).toBeNull();
     feed.push(new Error("compiler crashed"));
     await waitFor(() => expect(log).toHaveAttribute("data-state", "error"));
     expect(lines(log)).toEqual(["partial"]);
+    const outcome = within(log).getByText("Stopped: compiler crashed");
+    expect(outcome).toHaveAttribute("data-state", "error");
+    expect(log.lastElementChild).toBe(outcome);
+  });
+
+  it("ends a cancelled request's lines with the cancel, in place of the empty text when there are none", async () => {
+    const CancelledLog = () => {
+      const request = useBackendRequest("t.feed");
+      return (
+        <>
+          <button type="button" onClick={() => request.send(null)}>
+            start
+          </button>
+          <button type="button" onClick={request.cancel}>
+            stop
+          </button>
+          <StreamingLog request={request} />
+        </>
+      );
+    };
+    render(inProvider(<CancelledLog />));
+    const log = screen.getByRole("log");
+    fireEvent.click(screen.getByRole("button", { name: "start" }));
+    await waitFor(() => expect(runs).toBe(1));
+    fireEvent.click(screen.getByRole("button", { name: "stop" }));
+    await waitFor(() => expect(log).toHaveAttribute("data-state", "error"));
+    expect(log).toHaveTextContent("Stopped: the request was cancelled");
+    expect(log).not.toHaveTextContent("No output yet.");
+    expect(within(log).getByText(/^Stopped/)).toHaveAttribute("data-code", "CANCELLED");
+
+    // A new run clears it.
+    fireEvent.click(screen.getByRole("button", { name: "start" }));
+    feed.push(["again"]);
+    await waitFor(() => expect(lines(log)).toEqual(["again"]));
+    expect(log).not.toHaveTextContent("Stopped");
+  });
+
+  it("renderError words the last line; showError={false} leaves it out", async () => {
+    const failing = defineHandlers({
+      "t.fail": async () => {
+        throw new Error("disk full");
+      },
+    });
+    const local = createMemoryTransport({ handlers: failing });
+    render(
+      <BackendProvider transport={local}>
+        <StreamingLog
+          type="t.fail"
+          label="Worded"
+          renderError={(error) => `✗ ${error.code}: ${error.message}`}
+        />
+        <StreamingLog type="t.fail" label="Quiet" showError={false} />
+      </BackendProvider>,
+    );
+    const worded = screen.getByRole("log", { name: "Worded" });
+    const quiet = screen.getByRole("log", { name: "Quiet" });
+    await waitFor(() => expect(worded).toHaveTextContent("✗ WORKER_ERROR: disk full"));
+    await waitFor(() => expect(quiet).toHaveAttribute("data-state", "error"));
+    expect(quiet).toHaveTextContent("No output yet.");
+    expect(quiet).not.toHaveTextContent("disk full");
+    await local.close();
   });
 
   it("bound to its own request (type + payload), starts it on mount", async () => {

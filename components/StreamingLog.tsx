@@ -1,6 +1,7 @@
 import { observeElementRect, useVirtualizer } from "@tanstack/react-virtual";
 import { type CSSProperties, type ReactNode, useLayoutEffect, useRef } from "react";
 import { type BackendRequestView, useBackendRequest } from "../hooks/index.js";
+import type { ErrorBody } from "../protocol/index.js";
 import { type FedRequestProps, joinClassNames, type OwnRequestProps } from "./requestProps.js";
 import { useAutoStart } from "./useAutoStart.js";
 
@@ -13,6 +14,13 @@ export type StreamingLogBaseProps<TChunk> = {
   readonly label?: string;
   /** The height of one line in px (lines are one row each, like a terminal). Default 20. */
   readonly rowHeight?: number;
+  /**
+   * After the lines, a failed or cancelled request ends with one more line that says so
+   * (`.tb-log__outcome`, `data-state="error"`). Default true; false shows only the lines.
+   */
+  readonly showError?: boolean;
+  /** The words of that last line. Default "Stopped: <the error's message>". */
+  readonly renderError?: (error: ErrorBody) => ReactNode;
   readonly className?: string;
   readonly style?: CSSProperties;
 };
@@ -29,6 +37,9 @@ export type StreamingLogProps<
 /** Strings as they are, anything else as compact JSON. */
 export const defaultRenderChunk = (chunk: unknown): ReactNode =>
   typeof chunk === "string" ? chunk : JSON.stringify(chunk);
+
+/** The last line of a log whose request failed or was cancelled: "Stopped: disk full". */
+export const defaultRenderLogError = (error: ErrorBody): ReactNode => `Stopped: ${error.message}`;
 
 /** Within this many px of the end counts as "at the bottom". */
 const STICK_SLACK_PX = 4;
@@ -49,6 +60,8 @@ function StreamingLogView<TChunk>({
   emptyText = "No output yet.",
   label = "Output",
   rowHeight = 20,
+  showError = true,
+  renderError = defaultRenderLogError,
   className,
   style,
 }: StreamingLogBaseProps<TChunk> & { readonly request: BackendRequestView<TChunk, unknown> }) {
@@ -56,6 +69,10 @@ function StreamingLogView<TChunk>({
   const sticking = useRef(true);
   const { chunks } = request;
   const count = chunks.length;
+  const outcome =
+    showError && request.status === "error" && request.error !== undefined
+      ? request.error
+      : undefined;
   const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
     count,
     getScrollElement: () => scrollRef.current,
@@ -63,7 +80,10 @@ function StreamingLogView<TChunk>({
     overscan: 8,
     observeElementRect: observeRectWithFallback,
   });
-  const totalHeight = virtualizer.getTotalSize();
+  // The outcome line is one more row after the lines, outside the virtualizer so it is always
+  // in the DOM (and announced by the live region) however far up the reader has scrolled.
+  const outcomeHeight = outcome === undefined ? 0 : rowHeight;
+  const totalHeight = virtualizer.getTotalSize() + outcomeHeight;
 
   // A new request starts at the top and follows its output again.
   useLayoutEffect(() => {
@@ -75,7 +95,7 @@ function StreamingLogView<TChunk>({
   // virtualizer at once (a browser's own scroll event comes later and reads the same offset).
   useLayoutEffect(() => {
     const element = scrollRef.current;
-    if (element === null || !sticking.current || count === 0) return;
+    if (element === null || !sticking.current || count + outcomeHeight === 0) return;
     const bottom = Math.max(
       0,
       totalHeight - viewportHeight(element, virtualizer.scrollRect?.height),
@@ -85,7 +105,7 @@ function StreamingLogView<TChunk>({
     // After the commit, not inside it (the virtualizer re-renders with flushSync), and before
     // paint, so the newest rows are drawn in the same frame.
     queueMicrotask(() => element.dispatchEvent(new Event("scroll")));
-  }, [count, totalHeight, virtualizer]);
+  }, [count, outcomeHeight, totalHeight, virtualizer]);
 
   const onScroll = (): void => {
     const element = scrollRef.current;
@@ -108,9 +128,12 @@ function StreamingLogView<TChunk>({
       onScroll={onScroll}
     >
       {count === 0 ? (
-        <p className="tb-log__empty">{emptyText}</p>
+        outcome === undefined && <p className="tb-log__empty">{emptyText}</p>
       ) : (
-        <div className="tb-log__lines" style={{ height: totalHeight, position: "relative" }}>
+        <div
+          className="tb-log__lines"
+          style={{ height: totalHeight - outcomeHeight, position: "relative" }}
+        >
           {virtualizer.getVirtualItems().map((item) => (
             <div
               key={item.key}
@@ -128,6 +151,16 @@ function StreamingLogView<TChunk>({
               {renderChunk(chunks[item.index] as TChunk, item.index)}
             </div>
           ))}
+        </div>
+      )}
+      {outcome !== undefined && (
+        <div
+          className="tb-log__outcome"
+          data-state="error"
+          data-code={outcome.code}
+          style={{ height: rowHeight }}
+        >
+          {renderError(outcome)}
         </div>
       )}
     </div>
@@ -150,8 +183,10 @@ function OwnStreamingLog<TChunk, TPayload>({
  * A request's chunks as lines of a log: `role="log"` with `aria-live="polite"`, following new
  * lines while the reader is at the bottom and staying put once they scroll up (until they
  * scroll back down). Virtualized with @tanstack/react-virtual, so 100,000 lines cost a screenful
- * of DOM rows. Fed `request` from `useBackendRequest` it shows that request; given `type` and
- * `payload` it starts its own request when it mounts.
+ * of DOM rows. A request that fails or is cancelled ends the log with a line saying so
+ * ("Stopped: <message>", `data-state="error"`; `showError={false}` leaves it out). Fed `request`
+ * from `useBackendRequest` it shows that request; given `type` and `payload` it starts its own
+ * request when it mounts.
  *
  * @example
  * <StreamingLog request={build} renderChunk={(line: string) => <code>{line}</code>} />

@@ -1,3 +1,4 @@
+export * from "./describeError.js";
 export * from "./formatDuration.js";
 export * from "./ProgressPanel.js";
 export * from "./RequestButton.js";
