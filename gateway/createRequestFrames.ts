@@ -31,8 +31,12 @@ export type RequestFrames = {
   readonly fromWorker: (kind: unknown, xSeq: number, xAttempt: number, body: unknown) => boolean;
   /** Ends the request with an `error` frame; false (and nothing sent) when it had ended already. */
   readonly end: (error: ErrorBody) => boolean;
-  /** Ends the request without sending a frame (the caller answered otherwise); false if it had ended. */
-  readonly abandon: () => boolean;
+  /**
+   * Ends the request with a terminal frame the caller numbered and sent itself (a `resume` that
+   * cannot be served without a gap: `NOT_FOUND` at `after + 1`). From then on that frame is all
+   * that is held, so no later `resume` can replay anything after it. False if it had ended already.
+   */
+  readonly endWith: (frame: ReplyFrame) => boolean;
   readonly since: (after: number) => ReplayOutcome;
   readonly isTerminal: () => boolean;
   /** True once `accepted` was sent (or was not due): the request reached its queue. */
@@ -85,7 +89,7 @@ const toFrame = (
  */
 export const createRequestFrames = (options: RequestFramesOptions): RequestFrames => {
   const { id, send, transform } = options;
-  const buffer = createReplayBuffer({ limit: options.replayFrames, firstSeq: options.firstSeq });
+  let buffer = createReplayBuffer({ limit: options.replayFrames, firstSeq: options.firstSeq });
   let nextSeq = options.firstSeq ?? 0;
   let accepted = options.accepted ?? false;
   let terminal = false;
@@ -143,18 +147,21 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
     return true;
   };
 
-  const abandon = (): boolean => {
-    if (terminal) return false;
+  const endWith = (frame: ReplyFrame): boolean => {
+    const wasLive = !terminal;
     terminal = true;
-    return true;
+    buffer = createReplayBuffer({ limit: 1, firstSeq: frame.seq });
+    buffer.push(frame);
+    nextSeq = frame.seq + 1;
+    return wasLive;
   };
 
   return {
     accept,
     fromWorker,
     end,
-    abandon,
-    since: buffer.since,
+    endWith,
+    since: (after) => buffer.since(after),
     isTerminal: () => terminal,
     isAccepted: () => accepted,
   };

@@ -99,7 +99,7 @@ export const createResumeHandler = (options: ResumeHandlerOptions) => {
     });
     const frame: ReplyFrame = { id, seq: after + 1, kind: "error", error };
     socket.emit(EVENTS.reply, frame);
-    if (entry.frames.abandon()) {
+    if (entry.frames.endWith(frame)) {
       table.finished(entry, frame);
       table.publishCancel(entry);
     }
