@@ -317,7 +317,11 @@ describe("createGateway over the memory broker", () => {
       payload: null,
       timeoutMs: 150,
     });
-    expect(await client.terminal("t1")).toMatchObject({ seq: 1, error: { code: "TIMEOUT" } });
+    // Retryable, like both client transports' local TIMEOUT: a retry may well succeed.
+    expect(await client.terminal("t1")).toMatchObject({
+      seq: 1,
+      error: { code: "TIMEOUT", message: "no result within 150 ms", retryable: true },
+    });
   });
 
   it("sends restart on a higher attempt and on x-seq 0 again", async () => {
@@ -359,7 +363,7 @@ describe("createGateway over the memory broker", () => {
       error: { code: "WORKER_CRASHED", details: { reason: "delivery_limit" } },
     });
     expect(await client.terminal("b")).toMatchObject({
-      error: { code: "TIMEOUT", details: { reason: "expired" } },
+      error: { code: "TIMEOUT", details: { reason: "expired" }, retryable: true },
     });
     expect(brief(client.framesOf("a"))).toEqual(["0:accepted", "1:error:WORKER_CRASHED"]);
   });

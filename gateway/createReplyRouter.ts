@@ -73,7 +73,10 @@ export const createReplyRouter = ({ table, orphans, replyQueue, logger }: ReplyR
     entry.awaitingFirstFrame = false;
     entry.frames.end(
       reason === "expired"
-        ? createError("TIMEOUT", "nobody took the request in time", { details: { reason } })
+        ? createError("TIMEOUT", "nobody took the request in time", {
+            details: { reason },
+            retryable: true,
+          })
         : createError("WORKER_CRASHED", "the request failed on every attempt", {
             details: { reason },
           }),

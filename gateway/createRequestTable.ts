@@ -169,7 +169,10 @@ export const createRequestTable = (options: RequestTableOptions) => {
   const startTimer = (entry: RequestEntry, timeoutMs: number): void => {
     timers.clearTimeout(entry.timer);
     entry.timer = timers.setTimeout(() => {
-      if (entry.frames.end(createError("TIMEOUT", `no result within ${timeoutMs} ms`))) {
+      const timeout = createError("TIMEOUT", `no result within ${timeoutMs} ms`, {
+        retryable: true,
+      });
+      if (entry.frames.end(timeout)) {
         publishCancel(entry);
       }
     }, timeoutMs);

@@ -31,6 +31,74 @@ describe("createServiceCatalog", () => {
     expect(catalog.has("b.x")).toBe(false);
   });
 
+  it("merges the workers of a type: a worker announcing no schema does not switch validation off", () => {
+    let now = 0;
+    const catalog = createServiceCatalog({ staleMs: 30_000, now: () => now });
+    const ts = { id: "ts-1", language: "typescript", sdkVersion: "1" };
+    const py = { id: "py-1", language: "python", sdkVersion: "1" };
+    const payloadSchema = { type: "object", required: ["n"] };
+    const withSchema = {
+      type: "demo.count",
+      queue: "demo.count",
+      description: "counts",
+      payloadSchema,
+      worker: ts,
+    };
+    const bare = { type: "demo.count", queue: "demo.count", version: "0.1", worker: py };
+    catalog.onAnnouncement(announcement(withSchema));
+    for (const at of [5_000, 10_000, 15_000, 20_000]) {
+      now = at;
+      catalog.onAnnouncement(announcement(at % 10_000 === 0 ? withSchema : bare));
+      expect(catalog.payloadSchemaOf("demo.count")).toEqual(payloadSchema);
+    }
+    expect(catalog.list()).toEqual([
+      {
+        type: "demo.count",
+        queue: "demo.count",
+        version: "0.1",
+        description: "counts",
+        payloadSchema,
+        workers: [ts, py],
+      },
+    ]);
+    // The schema's worker falls silent: 30 s after its last announcement it is stale on its own.
+    now = 25_000;
+    catalog.onAnnouncement(announcement(bare));
+    now = 50_001;
+    expect(catalog.payloadSchemaOf("demo.count")).toBeUndefined();
+    expect(catalog.list()).toEqual([
+      { type: "demo.count", queue: "demo.count", version: "0.1", workers: [py] },
+    ]);
+    expect(catalog.has("demo.count")).toBe(true);
+    now = 55_001;
+    expect(catalog.has("demo.count")).toBe(false);
+    expect(catalog.list()).toEqual([]);
+  });
+
+  it("takes each field from the most recent fresh announcement that carries it", () => {
+    let now = 0;
+    const catalog = createServiceCatalog({ now: () => now });
+    const first = {
+      type: "a.x",
+      queue: "a.x",
+      payloadSchema: { type: "string" },
+      worker: { id: "1" },
+    };
+    const second = {
+      type: "a.x",
+      queue: "a.x",
+      payloadSchema: { type: "number" },
+      worker: { id: "2" },
+    };
+    catalog.onAnnouncement(announcement(first));
+    catalog.onAnnouncement(announcement(second));
+    expect(catalog.payloadSchemaOf("a.x")).toEqual({ type: "number" });
+    now = 1_000;
+    catalog.onAnnouncement(announcement(first));
+    expect(catalog.payloadSchemaOf("a.x")).toEqual({ type: "string" });
+    expect(catalog.list()[0]?.workers).toEqual([{ id: "1" }, { id: "2" }]);
+  });
+
   it("ignores malformed announcements", () => {
     const catalog = createServiceCatalog();
     for (const body of ["{", "null", "[]", { type: "Bad Type", queue: "q" }, { type: "a.b" }]) {
