@@ -63,6 +63,8 @@ export const Cancel: Story = {
       "CANCELLED: the request was cancelled",
     );
     await expect(canvas.getByRole("button", { name: "Start" })).toBeEnabled();
+    // The button itself says so, to the eye and as its accessible description.
+    await expect(button(canvasElement)).toHaveAccessibleDescription("Cancelled");
   },
 };
 
@@ -87,6 +89,9 @@ export const WorkerError: Story = {
       "WORKER_ERROR: the printer is on fire",
     );
     await expect(button(canvasElement)).toHaveAttribute("data-state", "error");
+    await expect(button(canvasElement)).toHaveAccessibleDescription(
+      "Failed: the printer is on fire",
+    );
   },
 };
 
@@ -151,6 +156,7 @@ const failsWith =
       `${code}: ${message}`,
     );
     await expect(button(canvasElement)).toHaveAttribute("data-state", "error");
+    await expect(button(canvasElement)).toHaveAccessibleDescription(`Failed: ${message}`);
   };
 
 /** The client's wait ran out (`timeoutMs` 300 on a request that never ends). */
@@ -269,12 +275,21 @@ export const StateSuccess: Story = {
     </RequestButton>
   ),
 };
+/** A failed request: the message follows the button and is its accessible description. */
 export const StateError: Story = {
   render: () => (
     <RequestButton request={requestView({ status: "error", error: USER_ERRORS.WORKER_ERROR })}>
       Try again
     </RequestButton>
   ),
+  play: async ({ canvasElement }) => {
+    await expect(within(canvasElement).getByText(/^Failed:/)).toHaveTextContent(
+      `Failed: ${USER_ERRORS.WORKER_ERROR.message}`,
+    );
+    await expect(button(canvasElement)).toHaveAccessibleDescription(
+      `Failed: ${USER_ERRORS.WORKER_ERROR.message}`,
+    );
+  },
 };
 export const StateCancelled: Story = {
   render: () => (
@@ -282,6 +297,24 @@ export const StateCancelled: Story = {
       Generate
     </RequestButton>
   ),
+  play: async ({ canvasElement }) => {
+    await expect(button(canvasElement)).toHaveAccessibleDescription("Cancelled");
+  },
+};
+/** `showError={false}`: the button alone, for an app that shows the error its own way. */
+export const StateErrorWithoutMessage: Story = {
+  render: () => (
+    <RequestButton
+      request={requestView({ status: "error", error: USER_ERRORS.WORKER_ERROR })}
+      showError={false}
+    >
+      Try again
+    </RequestButton>
+  ),
+  play: async ({ canvasElement }) => {
+    await expect(button(canvasElement)).not.toHaveAttribute("aria-describedby");
+    await expect(canvasElement).not.toHaveTextContent(USER_ERRORS.WORKER_ERROR.message);
+  },
 };
 export const StateRestarted: Story = {
   render: () => (

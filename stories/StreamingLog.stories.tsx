@@ -80,12 +80,16 @@ export const RestartedAfterCrash: SimulatedStory = {
   },
 };
 
-/** A stream that fails: the lines so far stay, `data-state` is `error`. */
+/** A stream that fails: the lines so far stay, `data-state` is `error`, the last line says why. */
 export const FailsMidStream: SimulatedStory = {
   argTypes: simulationArgTypes,
   args: { type: "story.crash-once", payload: { n: 6 }, crashAfterFrames: 2 },
   play: async ({ canvasElement }) => {
     await waitFor(() => expect(log(canvasElement)).toHaveAttribute("data-state", "error"));
+    await expect(within(log(canvasElement)).getByText(/^Stopped: .+/)).toHaveAttribute(
+      "data-state",
+      "error",
+    );
   },
 };
 
@@ -142,6 +146,12 @@ export const StateError: Story = {
       label="Output"
     />
   ),
+  play: async ({ canvasElement }) => {
+    await expect(log(canvasElement)).toHaveTextContent("line 5");
+    await expect(
+      within(log(canvasElement)).getByText(`Stopped: ${USER_ERRORS.WORKER_ERROR.message}`),
+    ).toHaveAttribute("data-state", "error");
+  },
 };
 export const StateCancelled: Story = {
   render: () => (
@@ -154,6 +164,9 @@ export const StateCancelled: Story = {
       label="Output"
     />
   ),
+  play: async ({ canvasElement }) => {
+    await expect(log(canvasElement)).toHaveTextContent(`Stopped: ${USER_ERRORS.CANCELLED.message}`);
+  },
 };
 export const StateRestarted: Story = {
   render: () => (

@@ -2,7 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import type { Transport } from "../../index.js";
+import {
+  createMemoryTransport,
+  defineHandlers,
+  type HandlerContext,
+  type Transport,
+} from "../../index.js";
 import { ComposedExample } from "./composed.js";
 import { ConnectionBannerExample } from "./connectionBanner.js";
 import { createDemoTransport } from "./demoTransport.js";
@@ -47,6 +52,8 @@ describe("docs/react.md examples", () => {
     await user.click(second!);
     await user.click(screen.getByRole("button", { name: "Stop generating" }));
     await waitFor(() => expect(onReport).toHaveBeenLastCalledWith("failed: CANCELLED"));
+    expect(second).toHaveAccessibleDescription("Stopped.");
+    expect(screen.getByText("Stopped.")).toBeVisible();
     await slow.close();
   });
 
@@ -55,6 +62,24 @@ describe("docs/react.md examples", () => {
     const log = screen.getByRole("log", { name: "Build log" });
     await waitFor(() => expect(log).toHaveAttribute("data-state", "success"));
     expect(log).toHaveTextContent("3 │ step 3: compiled module 3");
+    expect(log).not.toHaveTextContent("build stopped");
+  });
+
+  it("StreamingLog: a failed build ends with the line renderError words", async () => {
+    const failing = createMemoryTransport({
+      handlers: defineHandlers({
+        "build.run": async (_payload: unknown, ctx: HandlerContext<string>) => {
+          ctx.emit("step 1: compiled module 1");
+          throw new Error("disk full");
+        },
+      }),
+    });
+    render(<StreamingLogExample transport={failing} />);
+    const log = screen.getByRole("log", { name: "Build log" });
+    await waitFor(() => expect(log).toHaveAttribute("data-state", "error"));
+    expect(log).toHaveTextContent("1 │ step 1: compiled module 1");
+    expect(log).toHaveTextContent("✗ build stopped: disk full");
+    await failing.close();
   });
 
   it("ProgressPanel: runs to Done", async () => {

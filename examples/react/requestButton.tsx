@@ -17,6 +17,10 @@ export function RequestButtonExample({
         cancelLabel="Stop generating"
         onSuccess={(report: { url: string }) => onReport(`ready: ${report.url}`)}
         onError={(error) => onReport(`failed: ${error.code}`)}
+        // Shown after the button, and read as its description, when the request fails.
+        renderError={(error) =>
+          error.code === "CANCELLED" ? "Stopped." : `Could not generate: ${error.message}`
+        }
         className="my-button"
       >
         Generate report

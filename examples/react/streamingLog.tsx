@@ -16,6 +16,8 @@ export function StreamingLogExample({ transport }: { transport: Transport }) {
             {line}
           </span>
         )}
+        // The last line when the build fails or is cancelled (default "Stopped: <message>").
+        renderError={(error) => `✗ build stopped: ${error.message}`}
       />
     </BackendProvider>
   );

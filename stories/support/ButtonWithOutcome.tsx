@@ -9,8 +9,9 @@ type Outcome =
 
 /**
  * A `RequestButton` with what its `onSuccess`/`onError` reported printed under it: the result
- * as a status line, an error as an alert with its code and message. The button itself only
- * shows state (`data-state`, `aria-busy`); this is how an app tells the user the outcome.
+ * as a status line, an error as an alert with its code and message. The button itself shows
+ * state (`data-state`, `aria-busy`) and its own short error line ("Failed: …", "Cancelled");
+ * this is how an app adds the result, or more about an error.
  */
 export function ButtonWithOutcome<TPayload, TResult>(props: RequestButtonProps<TPayload, TResult>) {
   const [outcome, setOutcome] = useState<Outcome>({ kind: "none" });
