@@ -78,7 +78,7 @@ export const buildReport = (input: {
   const systems = input.results.map((result): SystemRow => {
     const spec = result.system;
     const base =
-      spec.kind === "taskbridge" || spec.extra !== "none"
+      spec.kind === "taskbridge" || spec.extra !== "none" || spec.worker !== "baseline"
         ? byId.get(baselineFor(spec, specs)?.id ?? "")
         : undefined;
     const ratios =

@@ -33,6 +33,9 @@ export type Command = {
   readonly ready: RegExp;
 };
 
+const WORKER_TAGS = { baseline: "bw", typescript: "ts", python: "py" } as const;
+const WORKER_NAMES = { baseline: "baseline", typescript: "TS", python: "Python" } as const;
+
 const system = (
   kind: SystemSpec["kind"],
   gatewayRuntime: Runtime,
@@ -40,23 +43,24 @@ const system = (
   queueType: QueueType,
   extra: BaselineExtra = "none",
 ): SystemSpec => {
-  const workerPart = kind === "baseline" ? "" : `-${worker === "python" ? "py" : "ts"}`;
+  // The usual pairs (baseline server + baseline worker, gateway + SDK worker) need no worker tag.
+  const usual = (kind === "baseline") === (worker === "baseline");
+  const workerPart = kind === "baseline" && usual ? "" : `-${WORKER_TAGS[worker]}`;
   const extraPart = extra === "none" ? "" : `+${extra}`;
   const runtimeName = gatewayRuntime === "bun" ? "Bun" : "Node";
-  const taskbridgeGroup = worker === "python" ? "taskbridge-py" : "taskbridge-ts";
-  return {
-    id: `${kind}${extraPart}-${gatewayRuntime}${workerPart}-${queueType}`,
-    label:
-      kind === "baseline"
-        ? `baseline${extraPart} server on ${runtimeName}, baseline worker, ${queueType}`
-        : `taskbridge gateway on ${runtimeName}, ${worker === "python" ? "Python" : "TS"} worker, ${queueType}`,
-    kind,
-    group:
-      kind === "taskbridge"
-        ? taskbridgeGroup
+  const group: GroupId =
+    worker === "python"
+      ? "taskbridge-py"
+      : worker === "typescript"
+        ? "taskbridge-ts"
         : extra === "confirms"
           ? "baseline-confirms"
-          : "baseline",
+          : "baseline";
+  return {
+    id: `${kind}${extraPart}-${gatewayRuntime}${workerPart}-${queueType}`,
+    label: `${kind === "baseline" ? `baseline${extraPart} server` : "taskbridge gateway"} on ${runtimeName}, ${WORKER_NAMES[worker]} worker, ${queueType}`,
+    kind,
+    group,
     gatewayRuntime,
     worker,
     queueType,
@@ -65,13 +69,18 @@ const system = (
 };
 
 /**
- * `--ladder`: from the baseline to taskbridge in steps, on Bun and classic queues — what the
- * protocol's confirms and `accepted` frame cost before any taskbridge code runs.
+ * `--ladder`: where the cost comes from, on Bun and classic queues. From the baseline, the
+ * protocol's steps alone (`accepted` on the publish confirm; also the worker's reply confirms),
+ * then each half of taskbridge with the other half bare — the baseline server in front of the
+ * TypeScript worker, the taskbridge gateway in front of the baseline worker (they speak the same
+ * AMQP) — and the whole.
  */
 export const ladderSystems = (): SystemSpec[] => [
   system("baseline", "bun", "baseline", "classic"),
   system("baseline", "bun", "baseline", "classic", "accepted"),
   system("baseline", "bun", "baseline", "classic", "confirms"),
+  system("baseline", "bun", "typescript", "classic"),
+  system("taskbridge", "bun", "baseline", "classic"),
   system("taskbridge", "bun", "typescript", "classic"),
 ];
 
@@ -102,6 +111,7 @@ export const baselineFor = (spec: SystemSpec, all: readonly SystemSpec[]): Syste
   all.find(
     (s) =>
       s.kind === "baseline" &&
+      s.worker === "baseline" &&
       s.extra === "none" &&
       s.gatewayRuntime === spec.gatewayRuntime &&
       s.queueType === spec.queueType,
