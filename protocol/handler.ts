@@ -22,8 +22,9 @@ export type HandlerContext<TChunk = unknown> = {
 };
 
 /**
- * A request handler: `(payload, ctx) => result`. Returning (or being) an async iterable streams
- * its items as chunks and ends with a `null` result. Throwing ends the request with
+ * A request handler: `(payload, ctx) => result`. Returning (or being) an async iterable, or a
+ * generator object (a `function*`), streams its items as chunks and ends with a `null` result;
+ * arrays and other iterables are results. Throwing ends the request with
  * `WORKER_ERROR` and the thrown message (an error body with another code passes through).
  *
  * @example
@@ -33,7 +34,12 @@ export type HandlerContext<TChunk = unknown> = {
 export type Handler<TPayload = never, TChunk = unknown, TResult = unknown> = (
   payload: TPayload,
   ctx: HandlerContext<TChunk>,
-) => TResult | Promise<TResult> | AsyncIterable<TChunk>;
+) =>
+  | TResult
+  | Promise<TResult>
+  | AsyncIterable<TChunk>
+  | Generator<TChunk, unknown, undefined>
+  | Promise<Generator<TChunk, unknown, undefined>>;
 
 /** Handlers by request type. */
 // biome-ignore lint/suspicious/noExplicitAny: a handler map holds handlers of any payload type; callers never see `any`
@@ -44,6 +50,18 @@ export const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown>
   typeof value === "object" &&
   value !== null &&
   typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === "function";
+
+/**
+ * True for generator objects (what calling a `function*` returns), the streamed form a handler
+ * may return besides an async iterable. Only real generators stream: an array or a `Set` is a
+ * result, as in the Python SDK, where only a generator streams.
+ *
+ * @example
+ * isGenerator((function* () {})()); // true
+ * isGenerator([1, 2]); // false
+ */
+export const isGenerator = (value: unknown): value is Generator<unknown, unknown, undefined> =>
+  Object.prototype.toString.call(value) === "[object Generator]";
 
 /** Identity helper that keeps each handler's own types while checking the map's shape. */
 export const defineHandlers = <T extends Handlers>(handlers: T): T => handlers;

@@ -3,6 +3,7 @@ import {
   type HandlerContext,
   type Handlers,
   isAsyncIterable,
+  isGenerator,
   toErrorBody,
 } from "../protocol/index.js";
 import { isWorkerCrash } from "./simulateWorkerCrash.js";
@@ -13,10 +14,16 @@ export type HandlerOutcome =
   | { readonly kind: "error"; readonly error: ErrorBody }
   | { readonly kind: "crash" };
 
+/** A generator's items one by one, as `for await` walks them (the worker SDK's loop). */
+async function* walk(generator: Generator<unknown, unknown, undefined>): AsyncGenerator<unknown> {
+  yield* generator;
+}
+
 /**
  * Runs one handler the way every taskbridge worker does (protocol/handler.ts): a plain or
  * promised return is the result; an async iterable (returned, or an async generator handler)
- * streams its items through `ctx.emit` and ends with a `null` result; a throw becomes an error
+ * or a generator object (a `function*` handler, or one returned) streams its items through
+ * `ctx.emit` and ends with a `null` result — arrays and other iterables are results; a throw becomes an error
  * body — `WORKER_ERROR` with the thrown message and never a stack, while a thrown error body with
  * another code passes through. Iteration stops as soon as `ctx.signal` is aborted, and the
  * iterator is told to `return` so its `finally` blocks run.
@@ -27,9 +34,12 @@ export const runHandler = async (
   ctx: HandlerContext,
 ): Promise<HandlerOutcome> => {
   try {
-    const returned = handler(payload, ctx);
-    if (!isAsyncIterable(returned)) return { kind: "result", data: await returned };
-    const iterator = returned[Symbol.asyncIterator]();
+    const returned: unknown = await handler(payload, ctx);
+    if (!isAsyncIterable(returned) && !isGenerator(returned)) {
+      return { kind: "result", data: returned };
+    }
+    const iterable = isGenerator(returned) ? walk(returned) : returned;
+    const iterator = iterable[Symbol.asyncIterator]();
     let finished = false;
     try {
       while (!ctx.signal.aborted) {

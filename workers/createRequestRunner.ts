@@ -5,6 +5,7 @@ import {
   type HandlerContext,
   type Handlers,
   isAsyncIterable,
+  isGenerator,
   toErrorBody,
 } from "../protocol/index.js";
 import { createReplySender } from "./createReplySender.js";
@@ -52,8 +53,9 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * it exactly as PROTOCOL.md §2 says: chunks and progress in order, one terminal reply, the ack
  * only after the broker confirmed that terminal reply. A body that is not JSON gets
  * `BAD_REQUEST`, a type without a handler `UNKNOWN_TYPE`, a throw `WORKER_ERROR` with the message
- * only (the stack goes to the logger), a thrown error body passes through. An async iterable
- * returned by the handler streams its items as chunks and then a `null` result; a generator's
+ * only (the stack goes to the logger), a thrown error body passes through. An async iterable or
+ * a generator object returned by the handler streams its items as chunks and then a `null`
+ * result; a generator's
  * `return` value is ignored, as in the Python SDK, whose async generators cannot return one.
  */
 export const createRequestRunner = ({
@@ -152,7 +154,9 @@ export const createRequestRunner = ({
       try {
         let value: unknown = handler(payload as never, ctx);
         if (isThenable(value)) value = await value;
-        if (isAsyncIterable(value)) {
+        // A generator object (a `function*` handler) streams too, as in the Python SDK; an
+        // array or another iterable is a result.
+        if (isAsyncIterable(value) || isGenerator(value)) {
           for await (const item of value) {
             if (stopReason !== undefined) break;
             replies.send("chunk", json(item));

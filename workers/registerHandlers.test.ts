@@ -21,6 +21,11 @@ const gate = (name: string) =>
     gates.set(name, resolve);
   });
 
+const letters = function* () {
+  yield "x";
+  yield "y";
+};
+
 const handlers = defineHandlers({
   "t.echo": (payload: unknown) => payload,
   "t.ctx": (_payload: unknown, ctx: HandlerContext) => ({
@@ -34,6 +39,13 @@ const handlers = defineHandlers({
     for (let i = 0; i < n; i++) yield { i };
     return "ignored";
   },
+  "t.gen": function* ({ n }: { n: number }) {
+    for (let i = 0; i < n; i++) yield i;
+    return "ignored";
+  },
+  // An async handler that returns a generator object (not a generator function itself).
+  "t.gen-returned": async () => letters(),
+  "t.list": () => ["x", "y"],
   "t.mixed": async (_payload: unknown, ctx: HandlerContext) => {
     ctx.progress(0, 2);
     ctx.emit("a");
@@ -141,6 +153,28 @@ describe("registerHandlers on the memory broker", () => {
       [...Array(50).keys()].map((i) => ["chunk", { i }]),
     );
     expect(replies[50]).toMatchObject({ kind: "result", body: null });
+  });
+
+  it("streams a plain generator's items too, whoever returned it, while an array is a result", async () => {
+    const gen = await client.request("t.gen", { n: 3 });
+    expect((await client.untilTerminal(gen.correlationId)).map((r) => [r.kind, r.body])).toEqual([
+      ["chunk", 0],
+      ["chunk", 1],
+      ["chunk", 2],
+      ["result", null],
+    ]);
+    const returned = await client.request("t.gen-returned", null);
+    expect(
+      (await client.untilTerminal(returned.correlationId)).map((r) => [r.kind, r.body]),
+    ).toEqual([
+      ["chunk", "x"],
+      ["chunk", "y"],
+      ["result", null],
+    ]);
+    const list = await client.request("t.list", null);
+    expect((await client.untilTerminal(list.correlationId)).map((r) => [r.kind, r.body])).toEqual([
+      ["result", ["x", "y"]],
+    ]);
   });
 
   it("keeps emit and progress in the order the handler called them", async () => {

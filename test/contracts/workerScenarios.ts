@@ -143,6 +143,15 @@ export const describeWorkerScenarios = (name: string, setup: WorkerScenarioSetup
       expect(replies[500]).toMatchObject({ kind: "result", body: { count: 500 } });
     });
 
+    it("demo.count waits delayMs before each chunk, the first one included", async () => {
+      // About time, so a lower bound only: a loaded machine can make it slower, never faster.
+      const started = Date.now();
+      const sent = await request("demo.count", { n: 1, delayMs: 400 });
+      const replies = await client.untilTerminal(sent.correlationId);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+      expect(replies.map((r) => r.body)).toEqual([{ i: 0 }, { count: 1 }]);
+    });
+
     it("demo.progress reports each step, then the result", async () => {
       const sent = await request("demo.progress", { steps: 3, delayMs: 1 });
       const replies = await client.untilTerminal(sent.correlationId);
@@ -162,6 +171,54 @@ export const describeWorkerScenarios = (name: string, setup: WorkerScenarioSetup
       expect(replies[0]?.body).toMatchObject({ code: "WORKER_ERROR", message: "boom: as asked" });
       expect(withoutStackKeys(replies[0]?.body)).toBe(true);
       expect(JSON.stringify(replies[0]?.body)).not.toMatch(/\bat .+:\d+:\d+/);
+    });
+
+    it("the reference services answer nonsense payloads alike in every SDK", async () => {
+      const countNeeds = "demo.count needs { n: integer ≥ 0, delayMs?: number ≥ 0 }";
+      const progressNeeds = "demo.progress needs { steps: integer ≥ 0, delayMs: number ≥ 0 }";
+      const cases: [string, unknown, { code: string; message: string }][] = [
+        ["demo.count", { n: -1 }, { code: "BAD_REQUEST", message: countNeeds }],
+        ["demo.count", { n: "3" }, { code: "BAD_REQUEST", message: countNeeds }],
+        ["demo.count", { n: 2.5 }, { code: "BAD_REQUEST", message: countNeeds }],
+        ["demo.count", { n: true }, { code: "BAD_REQUEST", message: countNeeds }],
+        ["demo.count", { n: 1, delayMs: null }, { code: "BAD_REQUEST", message: countNeeds }],
+        ["demo.count", [3], { code: "BAD_REQUEST", message: countNeeds }],
+        ["demo.count", null, { code: "BAD_REQUEST", message: countNeeds }],
+        [
+          "demo.progress",
+          { steps: "many", delayMs: 1 },
+          { code: "BAD_REQUEST", message: progressNeeds },
+        ],
+        [
+          "demo.progress",
+          { steps: 1, delayMs: -1 },
+          { code: "BAD_REQUEST", message: progressNeeds },
+        ],
+        ["demo.fail", {}, { code: "WORKER_ERROR", message: "demo.fail failed" }],
+        ["demo.fail", { message: "" }, { code: "WORKER_ERROR", message: "demo.fail failed" }],
+        ["demo.fail", "not an object", { code: "WORKER_ERROR", message: "demo.fail failed" }],
+      ];
+      const sent = await Promise.all(cases.map(([type, payload]) => request(type, payload)));
+      for (const [index, { correlationId }] of sent.entries()) {
+        const replies = await client.untilTerminal(correlationId);
+        expect([
+          cases[index]?.[0],
+          cases[index]?.[1],
+          replies.map((r) => [r.kind, r.body]),
+        ]).toEqual([cases[index]?.[0], cases[index]?.[1], [["error", cases[index]?.[2]]]]);
+      }
+      // 3.0 is the integer 3 in JSON, whichever language reads it; a missing delayMs waits not.
+      const whole = await request("demo.count", null, { rawBody: '{"n":2.0}' });
+      expect((await client.untilTerminal(whole.correlationId)).map((r) => r.body)).toEqual([
+        { i: 0 },
+        { i: 1 },
+        { count: 2 },
+      ]);
+      const noDelay = await request("demo.progress", { steps: 1 });
+      expect((await client.untilTerminal(noDelay.correlationId)).map((r) => r.body)).toEqual([
+        { done: 1, total: 1 },
+        { done: 1 },
+      ]);
     });
 
     it("a cancel stops a running demo.progress; at most one terminal CANCELLED, nothing after", async () => {

@@ -58,7 +58,7 @@ class Context(Generic[TChunk]):
         id: str,
         type: str,
         attempt: int,
-        deadline: Optional[int],
+        deadline: float,
         principal: str,
         sink: FrameSink,
         loop: asyncio.AbstractEventLoop,
@@ -71,7 +71,8 @@ class Context(Generic[TChunk]):
         self.type = type
         #: 1 on first delivery, one more on each redelivery.
         self.attempt = attempt
-        #: Epoch ms at which the client stops waiting (``None`` when the request carries none).
+        #: Epoch ms at which the client stops waiting; ``math.inf`` when the request carries
+        #: none, as ``Infinity`` in TypeScript (so ``ctx.deadline - now`` always works).
         self.deadline = deadline
         #: The authenticated user id, or ``anon``.
         self.principal = principal

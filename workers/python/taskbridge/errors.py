@@ -51,7 +51,8 @@ class TaskbridgeError(Exception):
 
     Any other exception ends the request with ``WORKER_ERROR`` and its message; this one
     passes its code, details and ``retryable`` through to the client, like throwing an error
-    body in a TypeScript handler.
+    body in a TypeScript handler. A code that is not one of ``ERROR_CODES`` ends it with
+    ``WORKER_ERROR`` and the message, as in TypeScript.
 
     Example: ``raise TaskbridgeError("NOT_FOUND", "no report 42", details={"id": 42})``
     """
@@ -80,10 +81,12 @@ class TaskbridgeError(Exception):
 def to_error_body(exc: BaseException, fallback_code: str = "WORKER_ERROR") -> ErrorBody:
     """Turn whatever a handler raised into an error body fit for a client.
 
-    A :class:`TaskbridgeError` keeps its code; anything else becomes ``fallback_code`` with the
-    exception's message (its class name when the message is empty) and never a traceback.
+    A :class:`TaskbridgeError` with a code of PROTOCOL.md §4 keeps it; anything else, a
+    ``TaskbridgeError`` with an unknown code included, becomes ``fallback_code`` with the
+    exception's message (its class name when the message is empty) and never a traceback, as
+    the TypeScript ``toErrorBody`` does.
     """
-    if isinstance(exc, TaskbridgeError):
+    if isinstance(exc, TaskbridgeError) and exc.code in ERROR_CODES:
         return exc.to_body()
     message = str(exc) or type(exc).__name__
     return create_error(fallback_code, message)

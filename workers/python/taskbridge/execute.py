@@ -7,7 +7,7 @@ import inspect
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional, Union
+from typing import Any, Awaitable, Callable, Optional, Tuple, Union
 
 from .context import Context, encode_json
 from .errors import ErrorBody, create_error, to_error_body
@@ -50,23 +50,28 @@ async def _stream(items: Any, ctx: Context[Any]) -> None:
             await aclose()
 
 
+def _drain(generator: Any, ctx: Context[Any]) -> None:
+    # a plain generator's items are chunks; its return value is ignored, as in TypeScript
+    for item in generator:
+        if ctx.cancelled:
+            generator.close()
+            break
+        ctx.emit(item)
+
+
 def _call_sync(handler: Handler, payload: Any, ctx: Context[Any]) -> Any:
     value = handler(payload, ctx)
     if inspect.isgenerator(value):
-        for item in value:
-            if ctx.cancelled:
-                value.close()
-                break
-            ctx.emit(item)
+        _drain(value, ctx)
         return None
     return value
 
 
 async def _run_in_thread(
-    handler: Handler, payload: Any, ctx: Context[Any], executor: Optional[Executor]
+    function: Callable[..., Any], args: Tuple[Any, ...], ctx: Context[Any], executor: Optional[Executor]
 ) -> Any:
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(executor, _call_sync, handler, payload, ctx)
+    future = loop.run_in_executor(executor, function, *args)
     try:
         return await asyncio.shield(future)
     except asyncio.CancelledError:
@@ -88,7 +93,8 @@ async def execute(
     """Run ``handler(payload, ctx)`` and say how it ended; chunks and progress go to ``ctx``.
 
     An async generator (or a handler returning an async iterable) streams its items as chunks
-    and ends with a ``null`` result. A plain ``def`` runs in ``executor`` so it cannot block the
+    and ends with a ``null`` result; so does a plain generator, whatever handler returned it
+    (lists, dicts and other iterables are results, as in TypeScript). A plain ``def`` runs in ``executor`` so it cannot block the
     event loop (and the connection's heartbeats). A raised exception becomes ``WORKER_ERROR``
     with its message only; the traceback goes to ``logger``. Cancelling the task that awaits
     this (after ``ctx._cancel()``) yields ``Outcome("cancelled")``.
@@ -101,9 +107,13 @@ async def execute(
         elif is_async_handler(handler):
             value = await handler(payload, ctx)
         else:
-            value = await _run_in_thread(handler, payload, ctx, executor)
+            value = await _run_in_thread(_call_sync, (handler, payload, ctx), ctx, executor)
         if inspect.isawaitable(value):
             value = await value
+        if inspect.isgenerator(value):
+            # an async handler returned a plain generator: stream it too, off the event loop
+            await _run_in_thread(_drain, (value, ctx), ctx, executor)
+            value = None
         if hasattr(value, "__aiter__"):
             await _stream(value, ctx)
             value = None

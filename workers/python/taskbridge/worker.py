@@ -6,6 +6,7 @@ import asyncio
 import functools
 import json
 import logging
+import math
 import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,23 @@ def _int_header(value: Any) -> Optional[int]:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return int(value)
+
+
+def deadline_of(value: Any) -> float:
+    """``x-deadline`` in epoch ms, read as the TypeScript SDK reads it: a finite number, or a
+    string holding one; ``math.inf`` when the message carries none (nothing to wait for)."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str) and value.strip():
+        try:
+            value = float(value)
+        except ValueError:
+            return math.inf
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return math.inf
+    if isinstance(value, int):
+        return value
+    return value if math.isfinite(value) else math.inf
 
 
 def attempt_of(message: AbstractIncomingMessage) -> int:
@@ -308,14 +326,14 @@ class Worker:
     async def _serve(self, queue_type_name: str, delivery: _Delivery) -> None:
         message = delivery.message
         headers = message.headers or {}
-        deadline = _int_header(headers.get("x-deadline"))
+        deadline = deadline_of(headers.get("x-deadline"))
         x_type = headers.get("x-type")
         type_name = x_type if isinstance(x_type, str) and x_type else queue_type_name
         if self._cancels.is_cancelled(delivery.correlation_id):
             self.logger.debug("dropping cancelled request %s", delivery.correlation_id)
             await delivery.ack()
             return
-        if deadline is not None and deadline <= now_ms():
+        if deadline <= now_ms():
             self.logger.debug("dropping expired request %s", delivery.correlation_id)
             await delivery.ack()
             return

@@ -96,24 +96,29 @@ class Client:
         deadline: Optional[int] = None,
         body: Optional[bytes] = None,
         principal: str = "anon",
+        without_deadline: bool = False,
     ) -> str:
         """Publish a request for ``type_name`` onto ``queue`` (default ``<prefix><type>``);
-        returns its correlation id (the request key)."""
+        returns its correlation id (the request key). ``without_deadline`` leaves
+        ``x-deadline`` out, as a producer other than the gateway may."""
         assert self.channel is not None
         queue = queue or f"{self.prefix}{type_name}"
         key = self.key(request_id or secrets.token_hex(4), principal)
         self._inbox(key)
+        headers: Dict[str, Any] = {
+            "x-type": type_name,
+            "x-deadline": deadline if deadline is not None else int(time.time() * 1000) + timeout_ms,
+            "x-principal": principal,
+        }
+        if without_deadline:
+            del headers["x-deadline"]
         message = aio_pika.Message(
             body if body is not None else json.dumps(payload).encode(),
             content_type="application/json",
             correlation_id=key,
             reply_to=self.reply_queue,
             expiration=timeout_ms / 1000,
-            headers={
-                "x-type": type_name,
-                "x-deadline": deadline if deadline is not None else int(time.time() * 1000) + timeout_ms,
-                "x-principal": principal,
-            },
+            headers=headers,
         )
         await self.channel.default_exchange.publish(message, routing_key=queue, mandatory=True)
         return key

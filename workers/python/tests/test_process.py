@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import secrets
 import signal
 import sys
-from typing import Dict, List
+from typing import Any, Dict, List
+
+from aio_pika.abc import AbstractIncomingMessage
 
 from amqp_client import AMQP_URL, Client
 from taskbridge import register_handlers
-from taskbridge.reference import REFERENCE_HANDLERS
+from taskbridge.reference import REFERENCE_HANDLERS, REFERENCE_SERVICES
 
 LAUNCHER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "run_reference.py")
 
@@ -36,6 +40,38 @@ async def test_the_reference_worker_serves_then_exits_0_on_sigterm() -> None:
             key = await client.request("demo.echo", {"hi": 1})
             [reply] = await client.until_terminal(key)
             assert reply.body == {"hi": 1}
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), 20) == 0
+
+
+async def test_the_reference_worker_announces_the_ts_contracts_description_and_schemas() -> None:
+    worker_id = f"py-ref-{secrets.token_hex(4)}"
+    async with Client() as client:
+        assert client.channel is not None
+        registry = await client.channel.get_exchange("taskbridge.registry")
+        heard = await client.channel.declare_queue("", exclusive=True)
+        await heard.bind(registry, routing_key="announce.demo.*")
+        announcements: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+
+        async def on_announce(message: AbstractIncomingMessage) -> None:
+            body = json.loads(message.body)
+            if body.get("worker", {}).get("id") == worker_id:
+                announcements.put_nowait(body)
+
+        await heard.consume(on_announce, no_ack=True)
+        process = await start_worker(client, {"TASKBRIDGE_WORKER_ID": worker_id})
+        try:
+            bodies = [await asyncio.wait_for(announcements.get(), 10) for _ in REFERENCE_HANDLERS]
+            by_type = {body["type"]: body for body in bodies}
+            assert set(by_type) == set(REFERENCE_HANDLERS)
+            count = by_type["demo.count"]
+            assert count["queue"] == f"{client.prefix}demo.count"
+            assert count["description"] == REFERENCE_SERVICES["demo.count"]["description"]
+            assert count["payloadSchema"]["required"] == ["n"]
+            for type_name, body in by_type.items():
+                announced = {k: v for k, v in body.items() if k not in ("type", "queue", "worker")}
+                assert announced == REFERENCE_SERVICES[type_name]
         finally:
             process.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(process.wait(), 20) == 0

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 from taskbridge import Context, TaskbridgeError
 from taskbridge.reference import count, echo, fail, progress
@@ -99,3 +100,72 @@ async def test_the_event_loop_stays_free_while_a_sync_handler_blocks() -> None:
     finally:
         task.cancel()
     assert ticks >= 5
+
+
+COUNT_NEEDS = "demo.count needs { n: integer ≥ 0, delayMs?: number ≥ 0 }"
+PROGRESS_NEEDS = "demo.progress needs { steps: integer ≥ 0, delayMs: number ≥ 0 }"
+
+
+async def test_reference_handlers_refuse_nonsense_as_the_typescript_ones_do() -> None:
+    for payload in ({"n": -1}, {"n": "3"}, {"n": 2.5}, {"n": True}, {"n": 1, "delayMs": None},
+                    {"n": 1, "delayMs": -5}, {"n": 2**53}, [3], None, "3"):
+        result = await run_handler(count, payload)
+        assert result.frames == [{"seq": 0, "kind": "error", "attempt": 1,
+                                  "error": {"code": "BAD_REQUEST", "message": COUNT_NEEDS}}], payload
+    for payload in ({"steps": "many", "delayMs": 1}, {"steps": 1, "delayMs": float("inf")}, None):
+        assert (await run_handler(progress, payload)).error == {
+            "code": "BAD_REQUEST", "message": PROGRESS_NEEDS}, payload
+    for payload in ({}, {"message": ""}, {"message": 42}, "boom", None):
+        assert (await run_handler(fail, payload)).error == {
+            "code": "WORKER_ERROR", "message": "demo.fail failed"}, payload
+    # JSON's 2.0 is the integer 2; a progress without delayMs does not wait
+    assert (await run_handler(count, {"n": 2.0})).frames[-1]["data"] == {"count": 2}
+    assert (await run_handler(progress, {"steps": 1})).result == {"done": 1}
+
+
+async def test_demo_count_waits_before_each_chunk_the_first_one_included() -> None:
+    # about time, so a lower bound only: a loaded machine can make it slower, never faster
+    started = time.monotonic()
+    result = await run_handler(count, {"n": 1, "delayMs": 300})
+    assert time.monotonic() - started >= 0.28
+    assert result.chunks == [{"i": 0}]
+
+
+async def test_an_unknown_error_code_becomes_worker_error_with_its_message() -> None:
+    async def odd(payload: Any, ctx: Context[Any]) -> None:
+        raise TaskbridgeError("TEAPOT", "short and stout", retryable=True)
+
+    assert (await run_handler(odd)).error == {"code": "WORKER_ERROR", "message": "short and stout"}
+
+
+async def test_a_plain_generator_streams_whoever_returned_it_and_a_list_is_a_result() -> None:
+    def numbers() -> Iterator[int]:
+        yield 1
+        yield 2
+
+    async def returns_generator(payload: Any, ctx: Context[Any]) -> Any:
+        return numbers()
+
+    def returns_generator_sync(payload: Any, ctx: Context[Any]) -> Any:
+        return numbers()
+
+    for handler in (returns_generator, returns_generator_sync):
+        streamed = await run_handler(handler)
+        assert [(f["kind"], f["data"]) for f in streamed.frames] == [
+            ("chunk", 1), ("chunk", 2), ("result", None)]
+
+    async def returns_list(payload: Any, ctx: Context[Any]) -> Any:
+        return [1, 2]
+
+    assert (await run_handler(returns_list)).frames == [
+        {"seq": 0, "kind": "result", "attempt": 1, "data": [1, 2]}]
+
+
+async def test_ctx_deadline_is_infinite_without_x_deadline() -> None:
+    from taskbridge.worker import deadline_of
+
+    assert deadline_of(None) == math.inf
+    assert deadline_of("soon") == math.inf
+    assert deadline_of(True) == math.inf
+    assert deadline_of(1_700_000_000_000) == 1_700_000_000_000
+    assert deadline_of("1700000000000") == 1_700_000_000_000

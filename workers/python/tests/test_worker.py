@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 from typing import Any, AsyncIterator, Dict, List
@@ -125,6 +126,10 @@ async def test_ctx_carries_id_type_attempt_deadline_and_principal() -> None:
             await client.until_terminal(key)
             assert seen == {"id": "req-1", "type": "ctx", "attempt": 1,
                             "deadline": deadline, "principal": "u42", "cancelled": False}
+            # no x-deadline: math.inf, as Infinity in the TypeScript SDK
+            key = await client.request("ctx", request_id="req-2", without_deadline=True)
+            await client.until_terminal(key)
+            assert (seen["id"], seen["deadline"], seen["principal"]) == ("req-2", math.inf, "anon")
         finally:
             await worker.close()
 
