@@ -265,6 +265,14 @@ describe("registerHandlers on the memory broker", () => {
     expect(server.messageCount("t.echo")).toBe(0);
   });
 
+  it("refuses a type a gateway would refuse, and the gateway's own taskbridge.* types", async () => {
+    for (const type of ["Demo.Echo", "taskbridge.services", "", "with space"]) {
+      await expect(start({ handlers: { [type]: () => null } })).rejects.toThrow(
+        `"${type}" is not a valid request type`,
+      );
+    }
+  });
+
   it("stops with an error that says so when the queue exists with other arguments", async () => {
     const other = createMemoryBroker({ server, logger: silentBrokerLogger });
     await other.assertQueue("t2.t.echo", requestQueueOptions("classic"));

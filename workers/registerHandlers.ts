@@ -1,6 +1,6 @@
 import { REGISTRY_EXCHANGE, type RequestQueueType } from "../broker/topology.js";
 import type { Broker, Consumer, DeliveredMessage } from "../broker/types.js";
-import { type Handlers, randomId } from "../protocol/index.js";
+import { BUILTIN_TYPE_PREFIX, type Handlers, isRequestType, randomId } from "../protocol/index.js";
 import { createCancelRegistry, parseCancelMessage } from "./cancelRegistry.js";
 import { connectRabbit } from "./connectRabbit.js";
 import { createAnnouncer, type ServiceInfo } from "./createAnnouncer.js";
@@ -111,6 +111,12 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
   } = options;
   const types = Object.keys(handlers);
   if (types.length === 0) throw new Error("registerHandlers needs at least one handler");
+  // As the Python SDK does: a gateway would refuse such a type, and `taskbridge.*` is its own.
+  for (const type of types) {
+    if (!isRequestType(type) || type.startsWith(BUILTIN_TYPE_PREFIX)) {
+      throw new Error(`"${type}" is not a valid request type`);
+    }
+  }
   const services = mergeServices(
     contract === undefined ? {} : servicesFromContract(contract),
     options.services ?? {},

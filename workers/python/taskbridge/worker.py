@@ -525,7 +525,7 @@ async def register_handlers(
         raise ValueError("register_handlers needs at least one handler")
     for name in handlers:
         if not TYPE_PATTERN.match(name) or name.startswith("taskbridge."):
-            raise ValueError(f"{name!r} is not a valid request type")
+            raise ValueError(f'"{name}" is not a valid request type')
     if prefetch < 1:
         raise ValueError("prefetch must be at least 1")
     if queue_type not in ("quorum", "classic"):

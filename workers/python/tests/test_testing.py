@@ -169,3 +169,15 @@ async def test_ctx_deadline_is_infinite_without_x_deadline() -> None:
     assert deadline_of(True) == math.inf
     assert deadline_of(1_700_000_000_000) == 1_700_000_000_000
     assert deadline_of("1700000000000") == 1_700_000_000_000
+
+
+async def test_register_handlers_refuses_types_a_gateway_would_refuse() -> None:
+    from taskbridge import register_handlers
+
+    for name in ("Demo.Echo", "taskbridge.services", "", "with space"):
+        try:
+            await register_handlers("amqp://unused", {name: echo})
+        except ValueError as error:
+            assert str(error) == f'"{name}" is not a valid request type'
+        else:
+            raise AssertionError(f"{name!r} was accepted")
