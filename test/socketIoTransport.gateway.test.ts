@@ -1,7 +1,6 @@
 import { createMemoryBroker } from "../broker/createMemoryBroker.js";
 import { silentBrokerLogger } from "../broker/logger.js";
 import { createMemoryServer } from "../broker/memoryServer.js";
-import { type BrokerTimers, realTimers } from "../broker/timers.js";
 import { createGateway, type GatewayOptions } from "../gateway/createGateway.js";
 import { silentLogger } from "../gateway/createLogger.js";
 import { createRequestId, type ReplyFrame } from "../protocol/index.js";
@@ -13,42 +12,13 @@ import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
 import { registerHandlers } from "../workers/registerHandlers.js";
 import { describeTransportContract } from "./contracts/transportContract.js";
 
-/**
- * The memory server has no `close()`, and its message-TTL and `x-expires` timers (minutes long)
- * would keep Jest alive: these timers remember what is pending so that teardown can clear it.
- */
-const trackedTimers = () => {
-  const pending = new Set<unknown>();
-  const timers: BrokerTimers = {
-    ...realTimers,
-    setTimeout: (callback, ms) => {
-      const handle = realTimers.setTimeout(() => {
-        pending.delete(handle);
-        callback();
-      }, ms);
-      pending.add(handle);
-      return handle;
-    },
-    clearTimeout: (handle) => {
-      pending.delete(handle);
-      realTimers.clearTimeout(handle);
-    },
-  };
-  const clearAll = () => {
-    for (const handle of pending) realTimers.clearTimeout(handle);
-    pending.clear();
-  };
-  return { timers, clearAll };
-};
-
 const startStack = async (
   options: {
     readonly authenticate?: GatewayOptions["authenticate"];
     readonly transport?: SocketIoTransportOptions;
   } = {},
 ) => {
-  const { timers, clearAll } = trackedTimers();
-  const server = createMemoryServer({ logger: silentBrokerLogger, timers });
+  const server = createMemoryServer({ logger: silentBrokerLogger });
   const gatewayBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
   const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
   const worker = await registerHandlers({
@@ -78,7 +48,8 @@ const startStack = async (
       await worker.close();
       await gatewayBroker.close();
       await workerBroker.close();
-      clearAll();
+      // Its queues' TTL and x-expires timers go with it.
+      server.close();
     },
   };
 };

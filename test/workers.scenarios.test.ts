@@ -24,6 +24,9 @@ describeWorkerScenarios("TypeScript SDK, in-process, memory broker", async ({ qu
       await workerBroker.close();
     },
     deleteQueue: (name) => broker.deleteQueue(name),
-    dispose: () => broker.close(),
+    dispose: async () => {
+      await broker.close();
+      server.close();
+    },
   };
 });

@@ -28,6 +28,7 @@ describe("examples/worker", () => {
     for (const type of Object.keys(reportHandlers)) await clientBroker.deleteQueue(type);
     await clientBroker.close();
     await workerBroker.close();
+    server.close();
   });
 
   it("math.sum returns a result, and BAD_REQUEST for a bad payload", async () => {
