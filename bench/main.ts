@@ -57,7 +57,8 @@ const main = async (): Promise<void> => {
   ensureOpenFiles(settings.idleSockets * 2 + 2_000);
   const baseUrl = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
   const startedAt = Date.now();
-  const log = (line: string): void => console.log(line);
+  const log = (line: string): void =>
+    console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
   const ladder = argv.includes("--ladder");
   const systems = (ladder ? ladderSystems() : benchSystems(quick)).filter(
     (s) => (only === undefined || s.id.includes(only)) && (!smoke || s.queueType === "classic"),
@@ -122,12 +123,11 @@ const main = async (): Promise<void> => {
       seconds: (Date.now() - startedAt) / 1000,
     });
     mkdirSync(outDir, { recursive: true });
-    const name = ladder ? "ladder" : "latest";
+    // Only the full run replaces latest.*, the figures docs/benchmarks.md shows.
+    const name = ladder ? "ladder" : smoke ? "smoke" : quick ? "quick" : "latest";
     writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(outDir, `${name}.svg`), renderChart(report));
-    log("");
-    log(renderTable(report));
-    log("");
+    console.log(`\n${renderTable(report)}\n`);
     log(`wrote ${join(outDir, name)}.json and .svg in ${report.seconds.toFixed(0)} s`);
   } finally {
     await cleanup();

@@ -234,7 +234,7 @@ export const runQueueType = async (
       };
     });
   } finally {
-    for (const child of started.reverse()) await child.stop();
+    await Promise.all(started.map((child) => child.stop()));
     for (const group of groups) {
       await options.vhosts[group].deleteQueues(GROUP_QUEUES[group]).catch(() => undefined);
     }

@@ -41,16 +41,16 @@ export const benchSettings = (quick: boolean): BenchSettings =>
   quick
     ? {
         quick,
-        roundTrips: 300,
+        roundTrips: 200,
         roundTripWarmup: 50,
         throughputSockets: 20,
         throughputInFlight: 200,
         throughputWarmupMs: 300,
         throughputDurationMs: 1_500,
-        streamChunks: 20_000,
+        streamChunks: 10_000,
         idleSockets: 500,
         settleMs: 500,
-        browserChunks: 20_000,
+        browserChunks: 10_000,
         rounds: 2,
         streamRounds: 1,
       }
