@@ -52,7 +52,12 @@ const main = async (): Promise<void> => {
   const quick = smoke || argv.includes("--quick");
   const only = option(argv, "--only");
   const browser = !argv.includes("--no-browser");
-  const outDir = resolve(option(argv, "--out") ?? join(root, "bench/results"));
+  // Only the full run and the ladder land in bench/results (committed, quoted by the docs); the
+  // short modes write to bench/results/quick.tmp, which git ignores.
+  const outDir = resolve(
+    option(argv, "--out") ??
+      join(root, "bench/results", quick && !argv.includes("--ladder") ? "quick.tmp" : ""),
+  );
   const settings = smoke ? SMOKE_SETTINGS : benchSettings(quick);
   ensureOpenFiles(settings.idleSockets * 2 + 2_000);
   const baseUrl = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
@@ -123,8 +128,7 @@ const main = async (): Promise<void> => {
       seconds: (Date.now() - startedAt) / 1000,
     });
     mkdirSync(outDir, { recursive: true });
-    // Only the full run replaces latest.*, the figures docs/benchmarks.md shows.
-    const name = ladder ? "ladder" : smoke ? "smoke" : quick ? "quick" : "latest";
+    const name = ladder ? "ladder" : "latest";
     writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(outDir, `${name}.svg`), renderChart(report));
     console.log(`\n${renderTable(report)}\n`);

@@ -42,7 +42,7 @@ describe("npm run bench -- --smoke", () => {
     expect(output).toContain("| baseline-bun-classic |");
     expect(output).toContain("| taskbridge-bun-ts-classic |");
 
-    const report = JSON.parse(readFileSync(join(out, "smoke.json"), "utf8")) as {
+    const report = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
       systems: Row[];
       client: { streams?: { complete: boolean }[]; skipped?: string };
     };
@@ -60,6 +60,6 @@ describe("npm run bench -- --smoke", () => {
       ["memory", "roundTripP50", "roundTripP99", "stream", "throughput", "throughputP99"].sort(),
     );
     expect(report.client.streams?.map((stream) => stream.complete)).toEqual([true, true]);
-    expect(readFileSync(join(out, "smoke.svg"), "utf8")).toContain("<svg");
+    expect(readFileSync(join(out, "latest.svg"), "utf8")).toContain("<svg");
   }, 240_000);
 });
