@@ -57,6 +57,9 @@ describe("Python worker faults through the gateway", () => {
         },
       );
       await chunked;
+      // Frozen mid-stream (SIGSTOP) while the second worker starts, however long that takes on
+      // a loaded machine; then killed: its attempt cannot finish first, whatever the timing.
+      first.child.kill("SIGSTOP");
       await startWorker();
       await first.stop("SIGKILL");
       await ended;

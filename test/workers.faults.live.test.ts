@@ -40,12 +40,13 @@ describe("worker faults on RabbitMQ", () => {
       await first.ready;
       const sent = await client.request(
         "demo.count",
-        { n: 20, delayMs: 500 },
+        { n: 20, delayMs: 50 },
         { queue: `${prefix}demo.count` },
       );
-      // Slow enough (10 s) that the first attempt is still streaming when the second worker is
-      // ready, even on a loaded machine where starting a worker takes seconds.
       await client.until(sent.correlationId, (list) => list.length >= 3);
+      // Frozen mid-stream (SIGSTOP) while the second worker starts, however long that takes on
+      // a loaded machine; then killed: its attempt cannot finish first, whatever the timing.
+      first.child.kill("SIGSTOP");
       const second = start(prefix);
       await second.ready;
       await first.stop("SIGKILL");

@@ -184,6 +184,9 @@ describe("createSocketIoTransport: requests", () => {
   it("ends a request locally with TIMEOUT when its wait runs out, and cancels it at the gateway", async () => {
     await start();
     const transport = open({ timeoutGraceMs: 0 });
+    // Connected first: a request whose 100 ms run out before the socket was up (a loaded
+    // machine) never reached the gateway, and rightly sends no cancel.
+    await waitForState(transport, "connected");
     const held = run(transport, { type: "test.hold", payload: null, timeoutMs: 100 });
     const frames = await held.done;
     expect(errorCode(frames.at(-1))).toBe("TIMEOUT");
