@@ -27,7 +27,7 @@ export function ErrorDemo() {
           <span>Error message</span>
           <input value={message} onChange={(event) => setMessage(event.target.value)} />
         </label>
-        <RequestButton request={failing} payload={() => ({ message })}>
+        <RequestButton request={failing} payload={() => ({ message })} showError={false}>
           Run failing task
         </RequestButton>
       </form>

@@ -23,7 +23,14 @@ export function LongTask({ steps = 20, delayMs = 400 }: LongTaskProps) {
       description={`${steps} steps of ${delayMs} ms with progress after each; cancel stops the worker's handler.`}
     >
       <div className="demo-row">
-        <RequestButton request={task} payload={{ steps, delayMs }} cancelable cancelLabel="Stop">
+        <RequestButton
+          request={task}
+          payload={{ steps, delayMs }}
+          cancelable
+          cancelLabel="Stop"
+          // The progress panel says how it ended.
+          showError={false}
+        >
           {task.isIdle ? "Start task" : "Run again"}
         </RequestButton>
       </div>

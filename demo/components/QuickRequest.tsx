@@ -33,7 +33,7 @@ export function QuickRequest() {
           <span>Message</span>
           <input value={text} onChange={(event) => setText(event.target.value)} />
         </label>
-        <RequestButton request={echo} payload={() => ({ text })}>
+        <RequestButton request={echo} payload={() => ({ text })} showError={false}>
           Send
         </RequestButton>
       </form>

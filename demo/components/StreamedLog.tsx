@@ -40,6 +40,8 @@ export function StreamedLog({
           payload={{ n: lines, delayMs }}
           cancelable
           disabled={unavailable !== undefined}
+          // The count beside it and the log's last line say how it ended.
+          showError={false}
         >
           Stream {lines} lines
         </RequestButton>

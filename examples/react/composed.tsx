@@ -13,7 +13,8 @@ function BuildPage() {
   const build = useBackendRequest<BuildPayload, string, { steps: number }>("build.run");
   return (
     <section aria-label="Build">
-      <RequestButton request={build} payload={{ steps: 5 }} cancelable>
+      {/* The panel's status says how it ended, so the button need not. */}
+      <RequestButton request={build} payload={{ steps: 5 }} cancelable showError={false}>
         Build
       </RequestButton>
       <ProgressPanel request={build} label="Build progress" />
