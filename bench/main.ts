@@ -92,13 +92,15 @@ const main = async (): Promise<void> => {
   try {
     const runId = randomBytes(4).toString("hex");
     const groups = [...new Set(systems.map((s) => s.group))];
-    const byGroup = await createBenchVhosts(baseUrl, runId, groups);
+    const [byGroup, machine, brokerPid] = await Promise.all([
+      createBenchVhosts(baseUrl, runId, groups),
+      machineInfo(join(root, "node_modules", ".bin", "bun"), baseUrl),
+      listenerPid(Number(new URL(baseUrl).port || 5672)),
+    ]);
     vhosts.push(...Object.values<BenchVhost>(byGroup));
     log(
       `bench${quick ? " (quick)" : ""}: ${systems.length} systems, virtual hosts ${vhosts.map((v) => v.name).join(", ")}`,
     );
-    const machine = await machineInfo(join(root, "node_modules", ".bin", "bun"), baseUrl);
-    const brokerPid = await listenerPid(Number(new URL(baseUrl).port || 5672));
     const results: SystemResult[] = [];
     const memory = new Map<string, MemoryResult>();
     for (const queueType of ["classic", "quorum"] as const) {

@@ -109,8 +109,9 @@ export const runQueueType = async (
   const groups = [...new Set(systems.map((s) => s.group))];
   const queueType = systems[0]?.queueType ?? "classic";
   try {
-    const live: Live[] = [];
-    for (const group of groups) {
+    // Groups start side by side (each worker before its gateways, so its queues exist first);
+    // `live` keeps the systems' own order.
+    const startGroup = async (group: GroupId): Promise<Live[]> => {
       const amqpUrl = options.vhosts[group].url;
       const worker = await startProcess({
         name: `${group} worker`,
@@ -118,19 +119,27 @@ export const runQueueType = async (
         cwd: root,
       });
       started.push(worker);
-      for (const spec of systems.filter((s) => s.group === group)) {
-        const port = await freePort();
-        const gateway = await startProcess({
-          name: `${spec.id} gateway`,
-          ...gatewayCommand(spec, root, amqpUrl, port),
-          cwd: root,
-        });
-        started.push(gateway);
-        const url = `http://127.0.0.1:${port}`;
-        await waitHealthy(url, 30_000);
-        live.push({ spec, url, gateway, worker });
-      }
-    }
+      return Promise.all(
+        systems
+          .filter((s) => s.group === group)
+          .map(async (spec): Promise<Live> => {
+            const port = await freePort();
+            const gateway = await startProcess({
+              name: `${spec.id} gateway`,
+              ...gatewayCommand(spec, root, amqpUrl, port),
+              cwd: root,
+            });
+            started.push(gateway);
+            const url = `http://127.0.0.1:${port}`;
+            await waitHealthy(url, 30_000);
+            return { spec, url, gateway, worker };
+          }),
+      );
+    };
+    const byId = new Map(
+      (await Promise.all(groups.map(startGroup))).flat().map((l) => [l.spec.id, l]),
+    );
+    const live = systems.map((spec) => byId.get(spec.id) as Live);
     const roles = (l: Live) => ({
       client: process.pid,
       gateway: l.gateway.pid,
