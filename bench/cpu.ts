@@ -59,3 +59,24 @@ export const withCpu = async <T>(
   ) as CpuSpent;
   return { value, cpu };
 };
+
+/** No CPU spent: the start of a sum. */
+export const NO_CPU: CpuSpent = { client: 0, gateway: 0, worker: 0, broker: 0 };
+
+/** CPU ms spent for `count` operations → µs per operation, role by role. */
+export const cpuPerOperation = (cpu: CpuSpent, count: number): CpuSpent => {
+  const out: Record<string, number> = {};
+  for (const [role, ms] of Object.entries(cpu)) out[role] = Math.round((ms * 1000) / count);
+  return out as CpuSpent;
+};
+
+/** The sum of two CPU figures, role by role (`undefined`: nothing yet). */
+export const addCpu = (a: CpuSpent | undefined, b: CpuSpent): CpuSpent =>
+  a === undefined
+    ? b
+    : {
+        client: a.client + b.client,
+        gateway: a.gateway + b.gateway,
+        worker: a.worker + b.worker,
+        broker: a.broker + b.broker,
+      };

@@ -133,3 +133,17 @@ export const readRss = async (pid: number): Promise<number> => {
   if (match === null) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(match[1]) * 1024;
 };
+
+/** Resolves once `GET <url>/healthz` answers 2xx; rejects after `timeoutMs`. */
+export const waitHealthy = async (url: string, timeoutMs: number): Promise<void> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`${url}/healthz not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};

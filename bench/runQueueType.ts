@@ -1,5 +1,5 @@
-import { type CpuSpent, withCpu } from "./cpu.js";
-import { type BenchProcess, freePort, startProcess } from "./processes.js";
+import { addCpu, type CpuSpent, cpuPerOperation, NO_CPU, withCpu } from "./cpu.js";
+import { type BenchProcess, freePort, startProcess, waitHealthy } from "./processes.js";
 import type { BenchVhost } from "./rabbitVhost.js";
 import {
   type MemoryResult,
@@ -15,7 +15,9 @@ import {
   GROUP_QUEUES,
   type GroupId,
   gatewayCommand,
+  memoryKey,
   type SystemSpec,
+  streamChunksFor,
   workerCommand,
 } from "./systems.js";
 
@@ -40,49 +42,6 @@ type Live = {
   readonly gateway: BenchProcess;
   readonly worker: BenchProcess;
 };
-
-/**
- * The Python worker streams about 1,000 chunks/s here: it gets a fifth of the chunks and one
- * round, or it alone would take minutes. Chunks per second is what is compared.
- */
-const streamChunksFor = (spec: SystemSpec, settings: BenchSettings): number =>
-  spec.worker === "python" ? Math.ceil(settings.streamChunks / 5) : settings.streamChunks;
-
-/** Systems with the same gateway program on the same runtime share their idle-socket figure. */
-export const memoryKey = (spec: SystemSpec): string =>
-  `${spec.kind}${spec.extra === "none" ? "" : `+${spec.extra}`}-${spec.gatewayRuntime}`;
-
-const waitHealthy = async (url: string, timeoutMs: number): Promise<void> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`${url}/healthz not ready within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
-const NO_CPU: CpuSpent = { client: 0, gateway: 0, worker: 0, broker: 0 };
-
-/** CPU ms spent for `count` operations → µs per operation. */
-const scale = (cpu: CpuSpent, count: number): CpuSpent => {
-  const out: Record<string, number> = {};
-  for (const [role, ms] of Object.entries(cpu)) out[role] = Math.round((ms * 1000) / count);
-  return out as CpuSpent;
-};
-
-const addCpu = (a: CpuSpent | undefined, b: CpuSpent): CpuSpent =>
-  a === undefined
-    ? b
-    : {
-        client: a.client + b.client,
-        gateway: a.gateway + b.gateway,
-        worker: a.worker + b.worker,
-        broker: a.broker + b.broker,
-      };
 
 /**
  * Measures every system of one queue type. All of them run at once — each group (baseline,
@@ -237,8 +196,8 @@ export const runQueueType = async (
           inOrder: results.every((r) => r.inOrder),
         },
         cpu: {
-          perRequestUs: scale(l?.cpu ?? NO_CPU, l?.total || 1),
-          perChunkUs: scale(s?.cpu ?? NO_CPU, streamChunks || 1),
+          perRequestUs: cpuPerOperation(l?.cpu ?? NO_CPU, l?.total || 1),
+          perChunkUs: cpuPerOperation(s?.cpu ?? NO_CPU, streamChunks || 1),
         },
       };
     });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { BenchSettings } from "./settings.js";
 
 export type QueueType = "classic" | "quorum";
 export type Runtime = "bun" | "node";
@@ -204,3 +205,14 @@ export const gatewayCommand = (
     ready: /gateway listening/,
   };
 };
+
+/**
+ * The Python worker streams about 1,000 chunks/s here: it gets a fifth of the chunks and one
+ * round, or it alone would take minutes. Chunks per second is what is compared.
+ */
+export const streamChunksFor = (spec: SystemSpec, settings: BenchSettings): number =>
+  spec.worker === "python" ? Math.ceil(settings.streamChunks / 5) : settings.streamChunks;
+
+/** Systems with the same gateway program on the same runtime share their idle-socket figure. */
+export const memoryKey = (spec: SystemSpec): string =>
+  `${spec.kind}${spec.extra === "none" ? "" : `+${spec.extra}`}-${spec.gatewayRuntime}`;
