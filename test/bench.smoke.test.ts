@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,10 @@ import { join } from "node:path";
 // Runs `npm run bench -- --smoke` (the bench with tiny figures, classic queues only) end to end:
 // baseline and taskbridge processes, RabbitMQ virtual hosts, the load generator and Chromium.
 // It checks that the bench runs and reports, never how fast anything is.
+// The bench run in progress: stopped in afterAll if the test gave up on it (a timeout), so its
+// processes neither outlive the test nor hold Jest open.
+let running: ChildProcess | undefined;
+
 const runBench = (out: string) =>
   new Promise<{ code: number | null; output: string }>((resolve) => {
     const child = spawn(
@@ -13,6 +17,7 @@ const runBench = (out: string) =>
       ["--import", "tsx", "bench/main.ts", "--smoke", "--out", out],
       { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] },
     );
+    running = child;
     let output = "";
     child.stdout.on("data", (data: Buffer) => {
       output += data.toString();
@@ -34,7 +39,16 @@ type Row = {
 
 describe("npm run bench -- --smoke", () => {
   const out = mkdtempSync(join(tmpdir(), "taskbridge-bench-smoke-"));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  afterAll(async () => {
+    const child = running;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      // bench/main.ts stops its own process groups on SIGTERM.
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(out, { recursive: true, force: true });
+  });
 
   it("measures the baseline and taskbridge and writes the table, the JSON report and the chart", async () => {
     const { code, output } = await runBench(out);

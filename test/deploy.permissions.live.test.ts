@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { connect } from "amqplib";
 import { createRabbitBroker } from "../broker/createRabbitBroker.js";
@@ -46,27 +48,58 @@ describe("deploy/rabbitmq/permissions.env", () => {
   let gateway: Gateway | undefined;
   let transport: Transport | undefined;
 
+  const rights = [
+    [users.gateway, p.GATEWAY_CONFIGURE!, p.GATEWAY_WRITE!, p.GATEWAY_READ!],
+    [users.worker, p.WORKER_CONFIGURE!, p.WORKER_WRITE!, p.WORKER_READ!],
+  ] as const;
+
+  // Each rabbitmqctl call starts an Erlang VM (seconds on a loaded machine): the vhost, the
+  // users and their permissions go in with one `import_definitions`, and out with one `eval`;
+  // one call per step only where those fail.
+  const createAll = async () => {
+    const dir = mkdtempSync(join(tmpdir(), "taskbridge-perm-"));
+    const file = join(dir, "definitions.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        vhosts: [{ name: vhost }],
+        users: Object.values(users).map((name) => ({ name, password, tags: "" })),
+        permissions: rights.map(([user, configure, write, read]) => ({
+          user,
+          vhost,
+          configure,
+          write,
+          read,
+        })),
+      }),
+    );
+    try {
+      await ctl("import_definitions", file);
+    } catch {
+      await ctl("add_vhost", vhost);
+      for (const user of Object.values(users)) await ctl("add_user", user, password);
+      for (const [user, ...perms] of rights)
+        await ctl("set_permissions", "-p", vhost, user, ...perms);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const deleteAll = async () => {
+    const erlang = `rabbit_vhost:delete(<<"${vhost}">>, <<"taskbridge-test">>), ${Object.values(
+      users,
+    )
+      .map(
+        (user) => `rabbit_auth_backend_internal:delete_user(<<"${user}">>, <<"taskbridge-test">>)`,
+      )
+      .join(", ")}.`;
+    const { stdout } = await ctl("eval", erlang).catch(() => ({ stdout: "" }));
+    if (stdout.trim() === "ok") return;
+    await ctl("delete_vhost", vhost).catch(() => {});
+    for (const user of Object.values(users)) await ctl("delete_user", user).catch(() => {});
+  };
+
   beforeAll(async () => {
-    await ctl("add_vhost", vhost);
-    for (const user of Object.values(users)) await ctl("add_user", user, password);
-    await ctl(
-      "set_permissions",
-      "-p",
-      vhost,
-      users.gateway,
-      p.GATEWAY_CONFIGURE!,
-      p.GATEWAY_WRITE!,
-      p.GATEWAY_READ!,
-    );
-    await ctl(
-      "set_permissions",
-      "-p",
-      vhost,
-      users.worker,
-      p.WORKER_CONFIGURE!,
-      p.WORKER_WRITE!,
-      p.WORKER_READ!,
-    );
+    await createAll();
     worker = await registerHandlers({
       url: urlOf(users.worker),
       handlers: referenceHandlers,
@@ -88,8 +121,7 @@ describe("deploy/rabbitmq/permissions.env", () => {
     await gateway?.close();
     await gatewayBroker?.close();
     await worker?.close();
-    await ctl("delete_vhost", vhost).catch(() => {});
-    for (const user of Object.values(users)) await ctl("delete_user", user).catch(() => {});
+    await deleteAll();
   });
 
   it("lets the gateway and the worker run requests, streams and cancels", async () => {
