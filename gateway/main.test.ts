@@ -7,6 +7,9 @@ import { randomId } from "../protocol/index.js";
 // `npm run gateway` is `bun gateway/main.ts`: start it on the shared RabbitMQ with a unique id,
 // wait for the ready line, check /healthz, then SIGTERM must drain and exit 0 (PROTOCOL.md §6).
 describe("gateway/main.ts", () => {
+  let afterCleanup = async (): Promise<void> => {};
+  afterEach(() => afterCleanup());
+
   it("prints one ready line, serves /healthz, and exits 0 on SIGTERM", async () => {
     const gatewayId = `t-main-${randomId(8)}`;
     const child = spawn("node_modules/.bin/bun", ["gateway/main.ts"], {
@@ -17,6 +20,11 @@ describe("gateway/main.ts", () => {
       child.once("exit", (code) => resolve(code)),
     );
     let output = "";
+    // A failed expectation must not leave the gateway running (and Jest waiting for it).
+    afterCleanup = async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    };
     const url = await new Promise<string>((resolve, reject) => {
       const onData = (data: Buffer) => {
         output += data.toString();
