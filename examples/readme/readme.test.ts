@@ -30,9 +30,11 @@ describe("README", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
     const blocks = [...readme.matchAll(/```(ts|tsx|python)\n([\s\S]*?)```/g)].map((m) => m[2]!);
     expect(blocks.length).toBeGreaterThanOrEqual(5);
-    const sources = [...exampleFiles("examples"), ...exampleFiles("workers/python/examples")].map(
-      (file) => asPackageImports(readFileSync(join(root, file), "utf8")),
-    );
+    const sources = [
+      ...exampleFiles("examples"),
+      ...exampleFiles("workers/python/examples"),
+      ...exampleFiles("stories/examples"),
+    ].map((file) => asPackageImports(readFileSync(join(root, file), "utf8")));
     const unquoted = blocks.filter(
       (block) => !sources.some((source) => source.includes(block.trim())),
     );
