@@ -88,4 +88,43 @@ describe("createRabbitBroker when RabbitMQ crashes and comes back", () => {
     await got;
     expect(received).toEqual(["before", "after"]);
   });
+
+  it("a message redelivered to a restored consumer can be answered at once (publish works before the replay ends)", async () => {
+    await broker?.close();
+    broker = createRabbitBroker({
+      url: node.url,
+      logger: silentBrokerLogger,
+      backoff: exponentialBackoff({ initialMs: 100, maxMs: 1000 }),
+    });
+    const active = broker;
+    await waitForConnected(active, 30_000);
+    await active.assertQueue("fault.work");
+    await active.assertQueue("fault.other");
+    // What a worker does: it answers each delivery, and acks only once the answer is confirmed.
+    const answers: Promise<unknown>[] = [];
+    let onDelivery: (() => void) | undefined;
+    await active.consume("fault.work", (message: DeliveredMessage) => {
+      if (answers.length > 0) {
+        answers.push(active.publish("", "fault.other", "answer"));
+        message.ack();
+      } else answers.push(Promise.resolve("held, unacked"));
+      onDelivery?.();
+    });
+    // A second consumer: restoring it takes round trips after the first one is back.
+    await active.consume("fault.other", (message: DeliveredMessage) => message.ack());
+    const delivered = () =>
+      new Promise<void>((resolve) => {
+        onDelivery = resolve;
+      });
+    let next = delivered();
+    await active.publish("", "fault.work", "job", { persistent: true });
+    await next;
+    next = delivered();
+    await node.restart();
+    await next;
+    await expect(answers[1]).resolves.toBe("routed");
+    await waitForConnected(active, 60_000);
+    await active.deleteQueue("fault.work");
+    await active.deleteQueue("fault.other");
+  });
 });

@@ -72,7 +72,8 @@ const withHeartbeat = (url: string, seconds: number): string => {
  * per consumer, one for declarations. After a lost connection it reconnects with exponential
  * back-off and jitter, re-declares every recorded exchange, queue and binding in order, and
  * re-creates every consumer. While not connected, `publish` rejects at once with a retryable
- * `UNAVAILABLE` error (callers answer the client; nothing is buffered), whereas declarations and
+ * `UNAVAILABLE` error (callers answer the client; nothing is buffered); it works again as soon as
+ * a new connection's publish channel is open, already during the replay. Declarations and
  * `consume` wait for the next connection (they are replayed anyway). `close` closes the channels,
  * awaiting close-ok, before the connection.
  *
@@ -328,9 +329,11 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
         (channel) => channel.bindQueue(queue, exchange, pattern),
       ),
     publish: async (exchange, routingKey, body, publishOptions) => {
+      // A live session's publish channel is opened first, before the replay: a consumer restored
+      // during the replay can answer its first (redelivered) messages. Rejecting those made a
+      // worker hand each one back at once, burning the delivery limit in a tight loop.
       const s = session;
-      if (state !== "connected" || s === undefined || s.publisher === undefined)
-        throw unavailable();
+      if (state === "closed" || s === undefined || s.publisher === undefined) throw unavailable();
       let publisher: Awaited<Session["publisher"]>;
       try {
         publisher = await s.publisher;
