@@ -12,7 +12,7 @@ import {
   replyQueueName,
 } from "../broker/topology.js";
 import type { Broker, Consumer } from "../broker/types.js";
-import { EVENTS } from "../protocol/index.js";
+import { createError, EVENTS } from "../protocol/index.js";
 import { type Authenticate, authenticateHandshake } from "./authenticateHandshake.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
 import { createHttpHandler } from "./createHttpHandler.js";
@@ -40,7 +40,10 @@ export type GatewayOptions = {
   readonly authenticate?: Authenticate;
   /** Default: same origin as the `Host` header, or localhost (see `createOriginCheck`). */
   readonly allowedOrigins?: AllowedOrigins;
-  /** Answer types no plugin and no announcement names with `UNKNOWN_TYPE` instead of publishing them. */
+  /**
+   * Answer types no plugin and no announcement names with `UNKNOWN_TYPE` instead of publishing
+   * them, and types whose workers all went silent (stale in the catalog) with `UNAVAILABLE`.
+   */
   readonly knownTypesOnly?: boolean;
   /**
    * Extra built-in `taskbridge.*` types answered by the gateway itself: `(payload, session) =>
@@ -115,10 +118,18 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       },
       ...options.builtins,
     },
+    // Known: announced within the catalog's memory (an hour), or claimed by a plugin.
     isKnownType: options.knownTypesOnly
-      ? (type) => catalog.has(type) || plugins.some((p) => pluginMatches(p, type))
+      ? (type) =>
+          catalog.statusOf(type) !== "unknown" || plugins.some((p) => pluginMatches(p, type))
       : undefined,
-    validatePayload: (type, payload) => schemas.check(type, catalog.payloadSchemaOf(type), payload),
+    validatePayload: (type, payload) => {
+      // A type the registry covers whose workers all went silent: nobody would take the request.
+      if (options.knownTypesOnly && catalog.statusOf(type) === "stale") {
+        return createError("UNAVAILABLE", `no live worker serves ${type}`, { retryable: true });
+      }
+      return schemas.check(type, catalog.payloadSchemaOf(type), payload);
+    },
     ...limits,
     timers,
     metrics,

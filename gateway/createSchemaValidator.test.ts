@@ -17,6 +17,21 @@ describe("createSchemaValidator", () => {
     });
   });
 
+  it("names a missing or an unexpected field by its own path", () => {
+    const { check } = createSchemaValidator();
+    const strict = {
+      type: "object",
+      properties: { report: { type: "object", required: ["month"], properties: {} } },
+      additionalProperties: false,
+    };
+    expect(check("r", strict, { report: {} })?.details).toEqual({
+      issues: [{ path: "/report/month", message: "must have required property 'month'" }],
+    });
+    expect(check("r", strict, { "a/b": 1 })?.details).toEqual({
+      issues: [{ path: "/a~1b", message: "must NOT have additional properties" }],
+    });
+  });
+
   it("ignores a missing schema and reports one that does not compile", () => {
     const invalid: string[] = [];
     const { check } = createSchemaValidator((type) => invalid.push(type));

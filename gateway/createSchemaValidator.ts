@@ -6,6 +6,19 @@ export type SchemaValidator = {
   readonly check: (type: string, schema: unknown, payload: unknown) => ErrorBody | undefined;
 };
 
+const pointerPart = (key: string): string => key.replaceAll("~", "~0").replaceAll("/", "~1");
+
+/**
+ * The JSON pointer of the field an issue is about: Ajv reports a missing or an extra property
+ * at its parent object, and the field's name in `params`.
+ */
+const pathOf = (issue: { instancePath: string; params: Record<string, unknown> }): string => {
+  const field = issue.params.missingProperty ?? issue.params.additionalProperty;
+  return typeof field === "string"
+    ? `${issue.instancePath}/${pointerPart(field)}`
+    : issue.instancePath;
+};
+
 /**
  * Validates payloads against the `payloadSchema` workers announce (PROTOCOL.md §3). Compiled
  * validators are cached per type and schema text, so an unchanged announcement costs one map
@@ -49,7 +62,7 @@ export const createSchemaValidator = (
     const { validate } = entry;
     if (validate === undefined || validate(payload)) return undefined;
     const issues = (validate.errors ?? []).map((issue) => ({
-      path: issue.instancePath,
+      path: pathOf(issue),
       message: issue.message ?? "invalid",
     }));
     return createError("BAD_REQUEST", `the payload of ${type} does not match its schema`, {

@@ -12,9 +12,9 @@ const announcement = (body: unknown): DeliveredMessage => ({
 });
 
 describe("createServiceCatalog", () => {
-  it("lists fresh announcements per type with their workers, and forgets stale ones", () => {
+  it("lists announcements per type with their fresh workers, marks silent types stale, then forgets them", () => {
     let now = 0;
-    const catalog = createServiceCatalog({ staleMs: 30_000, now: () => now });
+    const catalog = createServiceCatalog({ staleMs: 30_000, forgetMs: 60_000, now: () => now });
     const w1 = { id: "w1", language: "typescript", sdkVersion: "1" };
     const w2 = { id: "w2", language: "python", sdkVersion: "1" };
     catalog.onAnnouncement(announcement({ type: "b.x", queue: "b.x", worker: w1 }));
@@ -26,9 +26,21 @@ describe("createServiceCatalog", () => {
       { type: "b.x", queue: "b.x", workers: [w1] },
     ]);
     now = 40_000;
-    expect(catalog.list()).toEqual([{ type: "a.x", queue: "a.x", version: "2", workers: [w2] }]);
+    expect(catalog.list()).toEqual([
+      { type: "a.x", queue: "a.x", version: "2", workers: [w2] },
+      { type: "b.x", queue: "b.x", workers: [], stale: true },
+    ]);
     expect(catalog.has("a.x")).toBe(true);
     expect(catalog.has("b.x")).toBe(false);
+    expect(["a.x", "b.x", "c.x"].map(catalog.statusOf)).toEqual(["live", "stale", "unknown"]);
+    expect(catalog.payloadSchemaOf("b.x")).toBeUndefined();
+    // Forgotten a minute (forgetMs) after the last announcement: unknown again.
+    now = 60_001;
+    expect(catalog.list().map((entry) => entry.type)).toEqual(["a.x"]);
+    expect(catalog.statusOf("b.x")).toBe("unknown");
+    // A worker coming back makes a type live again.
+    catalog.onAnnouncement(announcement({ type: "b.x", queue: "b.x", worker: w2 }));
+    expect(catalog.list()[1]).toEqual({ type: "b.x", queue: "b.x", workers: [w2] });
   });
 
   it("merges the workers of a type: a worker announcing no schema does not switch validation off", () => {
@@ -72,7 +84,18 @@ describe("createServiceCatalog", () => {
     expect(catalog.has("demo.count")).toBe(true);
     now = 55_001;
     expect(catalog.has("demo.count")).toBe(false);
-    expect(catalog.list()).toEqual([]);
+    // No fresh worker: stale, with what its workers last announced.
+    expect(catalog.list()).toEqual([
+      {
+        type: "demo.count",
+        queue: "demo.count",
+        version: "0.1",
+        description: "counts",
+        payloadSchema,
+        workers: [],
+        stale: true,
+      },
+    ]);
   });
 
   it("takes each field from the most recent fresh announcement that carries it", () => {

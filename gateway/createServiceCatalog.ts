@@ -14,10 +14,18 @@ export type ServiceAnnouncement = {
 };
 
 /**
- * A live catalog entry: what the fresh announcements of a type say, merged across its workers
- * (each field from the most recent fresh announcement that carries it), and those workers.
+ * A catalog entry: what the fresh announcements of a type say, merged across its workers (each
+ * field from the most recent fresh announcement that carries it), and those workers. A type no
+ * worker announced for `staleMs` is `stale`, with no workers and what was last announced, until
+ * `forgetMs` has passed.
  */
-export type ServiceEntry = Omit<ServiceAnnouncement, "worker"> & { readonly workers: unknown[] };
+export type ServiceEntry = Omit<ServiceAnnouncement, "worker"> & {
+  readonly workers: unknown[];
+  readonly stale?: true;
+};
+
+/** What the catalog knows of a type: `live` (a fresh worker), `stale` (announced, then silent), or `unknown`. */
+export type ServiceStatus = "live" | "stale" | "unknown";
 
 export type ServiceCatalog = {
   /** Records one announcement message; malformed ones are ignored. */
@@ -26,6 +34,8 @@ export type ServiceCatalog = {
   readonly list: () => ServiceEntry[];
   /** True when a fresh announcement names `type`. */
   readonly has: (type: string) => boolean;
+  /** `live`, `stale` or `unknown`: `UNAVAILABLE` versus `UNKNOWN_TYPE` for a gateway that knows its types. */
+  readonly statusOf: (type: string) => ServiceStatus;
   /**
    * The `payloadSchema` of a freshly announced type: the most recent one any fresh worker of the
    * type announced, so a worker that announces none does not switch validation off.
@@ -83,7 +93,8 @@ type Heard = {
 /**
  * The gateway's live service catalog, fed by workers' announcements on `taskbridge.registry`
  * (PROTOCOL.md §3). It keeps the latest announcement of each worker of each type, and each goes
- * stale on its own 30 s (`staleMs`) after it was heard; a type with no fresh worker drops out.
+ * stale on its own 30 s (`staleMs`) after it was heard; a type with no fresh worker is listed
+ * `stale` (known, but nobody serves it) until an hour (`forgetMs`) after its last announcement.
  * The workers of a type are merged: `list()` gives each field from the most recent fresh
  * announcement that carries it, and `payloadSchemaOf` a schema whenever any fresh worker
  * announced one — a TypeScript and a Python worker of one type, one announcing schemas and one
@@ -95,9 +106,14 @@ type Heard = {
  * catalog.payloadSchemaOf("demo.count"); // that schema, until 30 s without a worker announcing it
  */
 export const createServiceCatalog = (
-  options: { readonly staleMs?: number; readonly now?: () => number } = {},
+  options: {
+    readonly staleMs?: number;
+    readonly forgetMs?: number;
+    readonly now?: () => number;
+  } = {},
 ): ServiceCatalog => {
   const staleMs = options.staleMs ?? 30_000;
+  const forgetMs = Math.max(staleMs, options.forgetMs ?? 3_600_000);
   const now = options.now ?? Date.now;
   /** type → worker key → that worker's latest announcement (workers in first-heard order). */
   const byType = new Map<string, Map<string, Heard>>();
@@ -112,14 +128,20 @@ export const createServiceCatalog = (
     byType.set(announcement.type, heard);
   };
 
-  /** The fresh announcements of `type` by worker; forgets stale ones and empty types. */
-  const fresh = (type: string): Heard[] => {
+  /** The announcements of `type` heard within `forgetMs`; forgets older ones and empty types. */
+  const remembered = (type: string): Heard[] => {
     const heard = byType.get(type);
     if (heard === undefined) return [];
     const t = now();
-    for (const [key, { at }] of heard) if (t - at > staleMs) heard.delete(key);
+    for (const [key, { at }] of heard) if (t - at > forgetMs) heard.delete(key);
     if (heard.size === 0) byType.delete(type);
     return [...heard.values()];
+  };
+
+  /** The fresh announcements of `type` by worker. */
+  const fresh = (type: string): Heard[] => {
+    const t = now();
+    return remembered(type).filter(({ at }) => t - at <= staleMs);
   };
 
   /** The most recently heard announcement of `heard` that carries `field`. */
@@ -135,7 +157,10 @@ export const createServiceCatalog = (
   const list = (): ServiceEntry[] => {
     const out: ServiceEntry[] = [];
     for (const type of [...byType.keys()]) {
-      const heard = fresh(type);
+      const all = remembered(type);
+      const live = fresh(type);
+      // A stale type shows what its workers last said; a live one what its fresh workers say.
+      const heard = live.length > 0 ? live : all;
       const latest = latestWith(heard, "queue");
       if (latest === undefined) continue;
       const entry: Record<string, unknown> = { type, queue: latest.announcement.queue };
@@ -143,20 +168,28 @@ export const createServiceCatalog = (
         const carrier = latestWith(heard, field);
         if (carrier !== undefined) entry[field] = carrier.announcement[field];
       }
-      const workers = heard
+      const fields = entry as Omit<ServiceAnnouncement, "worker">;
+      if (live.length === 0) {
+        out.push({ ...fields, workers: [], stale: true });
+        continue;
+      }
+      const workers = live
         .map(({ announcement }) => announcement.worker)
         .filter((worker) => worker !== undefined);
-      out.push({ ...(entry as Omit<ServiceAnnouncement, "worker">), workers });
+      out.push({ ...fields, workers });
     }
     return out.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   };
 
   const has = (type: string): boolean => fresh(type).length > 0;
 
+  const statusOf = (type: string): ServiceStatus =>
+    fresh(type).length > 0 ? "live" : remembered(type).length > 0 ? "stale" : "unknown";
+
   const payloadSchemaOf = (type: string): unknown =>
     byType.size === 0
       ? undefined
       : latestWith(fresh(type), "payloadSchema")?.announcement.payloadSchema;
 
-  return { onAnnouncement, list, has, payloadSchemaOf };
+  return { onAnnouncement, list, has, statusOf, payloadSchemaOf };
 };

@@ -38,6 +38,7 @@ type Entry = {
   chunkSchema?: unknown;
   resultSchema?: unknown;
   workers: { id: string; language: string; sdkVersion: string }[];
+  stale?: true;
 };
 
 describe("service registry, live (TypeScript and Python workers, RabbitMQ, gateway, CLI)", () => {
@@ -171,6 +172,11 @@ describe("service registry, live (TypeScript and Python workers, RabbitMQ, gatew
     expect((badName.error as ErrorBody).details).toMatchObject({
       issues: [expect.objectContaining({ path: "/name" })],
     });
+    // A missing field is named by its own path too.
+    const noFormat = await refusal("example.report", { month: "2026-05" });
+    expect(noFormat.error?.details).toEqual({
+      issues: [{ path: "/format", message: "must have required property 'format'" }],
+    });
     expect(greeted).toEqual([]);
 
     // The typed client from the generated module, on the same live stack.
@@ -230,8 +236,20 @@ describe("service registry, live (TypeScript and Python workers, RabbitMQ, gatew
     skewMs = 31_000;
     await broker.publish(REGISTRY_EXCHANGE, "query", "{}", { contentType: "application/json" });
     const entries = await catalogWhere((list) =>
-      list.some((entry) => entry.type === "example.greet"),
+      list.some((entry) => entry.type === "example.greet" && !entry.stale),
     );
-    expect(entries.map((entry) => entry.type)).toEqual(["example.greet"]);
+    expect(entries.find((entry) => entry.type === "example.greet")?.workers).toContainEqual(
+      expect.objectContaining({ id: tsWorker.workerId }),
+    );
+    expect(entries.find((entry) => entry.type === "example.report")).toMatchObject({
+      stale: true,
+      workers: [],
+      payloadSchema: { title: "ReportRequest" },
+    });
+    // Known, but no live worker: UNAVAILABLE (retryable) at once, not a request left waiting
+    // in a queue nobody consumes.
+    const stale = await refusal("example.report", { month: "2026-05", format: "pdf" });
+    expect(stale.kinds).toEqual(["error"]);
+    expect(stale.error).toMatchObject({ code: "UNAVAILABLE", retryable: true });
   }, 60_000);
 });
