@@ -71,7 +71,7 @@ describe("gateway operations", () => {
       'taskbridge_gateway_requests_total{type="demo.echo",outcome="result"} 1',
     );
     expect(text).toContain('taskbridge_gateway_requests_total{type="-",outcome="BAD_REQUEST"} 1');
-    expect(text).toContain('taskbridge_gateway_requests_total{type="-",outcome="UNAVAILABLE"} 1');
+    expect(text).toContain('taskbridge_gateway_requests_total{type="-",outcome="UNKNOWN_TYPE"} 1');
     expect(text).toContain("taskbridge_gateway_requests_in_flight 0");
     expect(text).toMatch(
       /taskbridge_gateway_request_duration_seconds_count\{type="demo.echo",outcome="result"\} 1/,

@@ -63,11 +63,11 @@ describe("createGateway on RabbitMQ", () => {
     expect(brief(client.framesOf("r1"))).toEqual(["0:accepted", "1:chunk", "2:result"]);
   });
 
-  it("answers a type nobody serves with UNAVAILABLE (returned by the broker)", async () => {
+  it("answers a type nobody serves or announced with UNKNOWN_TYPE (returned by the broker)", async () => {
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "u", type: `t.${suffix}.nobody`, payload: null });
     await client.terminal("u");
-    expect(brief(client.framesOf("u"))).toEqual(["0:error:UNAVAILABLE"]);
+    expect(brief(client.framesOf("u"))).toEqual(["0:error:UNKNOWN_TYPE"]);
   });
 
   it("ends a request that hits the delivery limit with WORKER_CRASHED", async () => {

@@ -1,3 +1,4 @@
+import { REGISTRY_EXCHANGE } from "../broker/topology.js";
 import type { DeliveredMessage } from "../broker/types.js";
 import { cancelledError, type ReplyFrame, randomId } from "../protocol/index.js";
 import { createGatewayHarness, type GatewayHarness } from "./testing/createGatewayHarness.js";
@@ -68,17 +69,34 @@ describe("createGateway over the memory broker", () => {
     ]);
   });
 
-  it("answers a type nobody serves with UNAVAILABLE and nothing else", async () => {
+  it("answers a type never announced with UNKNOWN_TYPE, an announced one nobody serves with UNAVAILABLE", async () => {
     harness = await createGatewayHarness();
     const client = await harness.connect();
-    client.socket.emit("request", {
-      v: 1,
-      id: "x",
-      type: `t.${randomId(6).toLowerCase()}`,
-      payload: null,
-    });
+    const never = `t.${randomId(6).toLowerCase()}`;
+    client.socket.emit("request", { v: 1, id: "x", type: never, payload: null });
     await client.terminal("x");
-    expect(brief(client.framesOf("x"))).toEqual(["0:error:UNAVAILABLE"]);
+    expect(brief(client.framesOf("x"))).toEqual(["0:error:UNKNOWN_TYPE"]);
+
+    // Announced once (its worker and queue are gone now): known, but unavailable.
+    const gone = `t.${randomId(6).toLowerCase()}`;
+    const worker = { id: "w-1", language: "typescript", sdkVersion: "0.1.0" };
+    await harness.worker.publish(
+      REGISTRY_EXCHANGE,
+      `announce.${gone}`,
+      JSON.stringify({ type: gone, queue: gone, worker }),
+      { contentType: "application/json" },
+    );
+    // The announcement reaches the gateway on its own time: ask until the catalog lists it.
+    for (let n = 0; ; n++) {
+      client.socket.emit("request", { v: 1, id: `s${n}`, type: "taskbridge.services" });
+      const last = await client.terminal(`s${n}`);
+      const services =
+        last.kind === "result" ? (last.data as { services: { type: string }[] }) : undefined;
+      if (services?.services.some((s) => s.type === gone)) break;
+    }
+    client.socket.emit("request", { v: 1, id: "y", type: gone, payload: null });
+    await client.terminal("y");
+    expect(brief(client.framesOf("y"))).toEqual(["0:error:UNAVAILABLE"]);
   });
 
   it("answers UNKNOWN_TYPE for unknown built-ins, and for unknown types when knownTypesOnly", async () => {

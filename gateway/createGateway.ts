@@ -23,6 +23,7 @@ import { createSchemaValidator } from "./createSchemaValidator.js";
 import { createServiceCatalog } from "./createServiceCatalog.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 import { namedPluginTypes, type Plugin, pluginMatches } from "./definePlugin.js";
+import { defaultUnroutableError } from "./publishRequest.js";
 import { type GatewayTimers, systemTimers } from "./timers.js";
 
 export type GatewayOptions = {
@@ -123,6 +124,12 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       ? (type) =>
           catalog.statusOf(type) !== "unknown" || plugins.some((p) => pluginMatches(p, type))
       : undefined,
+    // The broker returned the request: no queue of that name. Never announced and claimed by no
+    // plugin is UNKNOWN_TYPE (a typo, a service that never ran); announced once is UNAVAILABLE.
+    unroutableError: (type) =>
+      catalog.statusOf(type) === "unknown" && !plugins.some((p) => pluginMatches(p, type))
+        ? createError("UNKNOWN_TYPE", `no worker serves or has announced the type ${type}`)
+        : defaultUnroutableError(type),
     validatePayload: (type, payload) => {
       // A type the registry covers whose workers all went silent: nobody would take the request.
       if (options.knownTypesOnly && catalog.statusOf(type) === "stale") {

@@ -40,6 +40,11 @@ export type RequestHubOptions = {
   readonly builtins: Readonly<Record<string, BuiltinHandler>>;
   /** When given, a type it rejects is `UNKNOWN_TYPE` instead of being published by name. */
   readonly isKnownType?: (type: string) => boolean;
+  /**
+   * The answer when the broker returns a request (no queue takes it): by default `UNAVAILABLE`.
+   * A gateway with a registry says `UNKNOWN_TYPE` for types nothing ever announced or claimed.
+   */
+  readonly unroutableError?: (type: string) => ErrorBody;
   /** Checks a payload against what is known of its type (announced schemas); an error refuses. */
   readonly validatePayload?: (type: string, payload: unknown) => ErrorBody | undefined;
   readonly maxPayloadBytes: number;
@@ -131,7 +136,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     entry.deadline = prepared.deadline;
     entry.onReply = prepared.onReply;
     table.startTimer(entry, prepared.timeoutMs);
-    publishRequest(broker, options.replyQueue, entry, prepared, logger);
+    publishRequest(broker, options.replyQueue, entry, prepared, logger, options.unroutableError);
   };
 
   const runBuiltin = (session: Session, socket: FrameSocket, event: RequestEvent): void => {

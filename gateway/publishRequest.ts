@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Broker } from "../broker/types.js";
-import { createError } from "../protocol/index.js";
+import { createError, type ErrorBody } from "../protocol/index.js";
 import type { Logger } from "./createLogger.js";
 import type { RequestEntry } from "./createRequestTable.js";
 import type { Publication } from "./preparePublication.js";
@@ -10,15 +10,21 @@ import type { Publication } from "./preparePublication.js";
  * queue, `mandatory`, on the confirm channel, `correlationId` = the request key, `replyTo` = the
  * gateway's reply queue, a fresh `messageId`, `expiration` = the timeout, the plugins' headers —
  * and turns the broker's answer into frames: `accepted` on the confirm, `UNAVAILABLE` when the
- * message is returned (nobody serves the type), nacked or the broker is unreachable (retryable).
- * Nothing is awaited by the caller: frames follow whenever the confirm comes.
+ * message is returned (nobody serves the type; `unroutableError` may say more), nacked or the
+ * broker is unreachable (retryable). Nothing is awaited by the caller: frames follow whenever the
+ * confirm comes.
  */
+/** A returned request: nobody serves its type right now. */
+export const defaultUnroutableError = (type: string): ErrorBody =>
+  createError("UNAVAILABLE", `no service takes requests of type ${type}`);
+
 export const publishRequest = (
   broker: Broker,
   replyQueue: string,
   entry: RequestEntry,
   prepared: Publication,
   logger: Logger,
+  unroutableError: (type: string) => ErrorBody = defaultUnroutableError,
 ): void => {
   entry.published = true;
   broker
@@ -35,9 +41,7 @@ export const publishRequest = (
       (outcome) => {
         if (outcome === "routed") entry.frames.accept();
         else if (outcome === "returned") {
-          entry.frames.end(
-            createError("UNAVAILABLE", `no service takes requests of type ${entry.type}`),
-          );
+          entry.frames.end(unroutableError(entry.type));
         } else {
           entry.frames.end(
             createError("UNAVAILABLE", "the broker refused the request", { retryable: true }),
