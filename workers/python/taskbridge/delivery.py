@@ -1,0 +1,133 @@
+"""``Delivery``: one request taken from a queue, with its ordered, confirmed replies and its ack."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Callable, Optional, Set
+
+import aiormq
+from aio_pika.abc import AbstractIncomingMessage
+
+from .context import Context
+
+#: Unconfirmed replies from which a streaming handler waits before its next item.
+DEFAULT_MAX_PENDING_REPLIES = 256
+
+
+async def publish_reply(delivery: "Delivery", kind: str, seq: int, data: bytes) -> None:
+    """Publish one reply frame (``x-kind``, ``x-seq``, ``x-attempt``) to the request's
+    ``reply_to`` and wait for its confirm."""
+    # On the very channel the request came from (where it is acked, too): while aio-pika
+    # restores a channel after a reconnect, consumers already deliver on the new channel but
+    # `default_exchange` still points at the dead one.
+    # Only the properties the TypeScript SDK sets (aiormq adds a message id of its own).
+    properties = aiormq.spec.Basic.Properties(
+        content_type="application/json",
+        correlation_id=delivery.correlation_id,
+        headers={"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt},
+    )
+    await delivery.message.channel.basic_publish(
+        data,
+        exchange="",
+        routing_key=delivery.reply_to,
+        properties=properties,
+        mandatory=False,
+    )
+
+
+class Delivery:
+    """One request taken from a queue: its replies and its ack.
+
+    Replies are published without waiting for each other's confirms: every publish starts in
+    ``seq`` order and aiormq writes them under a FIFO channel lock, so the channel keeps their
+    order, as the TypeScript SDK's does. ``flush`` waits for all confirms before the ack.
+    """
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        message: AbstractIncomingMessage,
+        attempt: int,
+        max_pending: int = DEFAULT_MAX_PENDING_REPLIES,
+    ) -> None:
+        self.logger = logger
+        self.message = message
+        self.correlation_id = message.correlation_id or ""
+        self.reply_to = message.reply_to or ""
+        self.attempt = attempt
+        self.seq = 0
+        self.failed = False
+        self.settled = False
+        self.ctx: Optional[Context[Any]] = None
+        self.task: Optional["asyncio.Task[Any]"] = None
+        self._pending: Set["asyncio.Task[None]"] = set()
+        self._max_pending = max_pending
+        self._writable = asyncio.Event()
+        self._writable.set()
+
+    def send(self, kind: str, data: bytes) -> None:
+        """Publish one reply frame with the next ``seq``; ignored once settled or failed."""
+        if self.settled or self.failed:
+            return
+        seq = self.seq
+        self.seq += 1
+        task = asyncio.ensure_future(self._publish(kind, seq, data))
+        self._pending.add(task)
+        task.add_done_callback(self._published)
+        if len(self._pending) > self._max_pending:
+            self._writable.clear()
+
+    def _published(self, task: "asyncio.Task[None]") -> None:
+        self._pending.discard(task)
+        if len(self._pending) <= self._max_pending // 2 or self.failed:
+            self._writable.set()
+
+    async def _publish(self, kind: str, seq: int, data: bytes) -> None:
+        if self.failed or self.settled:
+            return
+        try:
+            await publish_reply(self, kind, seq, data)
+        except Exception as exc:  # noqa: BLE001 - a lost reply leaves the request to redelivery
+            if not self.failed:
+                self.logger.warning(
+                    "reply %s #%d for %s not confirmed: %r", kind, seq, self.correlation_id, exc
+                )
+            self.failed = True
+
+    async def drain(self) -> None:
+        """Wait while too many replies are unconfirmed: back-pressure for streaming handlers."""
+        await self._writable.wait()
+
+    async def flush(self) -> bool:
+        """Wait until every frame sent so far is confirmed; False when one was not."""
+        while self._pending:
+            await asyncio.wait(list(self._pending))
+        return not self.failed
+
+    def cancel(self) -> None:
+        """Stop the handler: its ``ctx`` says cancelled and an async handler's task is cancelled."""
+        if self.ctx is not None:
+            self.ctx._cancel()
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+    async def ack(self) -> None:
+        """Ack the request once (RabbitMQ forgets it); later acks and requeues do nothing."""
+        await self._settle(lambda: self.message.ack(), "ack")
+
+    async def requeue(self) -> None:
+        """Nack the request with requeue once (RabbitMQ redelivers it), unless already settled."""
+        await self._settle(lambda: self.message.nack(requeue=True), "nack")
+
+    async def _settle(self, action: Callable[[], Any], what: str) -> None:
+        if self.settled:
+            return
+        self.settled = True
+        try:
+            await action()
+        except Exception as exc:  # noqa: BLE001 - the channel is gone: RabbitMQ redelivers
+            self.logger.warning("%s of %s failed: %r", what, self.correlation_id, exc)
+
+
+__all__ = ["DEFAULT_MAX_PENDING_REPLIES", "Delivery", "publish_reply"]
