@@ -1,4 +1,5 @@
 import { getJestConfig } from "@storybook/test-runner";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./scripts/chromium.js";
 
 // The test-runner's Jest configuration, ejected so it drives Debian's Chromium instead of a
 // Playwright browser download, with no background networking (without these flags Chromium
@@ -15,18 +16,9 @@ export default {
       ...testRunnerConfig.testEnvironmentOptions?.["jest-playwright"],
       browsers: ["chromium"],
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: [...CHROMIUM_ARGS],
       },
     },
   },

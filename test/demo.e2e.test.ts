@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { connect } from "amqplib";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { randomId } from "../protocol/index.js";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium.js";
 import { driveDemo, saveScreenshot } from "./support/driveDemo.js";
 import { type DemoStack, startDemoStack } from "./support/startDemoStack.js";
 
@@ -22,19 +23,10 @@ type Browser = { readonly context: BrowserContext; readonly dir: string };
 const openBrowser = async (): Promise<Browser> => {
   const dir = mkdtempSync(join(tmpdir(), "taskbridge-chromium-"));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   return { context, dir };
 };

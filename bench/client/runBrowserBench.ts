@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../scripts/chromium.js";
 import type { PageMeasurement } from "./page.js";
 
 /** One stream into StreamingLog in Chromium, plus the main-thread time CDP counted for it. */
@@ -22,17 +23,6 @@ export type BrowserResult = {
   readonly skipped?: string;
 };
 
-export const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const RESPONSIVE_MS = 200;
 
 const TYPES: Record<string, string> = {
@@ -72,7 +62,7 @@ export const runBrowserBench = async (options: {
   readonly log: (line: string) => void;
   readonly executablePath?: string;
 }): Promise<BrowserResult> => {
-  const executablePath = options.executablePath ?? CHROMIUM;
+  const executablePath = options.executablePath ?? CHROMIUM_PATH;
   if (!existsSync(executablePath)) {
     return { chunks: options.chunks, skipped: `${executablePath} not found` };
   }
@@ -97,7 +87,7 @@ export const runBrowserBench = async (options: {
     // A persistent context on a fresh, temporary profile: Playwright's way of `--user-data-dir`.
     context = await chromium.launchPersistentContext(profile, {
       executablePath,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 800, height: 600 },
     });
     const streams: BrowserStream[] = [];
