@@ -1,3 +1,4 @@
+import { type BrokerTimers, realTimers } from "../broker/timers.js";
 import type { Broker, DeliveredMessage } from "../broker/types.js";
 import {
   createError,
@@ -24,7 +25,10 @@ export type Run = {
    * it once the handler stops; `shutdown` and `lost` send nothing more and hand it back.
    */
   readonly stop: (reason: StopReason) => void;
-  /** Settles once the handler stopped and the message is acked or handed back. */
+  /**
+   * Settles once the handler stopped and the message is acked or handed back (or its hand-back
+   * is scheduled, after a reply could not be published: see `RequestRunner.handBackAll`).
+   */
   readonly done: Promise<void>;
 };
 
@@ -36,7 +40,26 @@ export type RequestRunnerOptions = {
   readonly replyOnCancel: boolean;
   /** Unconfirmed replies from which a streaming handler waits before its next item. */
   readonly maxPendingReplies: number;
+  /** Runs the delayed hand-backs. Default: the real timers. */
+  readonly timers?: Pick<BrokerTimers, "setTimeout" | "clearTimeout">;
+  /** First delay before a request whose reply could not be published is handed back. Default 100. */
+  readonly requeueDelayMs?: number;
+  /** The delay doubles per failure of the same request, up to this. Default 5 000. */
+  readonly maxRequeueDelayMs?: number;
 };
+
+/** What `createRequestRunner` returns. */
+export type RequestRunner = {
+  /** Runs one accepted request message; `onDone` is called once `Run.done` settles. */
+  readonly run: (message: DeliveredMessage, meta: RequestMeta, onDone: (run: Run) => void) => Run;
+  /** Hands back every message whose delayed hand-back is pending, at once; later ones too. */
+  readonly handBackAll: () => void;
+};
+
+export const DEFAULT_REQUEUE_DELAY_MS = 100;
+export const DEFAULT_MAX_REQUEUE_DELAY_MS = 5_000;
+/** Requests whose failure count is remembered (the oldest is forgotten first). */
+const MAX_TRACKED_FAILURES = 10_000;
 
 const decoder = new TextDecoder();
 const json = (value: unknown): string => JSON.stringify(value) ?? "null";
@@ -57,6 +80,12 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * a generator object returned by the handler streams its items as chunks and then a `null`
  * result; a generator's
  * `return` value is ignored, as in the Python SDK, whose async generators cannot return one.
+ *
+ * When a reply cannot be published (the broker nacks it or is unreachable) the message goes back
+ * to its queue only after a delay that doubles per failure of the same request (by correlation
+ * id; 100 ms up to 5 s by default), so a live consumer facing a persistent failure does not
+ * redeliver it in a tight loop and burn its delivery limit. `handBackAll` (at `close()`) hands
+ * back whatever waits at once.
  */
 export const createRequestRunner = ({
   broker,
@@ -64,17 +93,52 @@ export const createRequestRunner = ({
   logger,
   replyOnCancel,
   maxPendingReplies,
-}: RequestRunnerOptions) => {
+  timers = realTimers,
+  requeueDelayMs = DEFAULT_REQUEUE_DELAY_MS,
+  maxRequeueDelayMs = DEFAULT_MAX_REQUEUE_DELAY_MS,
+}: RequestRunnerOptions): RequestRunner => {
   const lowWater = Math.max(1, Math.floor(maxPendingReplies / 2));
+  const failures = new Map<string, number>();
+  const delayed = new Map<unknown, () => void>();
+  let handingBack = false;
 
-  return (message: DeliveredMessage, meta: RequestMeta, onDone: (run: Run) => void): Run => {
+  /** Nacks (requeue) after the back-off of `key`, and counts one more failure for it. */
+  const handBackLater = (key: string, message: DeliveredMessage) => {
+    const count = failures.get(key) ?? 0;
+    failures.delete(key);
+    failures.set(key, count + 1);
+    if (failures.size > MAX_TRACKED_FAILURES) failures.delete(failures.keys().next().value ?? "");
+    if (handingBack) return message.nack(true);
+    const ms = Math.min(maxRequeueDelayMs, requeueDelayMs * 2 ** Math.min(count, 30));
+    const handle = timers.setTimeout(() => {
+      delayed.delete(handle);
+      message.nack(true);
+    }, ms);
+    delayed.set(handle, () => {
+      timers.clearTimeout(handle);
+      message.nack(true);
+    });
+  };
+
+  const handBackAll = () => {
+    handingBack = true;
+    const all = [...delayed.values()];
+    delayed.clear();
+    for (const nack of all) nack();
+  };
+
+  const run = (message: DeliveredMessage, meta: RequestMeta, onDone: (run: Run) => void): Run => {
     const controller = new AbortController();
     let stopReason: StopReason | undefined;
     let settled = false;
+    let publishFailed = false;
     const settle = (ack: boolean) => {
       if (settled) return;
       settled = true;
-      if (ack) message.ack();
+      if (ack) {
+        failures.delete(meta.correlationId);
+        message.ack();
+      } else if (publishFailed) handBackLater(meta.correlationId, message);
       else message.nack(true);
     };
     const replies = createReplySender({
@@ -90,6 +154,7 @@ export const createRequestRunner = ({
           correlationId: meta.correlationId,
           error: String(error),
         });
+        publishFailed = true;
         stop("lost");
       },
     });
@@ -105,8 +170,9 @@ export const createRequestRunner = ({
       controller.abort(reason);
     };
     const finish = async (kind: "result" | "error", body: string) => {
-      if (await replies.finish(kind, body)) settle(true);
-      else settle(false);
+      if (await replies.finish(kind, body)) return settle(true);
+      publishFailed = true;
+      settle(false);
     };
 
     const ctx: HandlerContext = {
@@ -200,4 +266,6 @@ export const createRequestRunner = ({
     };
     return run;
   };
+
+  return { run, handBackAll };
 };

@@ -1,3 +1,4 @@
+import type { BrokerTimers } from "../broker/timers.js";
 import { REGISTRY_EXCHANGE, type RequestQueueType } from "../broker/topology.js";
 import type { Broker, Consumer, DeliveredMessage } from "../broker/types.js";
 import { BUILTIN_TYPE_PREFIX, type Handlers, isRequestType, randomId } from "../protocol/index.js";
@@ -34,6 +35,11 @@ export type RegisterHandlersOptions = {
   readonly logger?: WorkerLogger;
   /** The clock deadlines are checked against. */
   readonly now?: () => number;
+  /**
+   * Timers of the back-off before a request whose reply could not be published is handed back
+   * (100 ms doubling to 5 s per request). Default: the real timers.
+   */
+  readonly timers?: Pick<BrokerTimers, "setTimeout" | "clearTimeout">;
   /** Send one terminal `error` `CANCELLED` when a running request is cancelled. Default true. */
   readonly replyOnCancel?: boolean;
   /** Unconfirmed replies from which a streaming handler waits. Default 256. */
@@ -144,12 +150,13 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
     services,
     logger,
   });
-  const runRequest = createRequestRunner({
+  const runner = createRequestRunner({
     broker,
     handlers,
     logger,
     replyOnCancel,
     maxPendingReplies,
+    timers: options.timers,
   });
   const onRunDone = (run: Run) => {
     if (running.get(run.meta.correlationId) === run) running.delete(run.meta.correlationId);
@@ -164,7 +171,7 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
       logger.warn("a request without replyTo cannot be answered; dropped", { type: meta.type });
       return message.ack();
     }
-    running.set(meta.correlationId, runRequest(message, meta, onRunDone));
+    running.set(meta.correlationId, runner.run(message, meta, onRunDone));
   };
 
   const onControl = (message: DeliveredMessage) => {
@@ -198,9 +205,12 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
     await Promise.all(requestConsumers.map((consumer) => consumer.cancel())).catch(
       (error: unknown) => logger.warn("could not cancel a consumer", { error: String(error) }),
     );
+    // Replies that could not be published wait to be handed back: not any more.
+    runner.handBackAll();
     const inFlight = Promise.all([...running.values()].map((run) => run.done));
     if (running.size > 0) await waitFor(inFlight, graceMs);
     for (const run of running.values()) run.stop("shutdown");
+    runner.handBackAll();
     await closeConsumers().catch((error: unknown) =>
       logger.warn("could not close a consumer", { error: String(error) }),
     );
