@@ -1,17 +1,17 @@
 import amqp, { type Channel, type ChannelModel } from "amqplib";
 import { exponentialBackoff } from "./backoff.js";
-import { createBrokerError } from "./brokerError.js";
-import { coalesceWrites } from "./coalesceWrites.js";
 import { type BrokerLogger, consoleBrokerLogger } from "./logger.js";
-import { openRabbitConsumer, type RabbitConsumerHandle } from "./rabbitConsumer.js";
-import {
-  createRabbitDeclarationChannel,
-  type RabbitDeclarationChannel,
-} from "./rabbitDeclarationChannel.js";
+import { createRabbitConnection } from "./rabbitConnection.js";
+import { createRabbitConsumers } from "./rabbitConsumers.js";
+import { createRabbitDeclarationLog } from "./rabbitDeclarationLog.js";
 import { fromAmqpError } from "./rabbitErrors.js";
-import { createRabbitPublisher } from "./rabbitPublisher.js";
+import {
+  openSessionPublisher,
+  type RabbitSession,
+  type RabbitSessionPublisher,
+} from "./rabbitSession.js";
 import { type BrokerTimers, realTimers } from "./timers.js";
-import type { Broker, BrokerState, ConsumeOptions, Consumer, DeliveredMessage } from "./types.js";
+import type { Broker } from "./types.js";
 
 /** Where RabbitMQ is when neither `url` nor `AMQP_URL` says otherwise. */
 export const DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
@@ -38,20 +38,6 @@ export type RabbitBrokerOptions = {
 export type RabbitBroker = Broker & {
   readonly deleteQueue: (name: string) => Promise<void>;
   readonly deleteExchange: (name: string) => Promise<void>;
-};
-
-type Session = {
-  readonly connection: ChannelModel;
-  publisher: Promise<ReturnType<typeof createRabbitPublisher>> | undefined;
-  readonly declarer: RabbitDeclarationChannel;
-};
-
-type ConsumerRecord = {
-  readonly queue: string;
-  readonly onMessage: (message: DeliveredMessage) => void;
-  readonly options: ConsumeOptions;
-  handle: RabbitConsumerHandle | undefined;
-  stopped: boolean;
 };
 
 const noop = (): void => {};
@@ -85,48 +71,33 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
   const logger = options.logger ?? consoleBrokerLogger;
   const timers = options.timers ?? realTimers;
   const backoff = options.backoff ?? exponentialBackoff();
-  const connect = options.connect ?? ((url, socketOptions) => amqp.connect(url, socketOptions));
-  const url = withHeartbeat(
-    options.url ?? process.env.AMQP_URL ?? DEFAULT_AMQP_URL,
-    options.heartbeatSeconds ?? 10,
-  );
-  let state: BrokerState = "connecting";
-  const listeners = new Set<(state: BrokerState) => void>();
-  let session: Session | undefined;
-  let attempt = 0;
-  let retryTimer: unknown;
-  const recorded = new Map<string, (channel: Channel) => Promise<unknown>>();
-  const consumers = new Set<ConsumerRecord>();
-  let waiters: {
-    readonly run: (s: Session) => Promise<void>;
-    readonly reject: (e: Error) => void;
-  }[] = [];
-
-  // a function, so TypeScript does not narrow `state` across awaits
-  const isClosed = (): boolean => state === "closed";
-
-  const setState = (next: BrokerState): void => {
-    if (state === next) return;
-    state = next;
-    for (const listener of [...listeners]) listener(next);
-  };
-
-  const unavailable = () =>
-    createBrokerError(
-      "UNAVAILABLE",
-      state === "closed" ? "the broker connection is closed" : "not connected to RabbitMQ",
-      { reason: state === "closed" ? "closed" : "disconnected" },
-      state !== "closed",
-    );
-
-  /** Runs `operation` on the live session, or on the next one; rejects once closed. */
-  const whenConnected = <T>(operation: (s: Session) => Promise<T>): Promise<T> => {
-    if (state === "closed") return Promise.reject(unavailable());
-    if (state === "connected" && session !== undefined) return operation(session);
-    return new Promise<T>((resolve, reject) => {
-      waiters.push({ run: (s) => operation(s).then(resolve, reject), reject });
-    });
-  };
+  const declarations = createRabbitDeclarationLog();
+  const isCurrent = (s: RabbitSession): boolean => link.current() === s;
+  const consumers = createRabbitConsumers({
+    logger,
+    timers,
+    backoff,
+    isCurrent,
+    isConnected: () => link.getState() === "connected",
+  });
+  const link = createRabbitConnection({
+    url: withHeartbeat(
+      options.url ?? process.env.AMQP_URL ?? DEFAULT_AMQP_URL,
+      options.heartbeatSeconds ?? 10,
+    ),
+    connect: options.connect ?? ((url, socketOptions) => amqp.connect(url, socketOptions)),
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    logger,
+    timers,
+    backoff,
+    onSession: async (s) => {
+      openSessionPublisher(s, (live) => isCurrent(live) && link.getState() !== "closed");
+      await s.publisher;
+      await declarations.replay(s.declarer, () => isCurrent(s), logger);
+      await consumers.restore(s);
+    },
+    onLost: consumers.detach,
+  });
 
   const declare = (
     key: string,
@@ -134,178 +105,16 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
     details: Readonly<Record<string, unknown>>,
     operation: (channel: Channel) => Promise<unknown>,
   ): Promise<void> =>
-    whenConnected(async (s) => {
+    link.whenConnected(async (s) => {
       try {
         await s.declarer.run(operation);
       } catch (error) {
         throw fromAmqpError(error, subject, details);
       }
-      recorded.set(key, operation);
+      declarations.record(key, operation);
     });
 
-  const attachConsumer = async (s: Session, record: ConsumerRecord): Promise<void> => {
-    const handle = await openRabbitConsumer(
-      s.connection,
-      record.queue,
-      record.onMessage,
-      record.options,
-      logger,
-      () => {
-        if (record.handle !== handle) return;
-        record.handle = undefined;
-        if (record.stopped || session !== s || state !== "connected") return;
-        // the channel died under a live connection (e.g. a double ack): start it again
-        timers.setTimeout(() => {
-          if (!record.stopped && session === s && record.handle === undefined) {
-            attachConsumer(s, record).catch((error) =>
-              logger.error("could not restart a consumer", { queue: record.queue, error }),
-            );
-          }
-        }, backoff(1));
-      },
-    );
-    if (record.stopped || session !== s) {
-      handle.channel.close().catch(noop);
-      return;
-    }
-    record.handle = handle;
-  };
-
-  const openPublisher = (s: Session): void => {
-    const ready = s.connection.createConfirmChannel().then((channel) => {
-      channel.on("close", () => {
-        if (session === s && s.publisher === ready && state !== "closed") openPublisher(s);
-      });
-      return createRabbitPublisher(channel);
-    });
-    ready.catch(noop);
-    s.publisher = ready;
-  };
-
-  const lose = (s: Session, reason: unknown): void => {
-    if (session !== s) return;
-    session = undefined;
-    for (const record of consumers) record.handle = undefined;
-    if (state === "closed") return;
-    logger.warn("lost the connection to RabbitMQ", {
-      error: reason instanceof Error ? reason.message : reason,
-    });
-    setState("disconnected");
-    scheduleRetry();
-  };
-
-  const scheduleRetry = (): void => {
-    if (state === "closed" || retryTimer !== undefined) return;
-    attempt++;
-    retryTimer = timers.setTimeout(() => {
-      retryTimer = undefined;
-      void open();
-    }, backoff(attempt));
-  };
-
-  const open = async (): Promise<void> => {
-    if (state === "closed") return;
-    setState("connecting");
-    let connection: ChannelModel;
-    try {
-      connection = await connect(url, { noDelay: true, timeout: options.connectTimeoutMs ?? 5000 });
-      coalesceWrites(connection);
-    } catch (error) {
-      if (isClosed()) return;
-      logger.warn("could not connect to RabbitMQ", {
-        attempt: attempt + 1,
-        error: error instanceof Error ? error.message : error,
-      });
-      setState("disconnected");
-      scheduleRetry();
-      return;
-    }
-    if (isClosed()) {
-      await connection.close().catch(noop);
-      return;
-    }
-    const s: Session = {
-      connection,
-      publisher: undefined,
-      declarer: createRabbitDeclarationChannel(connection, logger),
-    };
-    session = s;
-    connection.on("error", (error: Error) =>
-      logger.warn("RabbitMQ connection error", { error: error.message }),
-    );
-    connection.on("close", (error?: Error) => lose(s, error ?? "connection closed"));
-    connection.on("blocked", (reason: string) =>
-      logger.warn("RabbitMQ blocked the connection", { reason }),
-    );
-    try {
-      openPublisher(s);
-      await s.publisher;
-      for (const [key, operation] of recorded) {
-        await s.declarer.run(operation).catch((error: unknown) => {
-          if (session === s) logger.error(`could not restore ${key} after connecting`, { error });
-        });
-      }
-      for (const record of consumers) {
-        await attachConsumer(s, record).catch((error: unknown) => {
-          if (session === s)
-            logger.error("could not restore a consumer", { queue: record.queue, error });
-        });
-      }
-    } catch (error) {
-      lose(s, error);
-      connection.close().catch(noop);
-      return;
-    }
-    if (session !== s) return;
-    attempt = 0;
-    setState("connected");
-    const ready = waiters;
-    waiters = [];
-    for (const waiter of ready) await waiter.run(s).catch(noop);
-  };
-
-  const consume = (
-    queue: string,
-    onMessage: (message: DeliveredMessage) => void,
-    consumeOptions: ConsumeOptions = {},
-  ): Promise<Consumer> =>
-    whenConnected(async (s) => {
-      const record: ConsumerRecord = {
-        queue,
-        onMessage,
-        options: consumeOptions,
-        handle: undefined,
-        stopped: false,
-      };
-      await attachConsumer(s, record);
-      consumers.add(record);
-      const cancel = async (): Promise<void> => {
-        record.stopped = true;
-        consumers.delete(record);
-        const handle = record.handle;
-        if (handle !== undefined) await handle.channel.cancel(handle.consumerTag).catch(noop);
-      };
-      return {
-        cancel,
-        close: async () => {
-          await cancel();
-          const handle = record.handle;
-          record.handle = undefined;
-          if (handle !== undefined) await handle.channel.close().catch(noop);
-        },
-      };
-    });
-
-  /** Stops replaying what mentions `name` (as a queue at `position` 1, an exchange at 2, of a binding key). */
-  const forget = (kind: "queue" | "exchange", name: string): void => {
-    recorded.delete(`${kind} ${name}`);
-    const position = kind === "queue" ? 1 : 2;
-    for (const key of [...recorded.keys()]) {
-      if (key.startsWith("bind ") && key.split(" ")[position] === name) recorded.delete(key);
-    }
-  };
-
-  void open();
+  link.start();
 
   return {
     assertExchange: (name, type, exchangeOptions = {}) =>
@@ -332,39 +141,27 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
       // A live session's publish channel is opened first, before the replay: a consumer restored
       // during the replay can answer its first (redelivered) messages. Rejecting those made a
       // worker hand each one back at once, burning the delivery limit in a tight loop.
-      const s = session;
-      if (state === "closed" || s === undefined || s.publisher === undefined) throw unavailable();
-      let publisher: Awaited<Session["publisher"]>;
+      const s = link.current();
+      if (link.getState() === "closed" || s === undefined || s.publisher === undefined)
+        throw link.unavailable();
+      let publisher: RabbitSessionPublisher;
       try {
         publisher = await s.publisher;
       } catch {
-        throw unavailable();
+        throw link.unavailable();
       }
-      return publisher!.publish(exchange, routingKey, body, publishOptions);
+      return publisher.publish(exchange, routingKey, body, publishOptions);
     },
-    consume,
-    getState: () => state,
-    subscribeState: (listener) => {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    consume: (queue, onMessage, consumeOptions = {}) =>
+      link.whenConnected((s) => consumers.consume(s, queue, onMessage, consumeOptions)),
+    getState: link.getState,
+    subscribeState: link.subscribeState,
     close: async () => {
-      if (state === "closed") return;
-      const s = session;
-      session = undefined;
-      setState("closed");
-      if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
-      retryTimer = undefined;
-      const rejected = waiters;
-      waiters = [];
-      for (const waiter of rejected) waiter.reject(unavailable());
-      const records = [...consumers];
-      consumers.clear();
-      for (const record of records) record.stopped = true;
+      if (link.getState() === "closed") return;
+      const s = link.close();
+      const closeConsumerChannels = consumers.stopAll();
       if (s === undefined) return;
-      await Promise.all(records.map((record) => record.handle?.channel.close().catch(noop)));
+      await closeConsumerChannels();
       const publisher = s.publisher;
       s.publisher = undefined;
       await publisher?.then((p) => p.close()).catch(noop);
@@ -372,8 +169,8 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
       await s.connection.close().catch(noop);
     },
     deleteQueue: (name) =>
-      whenConnected(async (s) => {
-        forget("queue", name);
+      link.whenConnected(async (s) => {
+        declarations.forget("queue", name);
         await s.declarer
           .run((channel) => channel.deleteQueue(name))
           .catch((error: unknown) => {
@@ -381,8 +178,8 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
           });
       }),
     deleteExchange: (name) =>
-      whenConnected(async (s) => {
-        forget("exchange", name);
+      link.whenConnected(async (s) => {
+        declarations.forget("exchange", name);
         await s.declarer
           .run((channel) => channel.deleteExchange(name))
           .catch((error: unknown) => {

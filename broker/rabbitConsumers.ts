@@ -1,0 +1,133 @@
+import type { BrokerLogger } from "./logger.js";
+import { openRabbitConsumer, type RabbitConsumerHandle } from "./rabbitConsumer.js";
+import type { RabbitSession } from "./rabbitSession.js";
+import type { BrokerTimers } from "./timers.js";
+import type { ConsumeOptions, Consumer, DeliveredMessage } from "./types.js";
+
+type ConsumerRecord = {
+  readonly queue: string;
+  readonly onMessage: (message: DeliveredMessage) => void;
+  readonly options: ConsumeOptions;
+  handle: RabbitConsumerHandle | undefined;
+  stopped: boolean;
+};
+
+/** The consumers of a RabbitMQ broker across connections; see `createRabbitConsumers`. */
+export type RabbitConsumers = {
+  /** Starts a consumer on its own channel of `s`; it is re-created on every later session. */
+  readonly consume: (
+    s: RabbitSession,
+    queue: string,
+    onMessage: (message: DeliveredMessage) => void,
+    options: ConsumeOptions,
+  ) => Promise<Consumer>;
+  /** Re-creates every consumer on the new session `s`; a failure is logged and skipped. */
+  readonly restore: (s: RabbitSession) => Promise<void>;
+  /** Forgets the channels of a lost session. */
+  readonly detach: () => void;
+  /** Stops every consumer for good; the returned function closes their channels. */
+  readonly stopAll: () => () => Promise<void>;
+};
+
+export type RabbitConsumersOptions = {
+  readonly logger: BrokerLogger;
+  readonly timers: BrokerTimers;
+  readonly backoff: (attempt: number) => number;
+  /** Whether `s` is still the broker's session. */
+  readonly isCurrent: (s: RabbitSession) => boolean;
+  /** Whether the broker is connected (not reconnecting or closed). */
+  readonly isConnected: () => boolean;
+};
+
+const noop = (): void => {};
+
+/**
+ * Keeps a record of every consumer a RabbitMQ broker started, so that each gets a channel of
+ * its own on every new session (one consumer's failure, e.g. a double ack, closes only its
+ * channel). A consumer channel that dies under a live connection is re-opened after
+ * `backoff(1)`; `cancel` stops deliveries, `close` also closes the channel.
+ *
+ * @example
+ * const consumers = createRabbitConsumers({ logger, timers, backoff, isCurrent, isConnected });
+ * const consumer = await consumers.consume(session, "jobs", onMessage, { prefetch: 16 });
+ */
+export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitConsumers => {
+  const { logger, timers, backoff, isCurrent, isConnected } = options;
+  const consumers = new Set<ConsumerRecord>();
+
+  const attachConsumer = async (s: RabbitSession, record: ConsumerRecord): Promise<void> => {
+    const handle = await openRabbitConsumer(
+      s.connection,
+      record.queue,
+      record.onMessage,
+      record.options,
+      logger,
+      () => {
+        if (record.handle !== handle) return;
+        record.handle = undefined;
+        if (record.stopped || !isCurrent(s) || !isConnected()) return;
+        // the channel died under a live connection (e.g. a double ack): start it again
+        timers.setTimeout(() => {
+          if (!record.stopped && isCurrent(s) && record.handle === undefined) {
+            attachConsumer(s, record).catch((error) =>
+              logger.error("could not restart a consumer", { queue: record.queue, error }),
+            );
+          }
+        }, backoff(1));
+      },
+    );
+    if (record.stopped || !isCurrent(s)) {
+      handle.channel.close().catch(noop);
+      return;
+    }
+    record.handle = handle;
+  };
+
+  return {
+    consume: async (s, queue, onMessage, consumeOptions) => {
+      const record: ConsumerRecord = {
+        queue,
+        onMessage,
+        options: consumeOptions,
+        handle: undefined,
+        stopped: false,
+      };
+      await attachConsumer(s, record);
+      consumers.add(record);
+      const cancel = async (): Promise<void> => {
+        record.stopped = true;
+        consumers.delete(record);
+        const handle = record.handle;
+        if (handle !== undefined) await handle.channel.cancel(handle.consumerTag).catch(noop);
+      };
+      return {
+        cancel,
+        close: async () => {
+          await cancel();
+          const handle = record.handle;
+          record.handle = undefined;
+          if (handle !== undefined) await handle.channel.close().catch(noop);
+        },
+      };
+    },
+    restore: async (s) => {
+      for (const record of consumers) {
+        await attachConsumer(s, record).catch((error: unknown) => {
+          if (isCurrent(s))
+            logger.error("could not restore a consumer", { queue: record.queue, error });
+        });
+      }
+    },
+    detach: () => {
+      for (const record of consumers) record.handle = undefined;
+    },
+    stopAll: () => {
+      const records = [...consumers];
+      consumers.clear();
+      for (const record of records) record.stopped = true;
+      return async () => {
+        await Promise.all(records.map((record) => record.handle?.channel.close().catch(noop)));
+      };
+    },
+  };
+};
