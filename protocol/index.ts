@@ -1,3 +1,4 @@
+export * from "./delay.js";
 export * from "./errors.js";
 export * from "./frames.js";
 export * from "./handler.js";

@@ -3,6 +3,7 @@ import {
   createError,
   createRequestId,
   defineHandlers,
+  delay,
   type HandlerContext,
   isTerminalFrame,
   type ReplyFrame,
@@ -13,19 +14,6 @@ import { simulateWorkerCrash } from "./simulateWorkerCrash.js";
 import type { Transport, TransportRequest } from "./types.js";
 
 /** Stand-ins for the reference services of PROTOCOL.md §5 (transport/ may not import workers/). */
-const wait = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-
 const demoHandlers = defineHandlers({
   "demo.echo": (payload: unknown) => payload,
   "demo.count": (payload: { n: number }, ctx: HandlerContext) => {
@@ -34,7 +22,7 @@ const demoHandlers = defineHandlers({
   },
   "demo.progress": async (payload: { steps: number; delayMs: number }, ctx: HandlerContext) => {
     for (let k = 1; k <= payload.steps; k++) {
-      await wait(payload.delayMs, ctx.signal);
+      await delay(payload.delayMs, ctx.signal);
       ctx.progress(k, payload.steps);
     }
     return { done: payload.steps };

@@ -1,5 +1,6 @@
 import {
   defineHandlers,
+  delay,
   type HandlerContext,
   isErrorBody,
   type Progress,
@@ -9,19 +10,6 @@ import { makeBackendRequest } from "./makeBackendRequest.js";
 import type { Transport } from "./types.js";
 
 /** Stand-ins for the reference services of PROTOCOL.md §5 (transport/ may not import workers/). */
-const wait = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-
 const demoHandlers = defineHandlers({
   "demo.echo": (payload: unknown) => payload,
   "demo.count": (payload: { n: number }, ctx: HandlerContext) => {
@@ -30,7 +18,7 @@ const demoHandlers = defineHandlers({
   },
   "demo.progress": async (payload: { steps: number; delayMs: number }, ctx: HandlerContext) => {
     for (let k = 1; k <= payload.steps; k++) {
-      await wait(payload.delayMs, ctx.signal);
+      await delay(payload.delayMs, ctx.signal);
       ctx.progress(k, payload.steps);
     }
     return { done: payload.steps };

@@ -1,6 +1,6 @@
+import { delay } from "../../protocol/delay.js";
 import { createError, defineHandlers, type ErrorCode } from "../../protocol/index.js";
 import { simulateWorkerCrash } from "../../transport/simulateWorkerCrash.js";
-import { delay } from "../../workers/reference/delay.js";
 
 export type StoryHandlersOptions = {
   /** Chunks per second of the paced handlers (`story.tail`, `story.crash-once`); 0: no pause. */

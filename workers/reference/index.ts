@@ -1,3 +1,3 @@
-export * from "./delay.js";
+export { delay } from "../../protocol/delay.js";
 export * from "./referenceContract.js";
 export * from "./referenceHandlers.js";

@@ -1,6 +1,6 @@
+import { delay } from "../../protocol/delay.js";
 import { createMemoryTransport } from "../../transport/createMemoryTransport.js";
 import { makeBackendRequest } from "../../transport/makeBackendRequest.js";
-import { delay } from "./delay.js";
 import { referenceHandlers } from "./referenceHandlers.js";
 
 describe("reference services", () => {

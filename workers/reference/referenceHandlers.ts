@@ -1,5 +1,5 @@
+import { delay } from "../../protocol/delay.js";
 import { createError, defineHandlers, type Handler } from "../../protocol/index.js";
-import { delay } from "./delay.js";
 
 type CountPayload = { n: number; delayMs?: number };
 type ProgressPayload = { steps: number; delayMs: number };
