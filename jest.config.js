@@ -1,5 +1,8 @@
 // Two projects: React code runs in a jsdom that msw can live in (jest-fixed-jsdom);
-// everything else runs in Node. @swc/jest compiles TypeScript to CommonJS for Jest.
+// everything else runs in Node. The packages resolve to their sources (scripts/workspaceAliases.js).
+import { jestModuleNameMapper } from "./scripts/workspaceAliases.js";
+
+// @swc/jest compiles TypeScript to CommonJS for Jest.
 const swc = [
   "@swc/jest",
   {
@@ -17,8 +20,9 @@ const common = {
   transformIgnorePatterns: [
     "/node_modules/(?!(msw|rettime|until-async|@mswjs/socket\\.io-binding|@open-draft|storybook|@storybook)/)",
   ],
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
-  testPathIgnorePatterns: ["/node_modules/", "/storybook-static/", "/workers/python/"],
+  moduleNameMapper: { ...jestModuleNameMapper, "^(\\.{1,2}/.*)\\.js$": "$1" },
+  testPathIgnorePatterns: ["/node_modules/", "/storybook-static/", "/workers/python/", "/dist/"],
+  modulePathIgnorePatterns: ["<rootDir>/packages/[^/]+/dist/"],
 };
 
 export default {

@@ -1,6 +1,6 @@
 // First: msw must patch WebSocket before anything loads socket.io-client (see mswWorker.ts).
 import "./mswWorker.js";
-import "../components/taskbridge.css";
+import "@taskbridge/react/taskbridge.css";
 import "./preview.css";
 import type { Preview } from "@storybook/react-vite";
 import { mswLoader } from "msw-storybook-addon/csf3";

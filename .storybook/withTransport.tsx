@@ -1,10 +1,9 @@
 import type { Decorator, Preview } from "@storybook/react-vite";
+import type { Transport } from "@taskbridge/core";
+import { createMemoryTransport } from "@taskbridge/core";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { BackendProvider, useConnectionState } from "@taskbridge/react";
 import { type ReactNode, useMemo } from "react";
-import { BackendProvider } from "../hooks/BackendProvider.js";
-import { useConnectionState } from "../hooks/useConnectionState.js";
-import { createMemoryTransport } from "../transport/createMemoryTransport.js";
-import type { Transport } from "../transport/types.js";
-import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
 import { worker } from "./mswWorker.js";
 
 // socket.io-client must load after msw patched `WebSocket` (engine.io-client captures it when
@@ -12,7 +11,7 @@ import { worker } from "./mswWorker.js";
 // `await worker.start()`; only then is the Socket.IO transport imported. A static import would
 // be evaluated first, whatever the order of the import lines.
 void worker;
-const { createSocketIoTransport } = await import("../transport/createSocketIoTransport.js");
+const { createSocketIoTransport } = await import("@taskbridge/core/socket-io");
 
 /** The gateway URL of the live transport unless the toolbar or the URL says otherwise. */
 export const DEFAULT_GATEWAY_URL =

@@ -62,7 +62,7 @@ export const killAll = (): void => {
  * silent past the timeout (and then kills it).
  *
  * @example
- * const worker = await startProcess({ name: "worker", command: "bun", args: ["workers/main.ts"], ready: /worker ready/ });
+ * const worker = await startProcess({ name: "worker", command: "bun", args: ["packages/worker/src/main.ts"], ready: /worker ready/ });
  * await worker.stop();
  */
 export const startProcess = (options: StartOptions): Promise<BenchProcess> => {

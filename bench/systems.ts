@@ -166,12 +166,12 @@ export const workerCommand = (
       ready: /worker ready/,
     };
   }
-  return { ...on("bun", "workers/main.ts"), env, ready: /worker ready/ };
+  return { ...on("bun", "packages/worker/src/main.ts"), env, ready: /worker ready/ };
 };
 
 /**
  * The gateway of a system on `port`: `bench/baseline/server.ts`, or the entry point `npm run
- * gateway` runs (`gateway/main.ts`) on Bun or under Node with tsx. The taskbridge gateway gets its
+ * gateway` runs (`packages/gateway/src/main.ts`) on Bun or under Node with tsx. The taskbridge gateway gets its
  * per-session rate limit lifted (100 requests/s by default would cap the throughput figure).
  */
 export const gatewayCommand = (
@@ -193,7 +193,7 @@ export const gatewayCommand = (
     };
   }
   return {
-    ...on(spec.gatewayRuntime, "gateway/main.ts"),
+    ...on(spec.gatewayRuntime, "packages/gateway/src/main.ts"),
     env: {
       AMQP_URL: amqpUrl,
       PORT: String(port),

@@ -1,8 +1,8 @@
+import type { Transport } from "@taskbridge/core";
+import { createMemoryTransport } from "@taskbridge/core";
+import { referenceHandlers } from "@taskbridge/core/reference";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { createMemoryTransport } from "../transport/createMemoryTransport.js";
-import type { Transport } from "../transport/types.js";
-import { referenceHandlers } from "../workers/reference/index.js";
 import { App } from "./App.js";
 
 // The demo runs on any transport: here the memory transport with the very handlers the demo's

@@ -1,5 +1,5 @@
-import { BackendProvider } from "../hooks/BackendProvider.js";
-import type { Transport } from "../transport/types.js";
+import type { Transport } from "@taskbridge/core";
+import { BackendProvider } from "@taskbridge/react";
 import { ConnectionBadge } from "./components/ConnectionBadge.js";
 import { ErrorDemo } from "./components/ErrorDemo.js";
 import { LongTask } from "./components/LongTask.js";

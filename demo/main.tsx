@@ -1,11 +1,12 @@
 // The demo's entry: fetch what the server says about itself, open the Socket.IO transport to
 // the gateway on this same origin, and render the app.
+
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
 import { App } from "./App.js";
 import { DEMO_CONFIG_PATH, type DemoConfig } from "./demoConfig.js";
-import "../components/taskbridge.css";
+import "@taskbridge/react/taskbridge.css";
 import "./demo.css";
 
 const FALLBACK_CONFIG: DemoConfig = {

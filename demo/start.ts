@@ -76,10 +76,15 @@ const main = async () => {
     return;
   }
 
-  const worker = supervisor.launch("worker", ts.command, [...ts.args, "workers/main.ts"], {
-    AMQP_URL: amqpUrl,
-    TASKBRIDGE_QUEUE_PREFIX: queuePrefix,
-  });
+  const worker = supervisor.launch(
+    "worker",
+    ts.command,
+    [...ts.args, "packages/worker/src/main.ts"],
+    {
+      AMQP_URL: amqpUrl,
+      TASKBRIDGE_QUEUE_PREFIX: queuePrefix,
+    },
+  );
   const skipPython = process.env.TASKBRIDGE_DEMO_PYTHON === "0";
   const python = skipPython ? undefined : findPython();
   let pythonStatus = skipPython

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import { viteAliases } from "../scripts/workspaceAliases.js";
 
 // The demo app: `vite build --config demo/vite.config.ts` writes demo/dist, which the demo server
 // (demo/server/main.ts) serves beside the gateway. No React plugin: Vite 8 compiles TSX with the
@@ -7,6 +8,8 @@ import { defineConfig } from "vite";
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/",
+  // The packages resolve to their sources, as in tsconfig.json's `paths`.
+  resolve: { alias: viteAliases },
   logLevel: "warn",
   build: {
     outDir: "dist",

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
+import type { OwnRequestProps } from "@taskbridge/react";
+import { ProgressPanel, type ProgressPanelBaseProps } from "@taskbridge/react";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { ProgressPanel, type ProgressPanelBaseProps } from "../components/ProgressPanel.js";
-import type { OwnRequestProps } from "../components/requestProps.js";
 import { requestView } from "./support/requestView.js";
 import {
   type SimulationArgs,

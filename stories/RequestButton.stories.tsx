@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
+import type { OwnRequestProps } from "@taskbridge/react";
+import { RequestButton, type RequestButtonBaseProps } from "@taskbridge/react";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { RequestButton, type RequestButtonBaseProps } from "../components/RequestButton.js";
-import type { OwnRequestProps } from "../components/requestProps.js";
 import { ButtonWithOutcome } from "./support/ButtonWithOutcome.js";
 import { requestView, sampleLines } from "./support/requestView.js";
 import {

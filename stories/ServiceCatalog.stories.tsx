@@ -1,13 +1,12 @@
 import type { Decorator, Meta, StoryObj } from "@storybook/react-vite";
+import type { ServiceCatalogEntry } from "@taskbridge/core";
+import { createMemoryTransport } from "@taskbridge/core";
+import { createError } from "@taskbridge/core/protocol";
+import { BackendProvider, ServiceCatalog } from "@taskbridge/react";
+import { servicesFromContract } from "@taskbridge/worker";
 import { type ReactNode, useEffect, useMemo } from "react";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { ServiceCatalog } from "../components/ServiceCatalog.js";
 import { greetContract } from "../examples/registry/greetService.js";
-import { BackendProvider } from "../hooks/BackendProvider.js";
-import { createError } from "../protocol/index.js";
-import { createMemoryTransport } from "../transport/createMemoryTransport.js";
-import type { ServiceCatalogEntry } from "../transport/fetchServices.js";
-import { servicesFromContract } from "../workers/servicesFromContract.js";
 
 // A catalog as a gateway lists it: the TypeScript example announces its zod contract (converted
 // here exactly as its worker does), the Python example its TypedDict hints (as the SDK writes

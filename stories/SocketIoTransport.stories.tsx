@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
+import { createError } from "@taskbridge/core/protocol";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { createError } from "../protocol/index.js";
 import { mockGateway, refusingGateway } from "./msw/mockGateway.js";
 import { withMockedGateway } from "./support/withMockedGateway.js";
 import { TaskRunner } from "./TaskRunner.js";

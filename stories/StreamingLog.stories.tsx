@@ -1,8 +1,7 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
+import type { OwnRequestProps, StreamingLogBaseProps } from "@taskbridge/react";
+import { StreamingLog } from "@taskbridge/react";
 import { expect, waitFor, within } from "storybook/test";
-import type { OwnRequestProps } from "../components/requestProps.js";
-import type { StreamingLogBaseProps } from "../components/StreamingLog.js";
-import { StreamingLog } from "../components/StreamingLog.js";
 import { requestView, sampleLines } from "./support/requestView.js";
 import {
   type SimulationArgs,

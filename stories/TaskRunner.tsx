@@ -1,7 +1,10 @@
-import { ProgressPanel } from "../components/ProgressPanel.js";
-import { RequestButton } from "../components/RequestButton.js";
-import { StreamingLog } from "../components/StreamingLog.js";
-import { type UseBackendRequestResult, useBackendRequest } from "../hooks/useBackendRequest.js";
+import {
+  ProgressPanel,
+  RequestButton,
+  StreamingLog,
+  type UseBackendRequestResult,
+  useBackendRequest,
+} from "@taskbridge/react";
 
 export type TaskRunnerProps = {
   /** The request type, e.g. `demo.count`. */

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomId } from "@taskbridge/core/protocol";
 import { connect } from "amqplib";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { randomId } from "../protocol/index.js";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium.js";
 import { driveDemo, saveScreenshot } from "./support/driveDemo.js";
 import { type DemoStack, startDemoStack } from "./support/startDemoStack.js";

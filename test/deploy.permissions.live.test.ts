@@ -3,18 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { createRabbitBroker, waitForConnected } from "@taskbridge/broker";
+import type { Transport } from "@taskbridge/core";
+import { makeBackendRequest } from "@taskbridge/core";
+import { randomId } from "@taskbridge/core/protocol";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { createGateway, type Gateway, silentLogger } from "@taskbridge/gateway";
+import { registerHandlers, silentWorkerLogger, type Worker } from "@taskbridge/worker";
 import { connect } from "amqplib";
-import { createRabbitBroker } from "../broker/createRabbitBroker.js";
-import { waitForConnected } from "../broker/waitForConnected.js";
-import { createGateway, type Gateway } from "../gateway/createGateway.js";
-import { silentLogger } from "../gateway/createLogger.js";
-import { randomId } from "../protocol/index.js";
-import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
-import { makeBackendRequest } from "../transport/makeBackendRequest.js";
-import type { Transport } from "../transport/types.js";
-import { silentWorkerLogger } from "../workers/logger.js";
-import { referenceHandlers } from "../workers/reference/index.js";
-import { registerHandlers, type Worker } from "../workers/registerHandlers.js";
 
 // docs/deployment.md gives each service its own RabbitMQ user with the regexes of
 // deploy/rabbitmq/permissions.env. This proves them on the shared broker, in a vhost and with

@@ -1,11 +1,11 @@
-import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
 import { describeTransportContract } from "./contracts/transportContract.js";
 import { createRabbitNode } from "./support/rabbitNode.js";
 import { startLiveStack } from "./support/startLiveStack.js";
 
 // The client-side transport contract over the real processes (GitHub issue 3): the Jest process's
-// createSocketIoTransport → `bun gateway/main.ts` (a child process) → a throwaway RabbitMQ node →
-// `bun workers/main.ts` (a child process). Nothing here touches the shared broker.
+// createSocketIoTransport → `bun packages/gateway/src/main.ts` (a child process) → a throwaway RabbitMQ node →
+// `bun packages/worker/src/main.ts` (a child process). Nothing here touches the shared broker.
 describeTransportContract(
   "Socket.IO transport → Bun gateway process → RabbitMQ → Bun worker process",
   async () => {

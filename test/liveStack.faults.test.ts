@@ -1,18 +1,15 @@
+import type { ConnectionState, TransportRequest } from "@taskbridge/core";
 import {
   createRequestId,
   type ErrorBody,
   isTerminalFrame,
   type ReplyFrame,
-} from "../protocol/index.js";
-import {
-  createSocketIoTransport,
-  type SocketIoTransport,
-} from "../transport/createSocketIoTransport.js";
-import type { ConnectionState, TransportRequest } from "../transport/types.js";
+} from "@taskbridge/core/protocol";
+import { createSocketIoTransport, type SocketIoTransport } from "@taskbridge/core/socket-io";
 import { createRabbitNode, type RabbitNode } from "./support/rabbitNode.js";
 import { type LiveStack, startLiveStack } from "./support/startLiveStack.js";
 
-// GitHub issue 3: faults over the real processes — `bun gateway/main.ts` and `bun workers/main.ts`
+// GitHub issue 3: faults over the real processes — `bun packages/gateway/src/main.ts` and `bun packages/worker/src/main.ts`
 // as child processes, one throwaway RabbitMQ node for the file (so it can be restarted), and the
 // client's createSocketIoTransport in the Jest process. Each test starts its own gateway and
 // workers on that node and stops them after.

@@ -1,5 +1,5 @@
-import { createMemoryTransport } from "../transport/createMemoryTransport.js";
-import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
+import { createMemoryTransport } from "@taskbridge/core";
+import { referenceHandlers } from "@taskbridge/core/reference";
 import { describeTransportContract } from "./contracts/transportContract.js";
 
 describeTransportContract("memory transport", async () => {

@@ -1,8 +1,11 @@
-import { createGateway } from "../gateway/createGateway.js";
-import { silentLogger } from "../gateway/createLogger.js";
-import { definePlugin } from "../gateway/definePlugin.js";
-import { createRequestId, isTerminalFrame, type ReplyFrame, randomId } from "../protocol/index.js";
-import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
+import {
+  createRequestId,
+  isTerminalFrame,
+  type ReplyFrame,
+  randomId,
+} from "@taskbridge/core/protocol";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { createGateway, definePlugin, silentLogger } from "@taskbridge/gateway";
 import { AMQP_URL, connectTestBroker } from "./contracts/rabbitWorkerSetups.js";
 import { spawnWorkerProcess, type WorkerProcess } from "./contracts/spawnWorkerProcess.js";
 

@@ -1,8 +1,6 @@
-import { createGateway } from "../gateway/createGateway.js";
-import { silentLogger } from "../gateway/createLogger.js";
-import { definePlugin } from "../gateway/definePlugin.js";
-import { randomId } from "../protocol/index.js";
-import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
+import { randomId } from "@taskbridge/core/protocol";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { createGateway, definePlugin, silentLogger } from "@taskbridge/gateway";
 import { AMQP_URL, connectTestBroker } from "./contracts/rabbitWorkerSetups.js";
 import { spawnWorkerProcess } from "./contracts/spawnWorkerProcess.js";
 import { describeTransportContract } from "./contracts/transportContract.js";

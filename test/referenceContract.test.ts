@@ -1,8 +1,6 @@
+import { createClient, createMemoryTransport } from "@taskbridge/core";
+import { referenceContract, referenceHandlers } from "@taskbridge/core/reference";
 import { z } from "zod";
-import { createClient } from "../transport/createClient.js";
-import { createMemoryTransport } from "../transport/createMemoryTransport.js";
-import { referenceContract } from "../workers/reference/referenceContract.js";
-import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
 
 // The reference services and their contract agree: every call passes the client's checks.
 describe("referenceContract with referenceHandlers", () => {

@@ -1,20 +1,21 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { REGISTRY_EXCHANGE } from "../broker/topology.js";
+import { REGISTRY_EXCHANGE } from "@taskbridge/broker";
+import type { Transport } from "@taskbridge/core";
+import { createClient, makeBackendRequest } from "@taskbridge/core";
+import { type ErrorBody, type HandlerContext, randomId } from "@taskbridge/core/protocol";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import {
+  createGateway,
+  definePlugin,
+  type Gateway,
+  silentLogger,
+  systemTimers,
+} from "@taskbridge/gateway";
+import { registerHandlers, silentWorkerLogger, type Worker } from "@taskbridge/worker";
 import { greetContract, greetHandlers } from "../examples/registry/greetService.js";
 import { services as generatedServices } from "../examples/registry/services.generated.js";
-import { createGateway, type Gateway } from "../gateway/createGateway.js";
-import { silentLogger } from "../gateway/createLogger.js";
-import { definePlugin } from "../gateway/definePlugin.js";
-import { systemTimers } from "../gateway/timers.js";
-import { type ErrorBody, type HandlerContext, randomId } from "../protocol/index.js";
-import { createClient } from "../transport/createClient.js";
-import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
-import { makeBackendRequest } from "../transport/makeBackendRequest.js";
-import { openRequest } from "../transport/openRequest.js";
-import type { Transport } from "../transport/types.js";
-import { silentWorkerLogger } from "../workers/logger.js";
-import { registerHandlers, type Worker } from "../workers/registerHandlers.js";
+import { openRequest } from "../packages/core/src/transport/openRequest.js";
 import { AMQP_URL, connectTestBroker } from "./contracts/rabbitWorkerSetups.js";
 import { spawnWorkerProcess, type WorkerProcess } from "./contracts/spawnWorkerProcess.js";
 
@@ -205,7 +206,9 @@ describe("service registry, live (TypeScript and Python workers, RabbitMQ, gatew
   it("taskbridge types writes the committed contract module from the live catalog, and it compiles", async () => {
     await catalogWhere((list) => list.length === 2);
     const argv = [
-      "bin/taskbridge.js",
+      "--import",
+      "tsx",
+      "packages/cli/src/bin.ts",
       "types",
       "--gateway",
       `http://127.0.0.1:${gateway.port}`,
@@ -214,7 +217,7 @@ describe("service registry, live (TypeScript and Python workers, RabbitMQ, gatew
       "--include",
       "example.",
       "--import-from",
-      "../../index.js",
+      "@taskbridge/core",
     ];
     // TASKBRIDGE_UPDATE_GENERATED=1 rewrites the module (after a deliberate change of the
     // examples or the generator); the check below then holds by construction.

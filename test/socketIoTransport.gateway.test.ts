@@ -1,15 +1,11 @@
-import { createMemoryBroker } from "../broker/createMemoryBroker.js";
-import { silentBrokerLogger } from "../broker/logger.js";
-import { createMemoryServer } from "../broker/memoryServer.js";
-import { createGateway, type GatewayOptions } from "../gateway/createGateway.js";
-import { silentLogger } from "../gateway/createLogger.js";
-import { createRequestId, type ReplyFrame } from "../protocol/index.js";
-import { createSocketIoTransport } from "../transport/createSocketIoTransport.js";
-import type { SocketIoTransportOptions } from "../transport/socketIoTransportOptions.js";
-import type { ConnectionState, Transport } from "../transport/types.js";
-import { silentWorkerLogger } from "../workers/logger.js";
-import { referenceHandlers } from "../workers/reference/referenceHandlers.js";
-import { registerHandlers } from "../workers/registerHandlers.js";
+import { createMemoryBroker, createMemoryServer, silentBrokerLogger } from "@taskbridge/broker";
+import type { ConnectionState, Transport } from "@taskbridge/core";
+import { createRequestId, type ReplyFrame } from "@taskbridge/core/protocol";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import type { SocketIoTransportOptions } from "@taskbridge/core/socket-io";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { createGateway, type GatewayOptions, silentLogger } from "@taskbridge/gateway";
+import { registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
 import { describeTransportContract } from "./contracts/transportContract.js";
 
 const startStack = async (

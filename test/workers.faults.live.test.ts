@@ -1,6 +1,6 @@
-import { DEAD_EXCHANGE, readDeath, requestQueueOptions } from "../broker/topology.js";
-import type { DeliveredMessage } from "../broker/types.js";
-import { randomId } from "../protocol/index.js";
+import type { DeliveredMessage } from "@taskbridge/broker";
+import { DEAD_EXCHANGE, readDeath, requestQueueOptions } from "@taskbridge/broker";
+import { randomId } from "@taskbridge/core/protocol";
 import { createAmqpTestClient } from "./contracts/createAmqpTestClient.js";
 import { AMQP_URL, connectTestBroker } from "./contracts/rabbitWorkerSetups.js";
 import {

@@ -13,10 +13,10 @@ describeWorkerScenarios(
   inProcessRabbitWorker("classic"),
 );
 describeWorkerScenarios(
-  "bun workers/main.ts, RabbitMQ quorum queues",
+  "bun packages/worker/src/main.ts, RabbitMQ quorum queues",
   workerProcess(bunWorkerCommand),
 );
 describeWorkerScenarios(
-  "node --import tsx workers/main.ts, RabbitMQ classic queues",
+  "node --import tsx packages/worker/src/main.ts, RabbitMQ classic queues",
   workerProcess(nodeWorkerCommand, { TASKBRIDGE_QUEUE_TYPE: "classic" }),
 );

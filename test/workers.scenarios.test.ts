@@ -1,9 +1,6 @@
-import { createMemoryBroker } from "../broker/createMemoryBroker.js";
-import { silentBrokerLogger } from "../broker/logger.js";
-import { createMemoryServer } from "../broker/memoryServer.js";
-import { silentWorkerLogger } from "../workers/logger.js";
-import { referenceHandlers } from "../workers/reference/index.js";
-import { registerHandlers } from "../workers/registerHandlers.js";
+import { createMemoryBroker, createMemoryServer, silentBrokerLogger } from "@taskbridge/broker";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
 import { describeWorkerScenarios } from "./contracts/workerScenarios.js";
 
 // The worker scenario suite against the TypeScript SDK on the in-memory broker: fast, no RabbitMQ.

@@ -3,11 +3,12 @@
 // requestAnimationFrame probe. `window.runStream(n, mode)` streams n chunks and resolves with what
 // was measured: "burst" runs the reference demo.count (every chunk emitted in one synchronous
 // loop), "paced" yields the event loop every 100 chunks, as chunks arriving from a socket do.
+
+import { createMemoryTransport, defineHandlers, type HandlerContext } from "@taskbridge/core";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { BackendProvider, StreamingLog, useBackendRequest } from "@taskbridge/react";
 import { Profiler, useEffect } from "react";
 import { createRoot } from "react-dom/client";
-import { createMemoryTransport, defineHandlers, type HandlerContext } from "../../index.js";
-import { BackendProvider, StreamingLog, useBackendRequest } from "../../react.js";
-import { referenceHandlers } from "../../workers/reference/referenceHandlers.js";
 
 type Mode = "burst" | "paced";
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../scripts/chromium.js";
+import { viteAliases } from "../../scripts/workspaceAliases.js";
 import type { PageMeasurement } from "./page.js";
 
 /** One stream into StreamingLog in Chromium, plus the main-thread time CDP counted for it. */
@@ -79,7 +80,12 @@ export const runBrowserBench = async (options: {
       logLevel: "warn",
       base: "./",
       // The production build of React with the Profiler on, so commits can be counted.
-      resolve: { alias: [{ find: /^react-dom\/client$/, replacement: "react-dom/profiling" }] },
+      resolve: {
+        alias: [
+          { find: /^react-dom\/client$/, replacement: "react-dom/profiling" },
+          ...viteAliases,
+        ],
+      },
       build: { outDir, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2048 },
     });
     server = await serve(outDir);

@@ -1,4 +1,4 @@
-import { useConnectionState } from "../../hooks/useConnectionState.js";
+import { useConnectionState } from "@taskbridge/react";
 
 const LABELS = {
   connecting: "Connecting…",

@@ -1,6 +1,5 @@
+import { RequestButton, useBackendRequest } from "@taskbridge/react";
 import { useState } from "react";
-import { RequestButton } from "../../components/RequestButton.js";
-import { useBackendRequest } from "../../hooks/useBackendRequest.js";
 import { DemoCard } from "./DemoCard.js";
 
 /**

@@ -1,6 +1,4 @@
-import { ProgressPanel } from "../../components/ProgressPanel.js";
-import { RequestButton } from "../../components/RequestButton.js";
-import { useBackendRequest } from "../../hooks/useBackendRequest.js";
+import { ProgressPanel, RequestButton, useBackendRequest } from "@taskbridge/react";
 import { DemoCard } from "./DemoCard.js";
 
 export type LongTaskProps = {

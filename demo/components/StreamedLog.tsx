@@ -1,6 +1,4 @@
-import { RequestButton } from "../../components/RequestButton.js";
-import { StreamingLog } from "../../components/StreamingLog.js";
-import { useBackendRequest } from "../../hooks/useBackendRequest.js";
+import { RequestButton, StreamingLog, useBackendRequest } from "@taskbridge/react";
 import { DemoCard } from "./DemoCard.js";
 
 export type StreamedLogProps = {

@@ -30,7 +30,7 @@ export type SupervisorOptions = {
  * @example
  * const supervisor = createSupervisor({ cwd: root });
  * process.on("SIGINT", () => void supervisor.stopAll("SIGINT", 0));
- * supervisor.essential(supervisor.launch("worker", bun, ["workers/main.ts"], {}));
+ * supervisor.essential(supervisor.launch("worker", bun, ["packages/worker/src/main.ts"], {}));
  */
 export const createSupervisor = ({
   cwd,

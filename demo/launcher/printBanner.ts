@@ -15,7 +15,7 @@ export const bannerLines = ({ mode, url, amqpUrl, python, reason }: BannerOption
       "  taskbridge demo: LIVE stack",
       `    RabbitMQ  ${amqpUrl}`,
       "    gateway   Socket.IO on the same port, with /healthz and /metrics",
-      "    workers   TypeScript (bun workers/main.ts)",
+      "    workers   TypeScript (bun packages/worker/src/main.ts)",
       `    python    ${python}`,
       "",
       `  Open ${url}`,

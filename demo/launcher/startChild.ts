@@ -30,7 +30,7 @@ export type Child = {
  * started (npm, bun, python). Every line it prints is echoed with a `[name]` prefix.
  *
  * @example
- * const worker = startChild({ name: "worker", command: "bun", args: ["workers/main.ts"], cwd, env });
+ * const worker = startChild({ name: "worker", command: "bun", args: ["packages/worker/src/main.ts"], cwd, env });
  * await worker.waitForLine(/worker ready/, 30_000);
  */
 export const startChild = ({ name, command, args, cwd, env, write }: ChildOptions): Child => {

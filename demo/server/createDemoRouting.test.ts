@@ -1,4 +1,7 @@
-import { type PublicationInput, preparePublication } from "../../gateway/preparePublication.js";
+import {
+  type PublicationInput,
+  preparePublication,
+} from "../../packages/gateway/src/preparePublication.js";
 import { createDemoRouting } from "./createDemoRouting.js";
 
 const input = (type: string): PublicationInput => ({

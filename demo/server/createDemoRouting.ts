@@ -1,4 +1,4 @@
-import { definePlugin, type Plugin } from "../../gateway/definePlugin.js";
+import { definePlugin, type Plugin } from "@taskbridge/gateway";
 
 export type DemoRoutingOptions = {
   /** Prepended to every queue name, as `TASKBRIDGE_QUEUE_PREFIX` is for the workers. */

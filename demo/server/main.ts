@@ -6,12 +6,11 @@
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createMemoryBroker } from "../../broker/createMemoryBroker.js";
-import { createMemoryServer } from "../../broker/memoryServer.js";
-import type { Broker } from "../../broker/types.js";
-import { createGateway } from "../../gateway/createGateway.js";
-import { referenceHandlers } from "../../workers/reference/index.js";
-import { registerHandlers } from "../../workers/registerHandlers.js";
+import type { Broker } from "@taskbridge/broker";
+import { createMemoryBroker, createMemoryServer } from "@taskbridge/broker";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { createGateway } from "@taskbridge/gateway";
+import { registerHandlers } from "@taskbridge/worker";
 import { createDemoRouting } from "./createDemoRouting.js";
 import { createStaticHandler } from "./createStaticHandler.js";
 import { readDemoEnv } from "./readDemoEnv.js";
@@ -19,8 +18,8 @@ import { readDemoEnv } from "./readDemoEnv.js";
 const here = dirname(fileURLToPath(import.meta.url));
 
 const connectLive = async (url: string): Promise<Broker> => {
-  const { createRabbitBroker } = await import("../../broker/createRabbitBroker.js");
-  const { waitForConnected } = await import("../../broker/waitForConnected.js");
+  const { createRabbitBroker } = await import("@taskbridge/broker");
+  const { waitForConnected } = await import("@taskbridge/broker");
   const broker = createRabbitBroker({ url });
   try {
     await waitForConnected(broker, 30_000);

@@ -1,5 +1,5 @@
-import { createMemoryTransport, isErrorBody, makeBackendRequest } from "../../index.js";
-import { referenceHandlers } from "../../workers/reference/index.js";
+import { createMemoryTransport, isErrorBody, makeBackendRequest } from "@taskbridge/core";
+import { referenceHandlers } from "@taskbridge/core/reference";
 
 export async function makeBackendRequestExample() {
   const transport = createMemoryTransport({ handlers: referenceHandlers });

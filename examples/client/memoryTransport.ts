@@ -4,8 +4,8 @@ import {
   createRequestStore,
   makeBackendRequest,
   simulateWorkerCrash,
-} from "../../index.js";
-import { delay, referenceHandlers } from "../../workers/reference/index.js";
+} from "@taskbridge/core";
+import { referenceHandlers } from "@taskbridge/core/reference";
 
 export async function memoryTransportExample() {
   // Slow and flaky, for a story: 300–500 ms before a handler starts, 1 request in 5 refused.
@@ -26,7 +26,7 @@ export async function memoryTransportExample() {
       "report.build": async (_payload: null, ctx) => {
         ctx.emit(`page 1 (attempt ${ctx.attempt})`);
         if (ctx.attempt === 1) throw simulateWorkerCrash();
-        await delay(10, ctx.signal);
+        await new Promise((resolve) => setTimeout(resolve, 10));
         ctx.emit(`page 2 (attempt ${ctx.attempt})`);
         return "done";
       },

@@ -1,5 +1,10 @@
+import {
+  createClient,
+  createMemoryTransport,
+  defineContract,
+  type Handlers,
+} from "@taskbridge/core";
 import { z } from "zod";
-import { createClient, createMemoryTransport, defineContract, type Handlers } from "../../index.js";
 
 // One contract for both sides: zod schemas per request type.
 const contract = defineContract({

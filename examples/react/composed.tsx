@@ -1,11 +1,11 @@
-import type { Transport } from "../../index.js";
+import type { Transport } from "@taskbridge/core";
 import {
   BackendProvider,
   ProgressPanel,
   RequestButton,
   StreamingLog,
   useBackendRequest,
-} from "../../react.js";
+} from "@taskbridge/react";
 import type { BuildPayload } from "./demoTransport.js";
 
 function BuildPage() {

@@ -1,5 +1,5 @@
-import type { Transport } from "../../index.js";
-import { BackendProvider, useConnectionState } from "../../react.js";
+import type { Transport } from "@taskbridge/core";
+import { BackendProvider, useConnectionState } from "@taskbridge/react";
 
 function ConnectionBanner() {
   const state = useConnectionState();

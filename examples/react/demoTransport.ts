@@ -3,7 +3,7 @@ import {
   defineHandlers,
   type HandlerContext,
   type Transport,
-} from "../../index.js";
+} from "@taskbridge/core";
 
 /** Waits, but stops at once when the request is cancelled. */
 const wait = (ms: number, signal: AbortSignal) =>

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { act, render, screen, waitFor } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
 import {
   createMemoryTransport,
   defineHandlers,
   type HandlerContext,
   type Transport,
-} from "../../index.js";
+} from "@taskbridge/core";
+import { act, render, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { ComposedExample } from "./composed.js";
 import { ConnectionBannerExample } from "./connectionBanner.js";
 import { createDemoTransport } from "./demoTransport.js";
@@ -127,10 +127,7 @@ describe("docs/react.md examples", () => {
       "connectionBanner.tsx",
     ];
     for (const file of files) {
-      const source = readFileSync(join(__dirname, file), "utf8")
-        .replaceAll('"../../react.js"', '"taskbridge/react"')
-        .replaceAll('"../../index.js"', '"taskbridge"')
-        .trim();
+      const source = readFileSync(join(__dirname, file), "utf8").trim();
       expect(guide).toContain(source);
     }
   });

@@ -1,5 +1,5 @@
-import type { Transport } from "../../index.js";
-import { BackendProvider, ProgressPanel } from "../../react.js";
+import type { Transport } from "@taskbridge/core";
+import { BackendProvider, ProgressPanel } from "@taskbridge/react";
 
 export function ProgressPanelExample({ transport }: { transport: Transport }) {
   return (

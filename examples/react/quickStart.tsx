@@ -1,6 +1,6 @@
+import type { Transport } from "@taskbridge/core";
+import { BackendProvider, useBackendRequest } from "@taskbridge/react";
 import { useState } from "react";
-import type { Transport } from "../../index.js";
-import { BackendProvider, useBackendRequest } from "../../react.js";
 
 type Report = { url: string };
 

@@ -1,5 +1,5 @@
-import type { Transport } from "../../index.js";
-import { BackendProvider, RequestButton } from "../../react.js";
+import type { Transport } from "@taskbridge/core";
+import { BackendProvider, RequestButton } from "@taskbridge/react";
 
 export function RequestButtonExample({
   transport,

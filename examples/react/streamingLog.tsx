@@ -1,5 +1,5 @@
-import type { Transport } from "../../index.js";
-import { BackendProvider, StreamingLog } from "../../react.js";
+import type { Transport } from "@taskbridge/core";
+import { BackendProvider, StreamingLog } from "@taskbridge/react";
 
 export function StreamingLogExample({ transport }: { transport: Transport }) {
   return (

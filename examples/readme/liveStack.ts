@@ -1,11 +1,12 @@
+import { makeBackendRequest } from "@taskbridge/core";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
 import {
   createGateway,
   createRabbitBroker,
   definePlugin,
   type GatewayOptions,
-} from "../../gateway/index.js";
-import { createSocketIoTransport, makeBackendRequest } from "../../index.js";
-import { defineHandlers, type HandlerContext, registerHandlers } from "../../workers/index.js";
+} from "@taskbridge/gateway";
+import { defineHandlers, type HandlerContext, registerHandlers } from "@taskbridge/worker";
 
 // A worker's handlers: the same objects the memory transport runs in Storybook and tests.
 const handlers = defineHandlers({

@@ -1,20 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createRabbitBroker } from "../../broker/index.js";
+import { createRabbitBroker } from "@taskbridge/broker";
 import { runLiveStack } from "./liveStack.js";
 
 const root = join(__dirname, "../..");
 const AMQP_URL = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
-
-// Relative imports in the example files, as a user of the package writes them.
-const asPackageImports = (source: string) =>
-  source
-    .replaceAll('"../../index.js"', '"taskbridge"')
-    .replaceAll('"../../react.js"', '"taskbridge/react"')
-    .replaceAll('"../../gateway/index.js"', '"taskbridge/gateway"')
-    .replaceAll('"../../workers/index.js"', '"taskbridge/worker"')
-    .replaceAll('"../../workers/reference/index.js"', '"taskbridge/worker"')
-    .replaceAll('"../../transport/createSocketIoTransport.js"', '"taskbridge"');
 
 const exampleFiles = (dir: string): string[] =>
   readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) =>
@@ -34,7 +24,7 @@ describe("README", () => {
       ...exampleFiles("examples"),
       ...exampleFiles("workers/python/examples"),
       ...exampleFiles("stories/examples"),
-    ].map((file) => asPackageImports(readFileSync(join(root, file), "utf8")));
+    ].map((file) => readFileSync(join(root, file), "utf8"));
     const unquoted = blocks.filter(
       (block) => !sources.some((source) => source.includes(block.trim())),
     );

@@ -1,7 +1,8 @@
 // Step 4: call with types, whatever language serves each type. `services` comes from
 // `npx taskbridge types --gateway http://localhost:8080 --out examples/registry/services.generated.ts`.
 //   node --import tsx examples/registry/callServices.ts [gateway URL]
-import { createClient, createSocketIoTransport, type ErrorBody } from "../../index.js";
+import { createClient, type ErrorBody } from "@taskbridge/core";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
 import { services } from "./services.generated.js";
 
 const transport = createSocketIoTransport({ url: process.argv[2] ?? "http://localhost:8080" });

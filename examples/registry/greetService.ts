@@ -1,5 +1,5 @@
+import { defineContract, defineHandlers } from "@taskbridge/core";
 import { z } from "zod";
-import { defineContract, defineHandlers } from "../../index.js";
 
 // Step 1 (TypeScript): define the service once, with zod schemas for payload, chunk and result.
 export const greetContract = defineContract({

@@ -1,7 +1,7 @@
 // Step 2 (TypeScript): serve it. `contract` makes the worker announce the zod schemas as
 // JSON Schema 2020-12 on `taskbridge.registry`, at start and every 10 s.
 //   node --import tsx examples/registry/greetWorker.ts
-import { readWorkerEnv, registerHandlers } from "../../workers/index.js";
+import { readWorkerEnv, registerHandlers } from "@taskbridge/worker";
 import { greetContract, greetHandlers } from "./greetService.js";
 
 const env = readWorkerEnv(process.env);

@@ -1,4 +1,4 @@
-import { createMemoryTransport, defineHandlers, makeBackendRequest } from "../../index.js";
+import { createMemoryTransport, defineHandlers, makeBackendRequest } from "@taskbridge/core";
 
 // The handlers a worker would serve, tested in-process: no gateway, no RabbitMQ.
 const handlers = defineHandlers({

@@ -1,8 +1,9 @@
-import { createManualTimers, createMemoryBroker, createMemoryServer } from "../../broker/index.js";
-import { createGateway, silentLogger } from "../../gateway/index.js";
-import { makeBackendRequest } from "../../index.js";
-import { createSocketIoTransport } from "../../transport/createSocketIoTransport.js";
-import { referenceHandlers, registerHandlers, silentWorkerLogger } from "../../workers/index.js";
+import { createMemoryBroker, createMemoryServer } from "@taskbridge/broker";
+import { createManualTimers } from "@taskbridge/broker/testing";
+import { makeBackendRequest } from "@taskbridge/core";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { createGateway, silentLogger } from "@taskbridge/gateway";
+import { referenceHandlers, registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
 
 // The real gateway, worker SDK and Socket.IO transport, with RabbitMQ swapped for the
 // in-memory broker: a real socket on an ephemeral port, the same frames as in production.

@@ -1,11 +1,9 @@
-import { createMemoryBroker } from "../../broker/createMemoryBroker.js";
-import { silentBrokerLogger } from "../../broker/logger.js";
-import { createMemoryServer } from "../../broker/memoryServer.js";
+import { createMemoryBroker, createMemoryServer, silentBrokerLogger } from "@taskbridge/broker";
+import { silentWorkerLogger, type Worker } from "@taskbridge/worker";
 import {
   type AmqpTestClient,
   createAmqpTestClient,
 } from "../../test/contracts/createAmqpTestClient.js";
-import { silentWorkerLogger, type Worker } from "../../workers/index.js";
 import { reportHandlers } from "./reportHandlers.js";
 import { serveReports } from "./serveReports.js";
 

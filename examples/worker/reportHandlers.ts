@@ -1,5 +1,5 @@
 // Example handlers for docs/workers.md: one of each shape a taskbridge handler can take.
-import { createError, defineHandlers, type HandlerContext } from "../../workers/index.js";
+import { createError, defineHandlers, type HandlerContext } from "@taskbridge/worker";
 
 /** Waits `ms`, or rejects at once when the request is cancelled (the signal's reason). */
 const pause = (ms: number, signal: AbortSignal) =>

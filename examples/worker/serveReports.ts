@@ -1,6 +1,6 @@
 // Example for docs/workers.md: serving handlers from RabbitMQ, with graceful shutdown.
-import type { Broker } from "../../broker/types.js";
-import { registerHandlers, type Worker, type WorkerLogger } from "../../workers/index.js";
+import type { Broker } from "@taskbridge/broker";
+import { registerHandlers, type Worker, type WorkerLogger } from "@taskbridge/worker";
 import { reportHandlers } from "./reportHandlers.js";
 
 /**

@@ -1,9 +1,9 @@
 import type { Decorator, Meta, StoryObj } from "@storybook/react-vite";
+import { createMemoryTransport } from "@taskbridge/core";
+import { createError, defineHandlers, type Handler } from "@taskbridge/core/protocol";
+import { BackendProvider } from "@taskbridge/react";
 import { type ReactNode, useEffect, useMemo } from "react";
 import { expect, userEvent, within } from "storybook/test";
-import { BackendProvider } from "../../hooks/BackendProvider.js";
-import { createError, defineHandlers, type Handler } from "../../protocol/index.js";
-import { createMemoryTransport } from "../../transport/createMemoryTransport.js";
 import { GreetingCard } from "./GreetingCard.js";
 
 // 1. The handlers your worker serves; in a story the memory transport runs the very same ones.

@@ -1,4 +1,4 @@
-import { useBackendRequest } from "../../hooks/useBackendRequest.js";
+import { useBackendRequest } from "@taskbridge/react";
 
 export type GreetingCardProps = {
   /** Who to greet. */

@@ -1,5 +1,5 @@
 import { toSocketIo } from "@mswjs/socket.io-binding";
-import { ws } from "msw";
+import { createMemoryTransport, type MemoryTransportOptions } from "@taskbridge/core";
 import {
   createError,
   type ErrorBody,
@@ -8,12 +8,9 @@ import {
   parseCancelEvent,
   parseRequestEvent,
   parseResumeEvent,
-} from "../../protocol/index.js";
-import {
-  createMemoryTransport,
-  type MemoryTransportOptions,
-} from "../../transport/createMemoryTransport.js";
-import { referenceHandlers } from "../../workers/reference/referenceHandlers.js";
+} from "@taskbridge/core/protocol";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { ws } from "msw";
 
 /** The origin the mocked gateway answers on; nothing listens there, msw intercepts it. */
 export const MOCK_GATEWAY_URL = "http://gateway.taskbridge.test";

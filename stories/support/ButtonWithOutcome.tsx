@@ -1,6 +1,6 @@
+import type { ErrorBody } from "@taskbridge/core/protocol";
+import { RequestButton, type RequestButtonProps } from "@taskbridge/react";
 import { useState } from "react";
-import { RequestButton, type RequestButtonProps } from "../../components/RequestButton.js";
-import type { ErrorBody } from "../../protocol/index.js";
 
 type Outcome =
   | { readonly kind: "none" }

@@ -1,6 +1,6 @@
-import type { UseBackendRequestResult } from "../../hooks/useBackendRequest.js";
-import { createError, type ErrorBody, type Progress } from "../../protocol/index.js";
-import type { RequestStatus } from "../../transport/types.js";
+import type { RequestStatus } from "@taskbridge/core";
+import { createError, type ErrorBody, type Progress } from "@taskbridge/core/protocol";
+import type { UseBackendRequestResult } from "@taskbridge/react";
 
 /** What a frozen request shows: its status and whatever it has received so far. */
 export type RequestViewPatch<TChunk, TResult> = {

@@ -1,10 +1,10 @@
 import type { ArgTypes, Decorator } from "@storybook/react-vite";
+import type { Transport } from "@taskbridge/core";
+import { createMemoryTransport } from "@taskbridge/core";
+import type { ErrorCode } from "@taskbridge/core/protocol";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { BackendProvider } from "@taskbridge/react";
 import { type ReactNode, useEffect, useMemo } from "react";
-import { BackendProvider } from "../../hooks/BackendProvider.js";
-import type { ErrorCode } from "../../protocol/index.js";
-import { createMemoryTransport } from "../../transport/createMemoryTransport.js";
-import type { Transport } from "../../transport/types.js";
-import { referenceHandlers } from "../../workers/reference/referenceHandlers.js";
 import { createStoryHandlers } from "./storyHandlers.js";
 import { USER_ERROR_CODES, USER_ERRORS } from "./userErrors.js";
 

@@ -1,6 +1,6 @@
-import { delay } from "../../protocol/delay.js";
-import { createError, defineHandlers, type ErrorCode } from "../../protocol/index.js";
-import { simulateWorkerCrash } from "../../transport/simulateWorkerCrash.js";
+import { simulateWorkerCrash } from "@taskbridge/core";
+import { createError, defineHandlers, type ErrorCode } from "@taskbridge/core/protocol";
+import { delay } from "../../packages/core/src/protocol/delay.js";
 
 export type StoryHandlersOptions = {
   /** Chunks per second of the paced handlers (`story.tail`, `story.crash-once`); 0: no pause. */

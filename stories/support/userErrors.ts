@@ -1,4 +1,4 @@
-import { createError, type ErrorBody, type ErrorCode } from "../../protocol/index.js";
+import { createError, type ErrorBody, type ErrorCode } from "@taskbridge/core/protocol";
 
 /**
  * One realistic error body for each code a user of a taskbridge app can meet (PROTOCOL.md §4),

@@ -1,8 +1,7 @@
 import type { Decorator } from "@storybook/react-vite";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { BackendProvider, useConnectionState } from "@taskbridge/react";
 import { type ReactNode, useEffect, useMemo } from "react";
-import { BackendProvider } from "../../hooks/BackendProvider.js";
-import { useConnectionState } from "../../hooks/useConnectionState.js";
-import { createSocketIoTransport } from "../../transport/createSocketIoTransport.js";
 import { MOCK_GATEWAY_URL } from "../msw/mockGateway.js";
 
 function ConnectionLine() {

@@ -1,6 +1,6 @@
-import { readDeath, requestQueueOptions } from "../../broker/topology.js";
-import type { Broker, DeliveredMessage, QueueOptions } from "../../broker/types.js";
-import { randomId } from "../../protocol/index.js";
+import type { Broker, DeliveredMessage, QueueOptions } from "@taskbridge/broker";
+import { readDeath, requestQueueOptions } from "@taskbridge/broker";
+import { randomId } from "@taskbridge/core/protocol";
 
 /** What a broker implementation hands the contract suite. */
 export type BrokerContractFixture = {

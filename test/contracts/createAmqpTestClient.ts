@@ -1,6 +1,6 @@
-import { CANCEL_EXCHANGE } from "../../broker/topology.js";
-import type { Broker, Consumer, DeliveredMessage, MessageHeaders } from "../../broker/types.js";
-import { randomId } from "../../protocol/index.js";
+import type { Broker, Consumer, DeliveredMessage, MessageHeaders } from "@taskbridge/broker";
+import { CANCEL_EXCHANGE } from "@taskbridge/broker";
+import { randomId } from "@taskbridge/core/protocol";
 
 /** One reply a worker sent, as a test reads it off the reply queue. */
 export type TestReply = {

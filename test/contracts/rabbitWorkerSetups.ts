@@ -1,10 +1,12 @@
-import { createRabbitBroker, DEFAULT_AMQP_URL } from "../../broker/createRabbitBroker.js";
-import { silentBrokerLogger } from "../../broker/logger.js";
-import { waitForConnected } from "../../broker/waitForConnected.js";
-import { silentWorkerLogger } from "../../workers/logger.js";
-import { referenceHandlers } from "../../workers/reference/index.js";
-import type { QueueType } from "../../workers/registerHandlers.js";
-import { registerHandlers } from "../../workers/registerHandlers.js";
+import {
+  createRabbitBroker,
+  DEFAULT_AMQP_URL,
+  silentBrokerLogger,
+  waitForConnected,
+} from "@taskbridge/broker";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import type { QueueType } from "@taskbridge/worker";
+import { registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
 import { spawnWorkerProcess, type WorkerCommand } from "./spawnWorkerProcess.js";
 import type { WorkerScenarioSetup, WorkerUnderTest } from "./workerScenarios.js";
 
@@ -42,7 +44,7 @@ export const inProcessRabbitWorker =
   };
 
 /**
- * Scenario setup: a worker process (`bun workers/main.ts`, or any command that serves the
+ * Scenario setup: a worker process (`bun packages/worker/src/main.ts`, or any command that serves the
  * reference services and honours `AMQP_URL`, `TASKBRIDGE_QUEUE_PREFIX`, `TASKBRIDGE_QUEUE_TYPE`,
  * prints a line with `worker ready` once it consumes, and exits 0 on SIGTERM). The Python SDK's
  * tests pass their own command here.

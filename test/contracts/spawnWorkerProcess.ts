@@ -28,12 +28,12 @@ export type WorkerProcess = {
 };
 
 /**
- * Starts a worker process (`bun workers/main.ts`, `node --import tsx workers/main.ts`, the Python
+ * Starts a worker process (`bun packages/worker/src/main.ts`, `node --import tsx packages/worker/src/main.ts`, the Python
  * worker …) for process-level tests, and tells when it is ready by its ready line. The process
  * gets its own process group, so a stop reaches it and not npm or a shell in between.
  *
  * @example
- * const worker = spawnWorkerProcess({ command: "node_modules/.bin/bun", args: ["workers/main.ts"] });
+ * const worker = spawnWorkerProcess({ command: "node_modules/.bin/bun", args: ["packages/worker/src/main.ts"] });
  * await worker.ready;
  * await worker.stop(); // SIGTERM, graceful, exit code 0
  */
@@ -76,14 +76,14 @@ export const spawnWorkerProcess = (options: WorkerProcessOptions): WorkerProcess
 /** A program and its arguments. */
 export type WorkerCommand = { readonly command: string; readonly args: readonly string[] };
 
-/** `bun workers/main.ts`, the TypeScript worker as `npm run worker` starts it. */
+/** `bun packages/worker/src/main.ts`, the TypeScript worker as `npm run worker` starts it. */
 export const bunWorkerCommand: WorkerCommand = {
   command: "node_modules/.bin/bun",
-  args: ["workers/main.ts"],
+  args: ["packages/worker/src/main.ts"],
 };
 
-/** `node --import tsx workers/main.ts`: the same worker under Node. */
+/** `node --import tsx packages/worker/src/main.ts`: the same worker under Node. */
 export const nodeWorkerCommand: WorkerCommand = {
   command: process.execPath,
-  args: ["--import", "tsx", "workers/main.ts"],
+  args: ["--import", "tsx", "packages/worker/src/main.ts"],
 };

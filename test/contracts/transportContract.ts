@@ -1,3 +1,5 @@
+import type { Transport, TransportRequest } from "@taskbridge/core";
+import { makeBackendRequest } from "@taskbridge/core";
 import {
   cancelledError,
   createRequestId,
@@ -6,9 +8,7 @@ import {
   isTerminalFrame,
   MAX_PAYLOAD_BYTES,
   type ReplyFrame,
-} from "../../protocol/index.js";
-import { makeBackendRequest } from "../../transport/makeBackendRequest.js";
-import type { Transport, TransportRequest } from "../../transport/types.js";
+} from "@taskbridge/core/protocol";
 
 export type TransportContractOptions = {
   /** How long one test may take; generous, for loaded machines and live stacks. Default 30 s. */

@@ -1,5 +1,5 @@
-import type { Broker, DeliveredMessage } from "../../broker/types.js";
-import { randomId } from "../../protocol/index.js";
+import type { Broker, DeliveredMessage } from "@taskbridge/broker";
+import { randomId } from "@taskbridge/core/protocol";
 import {
   type AmqpTestClient,
   createAmqpTestClient,
@@ -61,7 +61,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * checked only through AMQP — requests published exactly as a gateway publishes them onto the
  * reference-service queues, replies read off the suite's own reply queue. It never looks inside
  * the worker, so the same suite runs against the TypeScript SDK (in-process or `bun
- * workers/main.ts`) and the Python SDK's process.
+ * packages/worker/src/main.ts`) and the Python SDK's process.
  *
  * Isolation: every run serves its own queues `t.<random>.demo.*` (the worker's queue prefix), so
  * it never competes with a worker serving the real `demo.*` queues on a shared RabbitMQ, and two

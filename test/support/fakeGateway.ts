@@ -1,6 +1,5 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Server, type Socket } from "socket.io";
 import {
   cancelledError,
   createError,
@@ -13,7 +12,8 @@ import {
   parseResumeEvent,
   type ReplyFrame,
   type RequestEvent,
-} from "../../protocol/index.js";
+} from "@taskbridge/core/protocol";
+import { Server, type Socket } from "socket.io";
 
 /** One client event as the fake gateway received it. */
 export type ReceivedEvent = {

@@ -11,7 +11,7 @@ import {
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomId } from "../../protocol/index.js";
+import { randomId } from "@taskbridge/core/protocol";
 
 /** A throwaway RabbitMQ node for fault tests: its own name, ports, data, logs and cookie. */
 export type RabbitNode = {

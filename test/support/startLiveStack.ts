@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomId } from "../../protocol/index.js";
+import { randomId } from "@taskbridge/core/protocol";
 import { freePort } from "./startDemoStack.js";
 
 /** How a process ended: its exit code (null when a signal killed it) and that signal. */
@@ -71,7 +71,7 @@ const root = process.cwd();
  * exits first or stays silent past `readyTimeoutMs`.
  *
  * @example
- * const worker = spawnLiveProcess("worker#1", "workers/main.ts", { AMQP_URL }, /worker ready/, 60_000);
+ * const worker = spawnLiveProcess("worker#1", "packages/worker/src/main.ts", { AMQP_URL }, /worker ready/, 60_000);
  * await worker.ready;
  * await worker.stop(); // { code: 0, signal: null }
  */
@@ -143,8 +143,8 @@ export const spawnLiveProcess = (
 };
 
 /**
- * Starts the live stack the way production runs it: `bun gateway/main.ts` on a free port with a
- * unique `TASKBRIDGE_GATEWAY_ID`, and `workers` × `bun workers/main.ts`, all on `amqpUrl`;
+ * Starts the live stack the way production runs it: `bun packages/gateway/src/main.ts` on a free port with a
+ * unique `TASKBRIDGE_GATEWAY_ID`, and `workers` × `bun packages/worker/src/main.ts`, all on `amqpUrl`;
  * resolves once the gateway printed "gateway listening on …" and every worker "worker ready: …".
  * If any of them fails to start, everything started is stopped and the error carries the output.
  *
@@ -168,7 +168,7 @@ export const startLiveStack = async (options: LiveStackOptions): Promise<LiveSta
     if (previous?.running()) throw new Error(`${previous.name} is still running`);
     const gateway = spawnLiveProcess(
       `gateway#${gateways.length + 1}`,
-      "gateway/main.ts",
+      "packages/gateway/src/main.ts",
       {
         AMQP_URL: options.amqpUrl,
         PORT: String(port),
@@ -187,7 +187,7 @@ export const startLiveStack = async (options: LiveStackOptions): Promise<LiveSta
   const startWorker = async (): Promise<LiveProcess> => {
     const worker = spawnLiveProcess(
       `worker#${workers.length + 1}`,
-      "workers/main.ts",
+      "packages/worker/src/main.ts",
       { AMQP_URL: options.amqpUrl, ...options.workerEnv },
       /worker ready: /,
       readyTimeoutMs,

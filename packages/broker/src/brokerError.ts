@@ -1,0 +1,28 @@
+import { createError, type ErrorBody, type ErrorCode } from "@taskbridge/core/protocol";
+
+/** An `Error` that is also an error body (PROTOCOL.md §4), so `toErrorBody` passes it through. */
+export type BrokerError = Error & ErrorBody;
+
+/**
+ * Creates the errors the brokers reject with: a real `Error` (stack, `instanceof Error`) carrying
+ * `code`, `details` and `retryable`, so callers can forward it with `toErrorBody` unchanged.
+ * `details.reason` names the AMQP cause (`precondition_failed`, `not_found`, `disconnected`…).
+ *
+ * @example
+ * throw createBrokerError("UNAVAILABLE", "not connected to RabbitMQ", { reason: "disconnected" }, true)
+ */
+export const createBrokerError = (
+  code: ErrorCode,
+  message: string,
+  details?: Readonly<Record<string, unknown>>,
+  retryable?: boolean,
+): BrokerError =>
+  Object.assign(new Error(message), createError(code, message, { details, retryable }));
+
+/** True for errors of `createBrokerError` with the given AMQP reason, e.g. `precondition_failed`. */
+export const isBrokerErrorReason = (error: unknown, reason: string): boolean =>
+  error instanceof Error &&
+  "details" in error &&
+  typeof error.details === "object" &&
+  error.details !== null &&
+  (error.details as Record<string, unknown>).reason === reason;

@@ -1,0 +1,53 @@
+// `@taskbridge/broker`: the `Broker` type and its two implementations — RabbitMQ (amqplib, with
+// reconnect and replay) and in-memory (the embedded mode, tests) — and the topology of
+// docs/protocol.md §2. The test clock is `@taskbridge/broker/testing`.
+export { type BackoffOptions, exponentialBackoff } from "./backoff.js";
+export { type BrokerError, createBrokerError, isBrokerErrorReason } from "./brokerError.js";
+export {
+  createMemoryBroker,
+  type MemoryBroker,
+  type MemoryBrokerOptions,
+} from "./createMemoryBroker.js";
+export {
+  createRabbitBroker,
+  DEFAULT_AMQP_URL,
+  type RabbitBroker,
+  type RabbitBrokerOptions,
+} from "./createRabbitBroker.js";
+export { type BrokerLogger, consoleBrokerLogger, silentBrokerLogger } from "./logger.js";
+export { createMemoryServer, type MemoryServer, type MemoryServerOptions } from "./memoryServer.js";
+export { type BrokerTimers, backgroundTimers, realTimers } from "./timers.js";
+export { topicMatches } from "./topicMatches.js";
+export {
+  CANCEL_EXCHANGE,
+  DEAD_EXCHANGE,
+  DEAD_QUEUE,
+  DEAD_QUEUE_TTL_MS,
+  DELIVERY_LIMIT,
+  type DeathInfo,
+  deadQueueName,
+  declareTopology,
+  GATEWAY_QUEUE_EXPIRES_MS,
+  gatewayQueueOptions,
+  REGISTRY_EXCHANGE,
+  type RequestQueueType,
+  readAttempt,
+  readDeath,
+  replyQueueName,
+  requestQueueOptions,
+} from "./topology.js";
+export type {
+  Broker,
+  BrokerState,
+  ConsumeOptions,
+  Consumer,
+  DeliveredMessage,
+  ExchangeOptions,
+  ExchangeType,
+  MessageHeaders,
+  MessageProperties,
+  PublishOptions,
+  PublishOutcome,
+  QueueOptions,
+} from "./types.js";
+export { waitForConnected } from "./waitForConnected.js";

@@ -1,0 +1,68 @@
+// `@taskbridge/core/protocol`: the wire contract (docs/protocol.md) for code that speaks it from
+// the server side — the gateway, worker SDKs, tools and tests: event names, frame and error
+// schemas, client-event parsers, id rules and limits, and the handler runner both runtimes share.
+export {
+  cancelledError,
+  createError,
+  ERROR_CODES,
+  type ErrorBody,
+  type ErrorCode,
+  errorBodySchema,
+  errorCodeSchema,
+  isErrorBody,
+  isErrorCode,
+  sanitizeErrorBody,
+  toErrorBody,
+} from "./protocol/errors.js";
+export {
+  type CancelEvent,
+  EVENTS,
+  type FrameBody,
+  type FrameKind,
+  isTerminalFrame,
+  type Progress,
+  progressSchema,
+  type ReplyFrame,
+  type RequestEvent,
+  type ResumeEvent,
+  replyFrameSchema,
+  type TerminalFrame,
+} from "./protocol/frames.js";
+export {
+  defineHandlers,
+  type Handler,
+  type HandlerContext,
+  type Handlers,
+  isAsyncIterable,
+  isGenerator,
+} from "./protocol/handler.js";
+export {
+  BUILTIN_TYPE_PREFIX,
+  createRequestId,
+  createSessionId,
+  isRequestId,
+  isRequestType,
+  isSessionId,
+  REQUEST_ID_PATTERN,
+  randomId,
+  requestKey,
+  SESSION_ID_PATTERN,
+  TYPE_PATTERN,
+} from "./protocol/ids.js";
+export {
+  DEFAULT_REPLAY_FRAMES,
+  DEFAULT_TIMEOUT_MS,
+  FINISHED_RETENTION_MS,
+  jsonByteLength,
+  MAX_PAYLOAD_BYTES,
+  MAX_TIMEOUT_MS,
+  MIN_HTTP_BUFFER_BYTES,
+  PROTOCOL_VERSION,
+} from "./protocol/limits.js";
+export {
+  type ParseOutcome,
+  parseCancelEvent,
+  parseRequestEvent,
+  parseResumeEvent,
+} from "./protocol/parseClientEvent.js";
+export { type HandlerOutcome, runHandler } from "./transport/runHandler.js";

@@ -1,0 +1,279 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Broker, Consumer } from "@taskbridge/broker";
+import {
+  CANCEL_EXCHANGE,
+  DEAD_EXCHANGE,
+  deadQueueName,
+  declareTopology,
+  gatewayQueueOptions,
+  REGISTRY_EXCHANGE,
+  replyQueueName,
+} from "@taskbridge/broker";
+import { createError, EVENTS } from "@taskbridge/core/protocol";
+import { Server as SocketIoServer } from "socket.io";
+import { type Authenticate, authenticateHandshake } from "./authenticateHandshake.js";
+import { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
+import { createHttpHandler } from "./createHttpHandler.js";
+import { createLogger, type Logger } from "./createLogger.js";
+import { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
+import { type BuiltinHandler, createRequestHub } from "./createRequestHub.js";
+import { createSchemaValidator } from "./createSchemaValidator.js";
+import { createServiceCatalog } from "./createServiceCatalog.js";
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
+import { namedPluginTypes, type Plugin, pluginMatches } from "./definePlugin.js";
+import { defaultUnroutableError } from "./publishRequest.js";
+import { type GatewayTimers, systemTimers } from "./timers.js";
+
+export type GatewayOptions = {
+  /** The broker (RabbitMQ or memory). The gateway never closes it: its owner does. */
+  readonly broker: Broker;
+  /** An existing HTTP server to attach to; otherwise the gateway creates one and listens on `port`. */
+  readonly httpServer?: HttpServer;
+  /** Port to listen on when the gateway creates the server (0: an ephemeral port). Default 8080. */
+  readonly port?: number;
+  /** Interface to listen on (default: all). */
+  readonly host?: string;
+  /** Names the reply and dead-letter queues; keep it stable across restarts. Default: a random id. */
+  readonly gatewayId?: string;
+  readonly plugins?: readonly Plugin[];
+  readonly authenticate?: Authenticate;
+  /** Default: same origin as the `Host` header, or localhost (see `createOriginCheck`). */
+  readonly allowedOrigins?: AllowedOrigins;
+  /**
+   * Answer types no plugin and no announcement names with `UNKNOWN_TYPE` instead of publishing
+   * them, and types whose workers all went silent (stale in the catalog) with `UNAVAILABLE`.
+   */
+  readonly knownTypesOnly?: boolean;
+  /**
+   * Extra built-in `taskbridge.*` types answered by the gateway itself: `(payload, session) =>
+   * result` (throwing gives `INTERNAL`). `taskbridge.services` is built in; yours may replace it.
+   */
+  readonly builtins?: Readonly<Record<string, BuiltinHandler>>;
+  readonly limits?: Partial<GatewayLimits>;
+  readonly logger?: Logger;
+  readonly timers?: GatewayTimers;
+  readonly metrics?: GatewayMetrics;
+};
+
+export type Gateway = {
+  readonly gatewayId: string;
+  readonly httpServer: HttpServer;
+  readonly io: SocketIoServer;
+  /** The port the HTTP server listens on (after `createGateway` resolved). */
+  readonly port: number;
+  readonly metrics: GatewayMetrics;
+  /** True once connected to the broker and consuming (what `/healthz` reports). */
+  readonly isReady: () => boolean;
+  /** Sessions and requests held (for leak checks and dashboards). */
+  readonly stats: () => { readonly sessions: number; readonly requests: number };
+  /** SIGTERM behaviour: refuse new requests (`UNAVAILABLE`, retryable), deliver what was taken, stop consuming. */
+  readonly drain: () => Promise<void>;
+  /** Stops everything the gateway started (sockets, server, consumers, timers); not the broker. */
+  readonly close: () => Promise<void>;
+};
+
+/**
+ * Starts a taskbridge gateway: a Socket.IO server (namespace `/`, path `/socket.io`) that relays
+ * client requests to the broker and replies back to the socket that owns each request, exactly as
+ * PROTOCOL.md §1–§3 say, plus `GET /healthz` and `GET /metrics` on the same port. Resolves once
+ * it listens and consumes its reply queue.
+ *
+ * @example
+ * const gateway = await createGateway({ broker: createRabbitBroker({ url }), port: 8080, gatewayId: "gw-1" });
+ * process.on("SIGTERM", async () => { await gateway.drain(); await gateway.close(); });
+ */
+export const createGateway = async (options: GatewayOptions): Promise<Gateway> => {
+  const { broker } = options;
+  const limits: GatewayLimits = { ...DEFAULT_GATEWAY_LIMITS, ...options.limits };
+  const logger = options.logger ?? createLogger("info");
+  const timers = options.timers ?? systemTimers;
+  const metrics = options.metrics ?? createGatewayMetrics();
+  const plugins = options.plugins ?? [];
+  const gatewayId = options.gatewayId ?? randomUUID();
+  const replyQueue = replyQueueName(gatewayId);
+  const deadQueue = deadQueueName(gatewayId);
+  const registryQueue = `taskbridge.registry.${gatewayId}.${randomUUID().slice(0, 8)}`;
+  const catalog = createServiceCatalog({ staleMs: limits.registryWindowMs, now: timers.now });
+
+  const schemas = createSchemaValidator((type, error) =>
+    logger.warn("ignoring an announced payloadSchema that does not compile", {
+      type,
+      error: String(error),
+    }),
+  );
+
+  const hub = createRequestHub({
+    broker,
+    replyQueue,
+    cancelExchange: CANCEL_EXCHANGE,
+    plugins,
+    builtins: {
+      "taskbridge.services": () => {
+        const services: { type: string }[] = catalog.list();
+        for (const type of namedPluginTypes(plugins)) {
+          if (!services.some((s) => s.type === type)) services.push({ type });
+        }
+        return { services };
+      },
+      ...options.builtins,
+    },
+    // Known: announced within the catalog's memory (an hour), or claimed by a plugin.
+    isKnownType: options.knownTypesOnly
+      ? (type) =>
+          catalog.statusOf(type) !== "unknown" || plugins.some((p) => pluginMatches(p, type))
+      : undefined,
+    // The broker returned the request: no queue of that name. Never announced and claimed by no
+    // plugin is UNKNOWN_TYPE (a typo, a service that never ran); announced once is UNAVAILABLE.
+    unroutableError: (type) =>
+      catalog.statusOf(type) === "unknown" && !plugins.some((p) => pluginMatches(p, type))
+        ? createError("UNKNOWN_TYPE", `no worker serves or has announced the type ${type}`)
+        : defaultUnroutableError(type),
+    validatePayload: (type, payload) => {
+      // A type the registry covers whose workers all went silent: nobody would take the request.
+      if (options.knownTypesOnly && catalog.statusOf(type) === "stale") {
+        return createError("UNAVAILABLE", `no live worker serves ${type}`, { retryable: true });
+      }
+      return schemas.check(type, catalog.payloadSchemaOf(type), payload);
+    },
+    ...limits,
+    timers,
+    metrics,
+    logger,
+  });
+
+  // Workers announce at once when asked (PROTOCOL.md §3): ask at start and after each reconnect.
+  const queryRegistry = (): void => {
+    broker
+      .publish(REGISTRY_EXCHANGE, "query", "{}", { contentType: "application/json" })
+      .catch((error: unknown) => logger.warn("registry query failed", { error: String(error) }));
+  };
+  let consuming = false;
+  const isReady = (): boolean => consuming && broker.getState() === "connected";
+  metrics.setBrokerConnected(broker.getState() === "connected");
+  const unsubscribe = broker.subscribeState((state) => {
+    metrics.setBrokerConnected(state === "connected");
+    logger.info(`broker ${state}`);
+    if (state === "connected" && consuming) queryRegistry();
+  });
+
+  const ownServer = options.httpServer === undefined;
+  const httpServer = options.httpServer ?? createServer();
+  // Registered before Socket.IO attaches, which keeps this listener for paths not its own.
+  httpServer.on(
+    "request",
+    createHttpHandler({ isReady, registry: metrics.registry, notFound: ownServer }),
+  );
+  const originAllowed = createOriginCheck(options.allowedOrigins);
+  const io = new SocketIoServer(httpServer, {
+    path: "/socket.io",
+    serveClient: false,
+    maxHttpBufferSize: limits.maxHttpBufferSize,
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const allowed = originAllowed(origin, req.headers.host);
+      if (!allowed) logger.debug("refused a handshake from a foreign origin", { origin });
+      callback(allowed ? null : "origin not allowed", allowed);
+    },
+    cors: {
+      origin: (origin, callback) =>
+        callback(null, originAllowed(origin, undefined) ? origin : false),
+      credentials: true,
+    },
+  });
+
+  io.use((socket, next) => {
+    authenticateHandshake(
+      socket.handshake.auth,
+      socket.handshake.headers,
+      socket.handshake.address,
+      options.authenticate,
+    ).then((outcome) => {
+      if ("code" in outcome) {
+        next(Object.assign(new Error(outcome.message), { data: outcome }));
+        return;
+      }
+      socket.data.session = outcome;
+      next();
+    }, next);
+  });
+
+  io.on("connection", (socket) => {
+    const session = hub.connect(socket.data.session);
+    metrics.socketConnected();
+    socket.on(EVENTS.request, (body: unknown) => hub.request(session, socket, body));
+    socket.on(EVENTS.cancel, (body: unknown) => hub.cancel(session, socket, body));
+    socket.on(EVENTS.resume, (body: unknown) => hub.resume(session, socket, body));
+    socket.on("disconnect", () => {
+      metrics.socketDisconnected();
+      hub.disconnect(session, socket);
+    });
+  });
+
+  const consumers: Consumer[] = [];
+  try {
+    // Listen first: /healthz answers 503 while the broker is still out of reach.
+    if (ownServer) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(options.port ?? 8080, options.host, () => {
+          httpServer.off("error", reject);
+          resolve();
+        });
+      });
+    }
+    await declareTopology(broker);
+    await broker.assertQueue(replyQueue, gatewayQueueOptions());
+    await broker.assertQueue(deadQueue, gatewayQueueOptions());
+    await broker.bindQueue(deadQueue, DEAD_EXCHANGE, "");
+    await broker.assertQueue(registryQueue, { exclusive: true, autoDelete: true });
+    await broker.bindQueue(registryQueue, REGISTRY_EXCHANGE, "announce.#");
+    consumers.push(await broker.consume(replyQueue, hub.onReply, { noAck: true }));
+    consumers.push(await broker.consume(deadQueue, hub.onDeadLetter, { noAck: true }));
+    consumers.push(await broker.consume(registryQueue, catalog.onAnnouncement, { noAck: true }));
+    queryRegistry();
+    consuming = true;
+  } catch (error) {
+    unsubscribe();
+    hub.close();
+    await Promise.allSettled(consumers.map((consumer) => consumer.close()));
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    throw error;
+  }
+
+  const stopConsuming = async (): Promise<void> => {
+    consuming = false;
+    await Promise.allSettled(consumers.splice(0).map((consumer) => consumer.close()));
+  };
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      hub.drain();
+      await stopConsuming();
+      unsubscribe();
+      hub.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    })();
+    return closed;
+  };
+
+  const drain = async (): Promise<void> => {
+    hub.drain();
+    await stopConsuming();
+    logger.info("gateway drained: refusing new requests, no longer consuming replies");
+  };
+
+  return {
+    gatewayId,
+    httpServer,
+    io,
+    port: (httpServer.address() as AddressInfo | null)?.port ?? 0,
+    metrics,
+    isReady,
+    stats: hub.stats,
+    drain,
+    close,
+  };
+};

@@ -1,0 +1,168 @@
+import {
+  type ErrorBody,
+  type Progress,
+  type ReplyFrame,
+  sanitizeErrorBody,
+} from "@taskbridge/core/protocol";
+import { createReplayBuffer, type ReplayOutcome } from "./createReplayBuffer.js";
+
+export type RequestFramesOptions = {
+  readonly id: string;
+  /** The seq of the first frame: 0, or `after + 1` for a request re-attached after a restart. */
+  readonly firstSeq?: number;
+  /** True when no `accepted` frame is due (built-ins answer at once; re-attached requests had theirs). */
+  readonly accepted?: boolean;
+  /** Frames held for `resume` (at least the last this many). */
+  readonly replayFrames: number;
+  /** Called with each frame as soon as it is numbered. */
+  readonly send: (frame: ReplyFrame) => void;
+  /** A plugin's reply hook: may change a frame or drop (`null`) a non-terminal one. */
+  readonly transform?: (frame: ReplyFrame) => ReplyFrame | null;
+};
+
+export type RequestFrames = {
+  /** Sends `accepted` (seq 0) unless it was sent already or the request has ended. */
+  readonly accept: () => void;
+  /**
+   * Turns one worker reply (`x-kind`, `x-seq`, `x-attempt`, decoded body) into client frames:
+   * `accepted` first if still due, `restart` when the attempt rises or `x-seq` starts again at 0,
+   * then the frame itself. Returns true when the request has just ended.
+   */
+  readonly fromWorker: (kind: unknown, xSeq: number, xAttempt: number, body: unknown) => boolean;
+  /** Ends the request with an `error` frame; false (and nothing sent) when it had ended already. */
+  readonly end: (error: ErrorBody) => boolean;
+  /**
+   * Ends the request with a terminal frame the caller numbered and sent itself (a `resume` that
+   * cannot be served without a gap: `NOT_FOUND` at `after + 1`). From then on that frame is all
+   * that is held, so no later `resume` can replay anything after it. False if it had ended already.
+   */
+  readonly endWith: (frame: ReplyFrame) => boolean;
+  readonly since: (after: number) => ReplayOutcome;
+  readonly isTerminal: () => boolean;
+  /** True once `accepted` was sent (or was not due): the request reached its queue. */
+  readonly isAccepted: () => boolean;
+};
+
+const toProgress = (body: unknown): Progress | undefined => {
+  if (typeof body !== "object" || body === null) return undefined;
+  const { done, total, message } = body as Record<string, unknown>;
+  if (typeof done !== "number" || !Number.isFinite(done)) return undefined;
+  return {
+    done,
+    ...(typeof total === "number" && Number.isFinite(total) ? { total } : {}),
+    ...(typeof message === "string" ? { message } : {}),
+  };
+};
+
+const isTerminalKind = (kind: string): boolean => kind === "result" || kind === "error";
+
+// The client frame of a worker reply, built in one object (this runs for every frame).
+const toFrame = (
+  id: string,
+  seq: number,
+  kind: "chunk" | "result" | "error" | "progress",
+  body: unknown,
+  progress: Progress | undefined,
+): ReplyFrame => {
+  switch (kind) {
+    case "chunk":
+      return { id, seq, kind, data: body };
+    case "result":
+      return { id, seq, kind, data: body };
+    case "error":
+      return { id, seq, kind, error: sanitizeErrorBody(body) };
+    default:
+      return { id, seq, kind, progress: progress ?? { done: 0 } };
+  }
+};
+
+/**
+ * The client-facing numbering of one request (PROTOCOL.md §1): `seq` 0, 1, 2 … that never goes
+ * back, `accepted` exactly once and first, `restart` frames when a worker starts over, exactly
+ * one terminal frame, and the replay buffer behind `resume`. Pure apart from the `send` callback,
+ * so the rules are tested without sockets or brokers.
+ *
+ * @example
+ * const frames = createRequestFrames({ id: "r1", replayFrames: 1000, send: (f) => socket.emit("reply", f) });
+ * frames.accept();                          // { id: "r1", seq: 0, kind: "accepted" }
+ * frames.fromWorker("result", 0, 1, 42);    // { id: "r1", seq: 1, kind: "result", data: 42 }
+ */
+export const createRequestFrames = (options: RequestFramesOptions): RequestFrames => {
+  const { id, send, transform } = options;
+  let buffer = createReplayBuffer({ limit: options.replayFrames, firstSeq: options.firstSeq });
+  let nextSeq = options.firstSeq ?? 0;
+  let accepted = options.accepted ?? false;
+  let terminal = false;
+  let clientAttempt = 1;
+  let workerAttempt = 0;
+  let seenInAttempt = false;
+
+  const push = (frame: ReplyFrame): void => {
+    nextSeq += 1;
+    buffer.push(frame);
+    send(frame);
+  };
+
+  const accept = (): void => {
+    if (accepted || terminal) return;
+    accepted = true;
+    push({ id, seq: nextSeq, kind: "accepted" });
+  };
+
+  const fromWorker = (kind: unknown, xSeq: number, xAttempt: number, body: unknown): boolean => {
+    if (terminal) return false;
+    if (xAttempt < workerAttempt) return false; // a straggler of an attempt already replaced
+    let progress: Progress | undefined;
+    if (kind === "progress") {
+      progress = toProgress(body);
+      if (progress === undefined) return false;
+    } else if (kind !== "chunk" && kind !== "result" && kind !== "error") return false;
+    accept();
+    if (seenInAttempt && (xAttempt > workerAttempt || xSeq === 0)) {
+      clientAttempt += 1;
+      push({ id, seq: nextSeq, kind: "restart", attempt: clientAttempt });
+    }
+    workerAttempt = xAttempt;
+    seenInAttempt = true;
+    const isEnd = isTerminalKind(kind);
+    let frame = toFrame(id, nextSeq, kind, body, progress);
+    if (transform !== undefined) {
+      const shaped = transform(frame);
+      if (shaped === null) {
+        if (!isEnd) return false;
+      } else if (shaped !== frame && isEnd === isTerminalKind(shaped.kind)) {
+        // A hook may change a frame, never its id, its place, or whether it ends the request.
+        frame = { ...shaped, id, seq: frame.seq };
+      }
+    }
+    if (isEnd) terminal = true;
+    push(frame);
+    return isEnd;
+  };
+
+  const end = (error: ErrorBody): boolean => {
+    if (terminal) return false;
+    terminal = true;
+    push({ id, seq: nextSeq, kind: "error", error });
+    return true;
+  };
+
+  const endWith = (frame: ReplyFrame): boolean => {
+    const wasLive = !terminal;
+    terminal = true;
+    buffer = createReplayBuffer({ limit: 1, firstSeq: frame.seq });
+    buffer.push(frame);
+    nextSeq = frame.seq + 1;
+    return wasLive;
+  };
+
+  return {
+    accept,
+    fromWorker,
+    end,
+    endWith,
+    since: (after) => buffer.since(after),
+    isTerminal: () => terminal,
+    isAccepted: () => accepted,
+  };
+};

@@ -1,0 +1,40 @@
+// `taskbridge/gateway`: the Socket.IO ⇄ RabbitMQ gateway and what plugins need.
+
+// The brokers a gateway runs on, so `taskbridge/gateway` is all a server needs.
+export {
+  createMemoryBroker,
+  createMemoryServer,
+  createRabbitBroker,
+  type MemoryBroker,
+  type MemoryServer,
+  type RabbitBroker,
+} from "@taskbridge/broker";
+export type { Authenticate, AuthResult, Handshake } from "./authenticateHandshake.js";
+export { createGateway, type Gateway, type GatewayOptions } from "./createGateway.js";
+export { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
+export { createLogger, type Logger, type LogLevel, silentLogger } from "./createLogger.js";
+export { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
+export type { BuiltinHandler, SessionInfo } from "./createRequestHub.js";
+export type { RateLimit } from "./createTokenBucket.js";
+export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
+export {
+  definePlugin,
+  type MaybePromise,
+  type PayloadSchema,
+  type Plugin,
+  type PluginContext,
+  type PublishChange,
+  pluginMatches,
+} from "./definePlugin.js";
+export {
+  createRolePlugin,
+  type RolePluginOptions,
+  type RoleRule,
+} from "./plugins/createRolePlugin.js";
+export {
+  DEFAULT_AMQP_URL,
+  defaultGatewayId,
+  type GatewayEnv,
+  readGatewayEnv,
+} from "./readGatewayEnv.js";
+export { type GatewayTimers, systemTimers } from "./timers.js";

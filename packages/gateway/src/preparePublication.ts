@@ -1,0 +1,178 @@
+import {
+  createError,
+  type ErrorBody,
+  isErrorBody,
+  type ReplyFrame,
+} from "@taskbridge/core/protocol";
+import { type Plugin, type PluginContext, pluginMatches } from "./definePlugin.js";
+
+/** A request ready to publish: where to, what, with which headers, and how its replies are shaped. */
+export type Publication = {
+  readonly queue: string;
+  readonly payload: unknown;
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly timeoutMs: number;
+  readonly deadline: number;
+  /** The matching plugins' `onReply` hooks chained, or undefined when none has one. */
+  readonly onReply: ((frame: ReplyFrame) => ReplyFrame | null) | undefined;
+};
+
+export type PublicationInput = {
+  readonly id: string;
+  readonly type: string;
+  readonly payload: unknown;
+  readonly principal: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly sessionId: string;
+  readonly requestKey: string;
+  /** The client's `timeoutMs`, if it gave one. */
+  readonly timeoutMs: number | undefined;
+  readonly defaultTimeoutMs: number;
+  readonly maxTimeoutMs: number;
+  readonly now: number;
+};
+
+const baseHeaders = (type: string, deadline: number, principal: string) => ({
+  "x-type": type,
+  "x-deadline": deadline,
+  "x-principal": principal,
+});
+
+const internal = (plugin: Plugin): ErrorBody =>
+  createError("INTERNAL", `the gateway plugin "${plugin.name}" failed`);
+
+const isThenable = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === "function";
+
+/**
+ * Runs the plugins that claim a request's type, in order, and returns what to publish or the
+ * error body that refuses the request (PROTOCOL.md §1: `BAD_REQUEST`, `FORBIDDEN`, or what a
+ * plugin chose; a plugin that throws gives `INTERNAL`). With no matching plugin the answer is
+ * synchronous — the hot path of a plain request awaits nothing here. Type T goes to queue T by
+ * default; the timeout is the client's, else the first plugin's, else the gateway default, and
+ * never more than the gateway's maximum.
+ */
+export const preparePublication = (
+  plugins: readonly Plugin[],
+  input: PublicationInput,
+): Publication | ErrorBody | Promise<Publication | ErrorBody> => {
+  const matching =
+    plugins.length === 0 ? plugins : plugins.filter((p) => pluginMatches(p, input.type));
+  const pluginTimeout = matching.find((p) => p.timeoutMs !== undefined)?.timeoutMs;
+  const timeoutMs = Math.min(
+    input.timeoutMs ?? pluginTimeout ?? input.defaultTimeoutMs,
+    input.maxTimeoutMs,
+  );
+  const deadline = input.now + timeoutMs;
+  if (matching.length === 0) {
+    return {
+      queue: input.type,
+      payload: input.payload,
+      headers: baseHeaders(input.type, deadline, input.principal),
+      timeoutMs,
+      deadline,
+      onReply: undefined,
+    };
+  }
+  return runPlugins(matching, input, timeoutMs, deadline);
+};
+
+const pickQueue = (plugins: readonly Plugin[], type: string): string => {
+  const queue = plugins.find((p) => p.queue !== undefined)?.queue;
+  if (queue === undefined) return type;
+  return typeof queue === "function" ? queue(type) : queue;
+};
+
+const runPlugins = async (
+  plugins: readonly Plugin[],
+  input: PublicationInput,
+  timeoutMs: number,
+  deadline: number,
+): Promise<Publication | ErrorBody> => {
+  let current: Plugin | undefined;
+  try {
+    let queue = input.type;
+    current = plugins.find((p) => p.queue !== undefined);
+    queue = pickQueue(plugins, input.type);
+    let ctx: PluginContext = {
+      id: input.id,
+      type: input.type,
+      principal: input.principal,
+      claims: input.claims,
+      sessionId: input.sessionId,
+      requestKey: input.requestKey,
+      payload: input.payload,
+      queue,
+      timeoutMs,
+      deadline,
+      headers: baseHeaders(input.type, deadline, input.principal),
+    };
+    for (const plugin of plugins) {
+      current = plugin;
+      if (plugin.payloadSchema !== undefined) {
+        const parsed = plugin.payloadSchema.safeParse(ctx.payload);
+        if (!parsed.success) {
+          const issues = (parsed.error?.issues ?? []).map((issue) => ({
+            path: (issue.path ?? []).map((key) => (typeof key === "symbol" ? String(key) : key)),
+            message: issue.message,
+          }));
+          return createError("BAD_REQUEST", `the payload of ${input.type} is invalid`, {
+            details: { issues },
+          });
+        }
+        if (parsed.data !== undefined) ctx = { ...ctx, payload: parsed.data };
+      }
+      if (plugin.validate !== undefined) {
+        const refusal = plugin.validate(ctx.payload, ctx);
+        if (typeof refusal === "string") return createError("BAD_REQUEST", refusal);
+        if (refusal !== undefined) return isErrorBody(refusal) ? refusal : internal(plugin);
+      }
+      if (plugin.authorize !== undefined) {
+        const verdict = plugin.authorize(ctx);
+        const allowed = isThenable(verdict) ? await verdict : verdict;
+        if (allowed === false) {
+          return createError("FORBIDDEN", `you may not run ${input.type}`);
+        }
+        if (allowed !== true) return isErrorBody(allowed) ? allowed : internal(plugin);
+      }
+    }
+    for (const plugin of plugins) {
+      current = plugin;
+      if (plugin.beforePublish === undefined) continue;
+      const outcome = plugin.beforePublish(ctx);
+      const change = isThenable(outcome) ? await outcome : outcome;
+      if (change === undefined || change === null) continue;
+      if (isErrorBody(change)) return change;
+      ctx = {
+        ...ctx,
+        payload: Object.hasOwn(change, "payload") ? change.payload : ctx.payload,
+        headers: change.headers === undefined ? ctx.headers : { ...ctx.headers, ...change.headers },
+      };
+    }
+    const hooks = plugins.filter((p) => p.onReply !== undefined);
+    const finalCtx = ctx;
+    const onReply =
+      hooks.length === 0
+        ? undefined
+        : (frame: ReplyFrame): ReplyFrame | null => {
+            let out: ReplyFrame | null = frame;
+            for (const plugin of hooks) {
+              if (out === null) return null;
+              out = plugin.onReply?.(out, finalCtx) ?? null;
+            }
+            return out;
+          };
+    return {
+      queue,
+      payload: ctx.payload,
+      headers: ctx.headers,
+      timeoutMs,
+      deadline,
+      onReply,
+    };
+  } catch {
+    return current === undefined
+      ? createError("INTERNAL", "a gateway plugin failed")
+      : internal(current);
+  }
+};

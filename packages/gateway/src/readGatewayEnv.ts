@@ -1,0 +1,100 @@
+import { hostname } from "node:os";
+import { isLogLevel, type LogLevel } from "./createLogger.js";
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
+
+/** The gateway's settings as `packages/gateway/src/main.ts` reads them from the environment. */
+export type GatewayEnv = {
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly amqpUrl: string;
+  readonly gatewayId: string;
+  /** Undefined: same origin or localhost only. */
+  readonly allowedOrigins: readonly string[] | undefined;
+  readonly knownTypesOnly: boolean;
+  readonly logLevel: LogLevel;
+  readonly limits: Partial<GatewayLimits>;
+};
+
+export const DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const positiveInt = (env: Env, name: string): number | undefined => {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+};
+
+/**
+ * A gateway id that stays the same when the same host restarts the gateway on the same port —
+ * so replies that arrived during the restart wait in its reply queue — and differs between
+ * hosts and ports. Set TASKBRIDGE_GATEWAY_ID explicitly in containers whose host name changes.
+ */
+export const defaultGatewayId = (port: number, host: string = hostname()): string =>
+  `${host.toLowerCase().replace(/[^a-z0-9_-]+/g, "-")}-${port}`;
+
+/**
+ * Reads the gateway's environment (documented in docs/gateway.md): PORT, HOST, AMQP_URL,
+ * TASKBRIDGE_GATEWAY_ID, TASKBRIDGE_ALLOWED_ORIGINS (comma list, `*` for any),
+ * TASKBRIDGE_DEFAULT_TIMEOUT_MS, TASKBRIDGE_MAX_TIMEOUT_MS, TASKBRIDGE_MAX_IN_FLIGHT,
+ * TASKBRIDGE_RATE_LIMIT (`tokens/perMs`, e.g. `100/1000`), TASKBRIDGE_MAX_PAYLOAD_BYTES,
+ * TASKBRIDGE_REPLAY_FRAMES, TASKBRIDGE_KNOWN_TYPES_ONLY (`1`/`true`), TASKBRIDGE_LOG_LEVEL.
+ * Throws a message naming the variable when a value is unusable.
+ */
+export const readGatewayEnv = (env: Env): GatewayEnv => {
+  const port = env.PORT?.trim() ? Number(env.PORT) : 8080;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  }
+  const origins = env.TASKBRIDGE_ALLOWED_ORIGINS?.split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
+  const logLevel = env.TASKBRIDGE_LOG_LEVEL?.trim() || "info";
+  if (!isLogLevel(logLevel)) {
+    throw new Error(`TASKBRIDGE_LOG_LEVEL must be debug, info, warn, error or silent`);
+  }
+  const gatewayId = env.TASKBRIDGE_GATEWAY_ID?.trim() || defaultGatewayId(port);
+  if (!/^[A-Za-z0-9_.-]{1,200}$/.test(gatewayId)) {
+    throw new Error("TASKBRIDGE_GATEWAY_ID may use letters, digits, '.', '_' and '-' only");
+  }
+  let rateLimit: GatewayLimits["rateLimit"] | undefined;
+  const rawRate = env.TASKBRIDGE_RATE_LIMIT?.trim();
+  if (rawRate) {
+    const match = /^(\d+)\/(\d+)$/.exec(rawRate);
+    if (!match || Number(match[1]) <= 0 || Number(match[2]) <= 0) {
+      throw new Error(
+        `TASKBRIDGE_RATE_LIMIT must look like 100/1000 (tokens/perMs), got "${rawRate}"`,
+      );
+    }
+    rateLimit = { tokens: Number(match[1]), perMs: Number(match[2]) };
+  }
+  const limits: Record<string, unknown> = {
+    defaultTimeoutMs: positiveInt(env, "TASKBRIDGE_DEFAULT_TIMEOUT_MS"),
+    maxTimeoutMs: positiveInt(env, "TASKBRIDGE_MAX_TIMEOUT_MS"),
+    maxInFlightPerSession: positiveInt(env, "TASKBRIDGE_MAX_IN_FLIGHT"),
+    maxPayloadBytes: positiveInt(env, "TASKBRIDGE_MAX_PAYLOAD_BYTES"),
+    replayFrames: positiveInt(env, "TASKBRIDGE_REPLAY_FRAMES"),
+    rateLimit,
+  };
+  const payload =
+    (limits.maxPayloadBytes as number | undefined) ?? DEFAULT_GATEWAY_LIMITS.maxPayloadBytes;
+  // Socket.IO must carry an over-limit payload so the gateway can answer PAYLOAD_TOO_LARGE.
+  if (payload * 2 > DEFAULT_GATEWAY_LIMITS.maxHttpBufferSize)
+    limits.maxHttpBufferSize = payload * 2;
+  return {
+    port,
+    host: env.HOST?.trim() || undefined,
+    amqpUrl: env.AMQP_URL?.trim() || DEFAULT_AMQP_URL,
+    gatewayId,
+    allowedOrigins: origins === undefined || origins.length === 0 ? undefined : origins,
+    knownTypesOnly: /^(1|true|yes)$/i.test(env.TASKBRIDGE_KNOWN_TYPES_ONLY?.trim() ?? ""),
+    logLevel,
+    limits: Object.fromEntries(
+      Object.entries(limits).filter(([, value]) => value !== undefined),
+    ) as Partial<GatewayLimits>,
+  };
+};

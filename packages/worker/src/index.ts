@@ -1,0 +1,29 @@
+// `taskbridge/worker`: the TypeScript worker SDK. Serve handlers from RabbitMQ with
+// `registerHandlers`; the same handler objects run in the memory transport.
+export type {
+  Handler,
+  HandlerContext,
+  Handlers,
+  Progress,
+} from "@taskbridge/core/protocol";
+export { createError, defineHandlers } from "@taskbridge/core/protocol";
+export {
+  type ReferenceContract,
+  referenceContract,
+  referenceHandlers,
+} from "@taskbridge/core/reference";
+export type { ServiceInfo } from "./createAnnouncer.js";
+export { SDK_VERSION } from "./createAnnouncer.js";
+export type { WorkerLogger } from "./logger.js";
+export { consoleWorkerLogger, silentWorkerLogger } from "./logger.js";
+export { requestIdOf } from "./readRequestMeta.js";
+export type { WorkerEnv } from "./readWorkerEnv.js";
+export { DEFAULT_AMQP_URL, readWorkerEnv } from "./readWorkerEnv.js";
+export type { QueueType, RegisterHandlersOptions, Worker } from "./registerHandlers.js";
+export {
+  DEFAULT_GRACE_MS,
+  DEFAULT_MAX_PENDING_REPLIES,
+  DEFAULT_PREFETCH,
+  registerHandlers,
+} from "./registerHandlers.js";
+export { servicesFromContract, type WorkerContract } from "./servicesFromContract.js";

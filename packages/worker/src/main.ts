@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { referenceContract, referenceHandlers } from "@taskbridge/core/reference";
+// `npm run worker`: serves the reference services (PROTOCOL.md §5) from RabbitMQ until SIGTERM or
+// SIGINT, then shuts down gracefully (PROTOCOL.md §2) and exits 0. Runs under Bun and under
+// Node (`node --import tsx packages/worker/src/main.ts`). Settings: see readWorkerEnv.ts and docs/workers.md.
+import { readWorkerEnv } from "./readWorkerEnv.js";
+import { registerHandlers } from "./registerHandlers.js";
+
+const main = async () => {
+  const env = readWorkerEnv(process.env);
+  const worker = await registerHandlers({
+    url: env.url,
+    handlers: referenceHandlers,
+    // Announced as JSON Schema: the gateway validates payloads, `taskbridge types` reads them.
+    contract: referenceContract,
+    queueType: env.queueType,
+    queuePrefix: env.queuePrefix,
+    prefetch: env.prefetch,
+    workerId: env.workerId,
+    graceMs: env.graceMs,
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`worker ${worker.workerId}: ${signal}, shutting down`);
+    worker.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("worker: shutdown failed", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  console.info(`worker ready: ${Object.keys(worker.queues).join(", ")} (${worker.workerId})`);
+};
+
+main().catch((error: unknown) => {
+  console.error(`worker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
