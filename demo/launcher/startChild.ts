@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { EXIT_WITH_PARENT_ENV } from "./watchParentExit.js";
 
 export type ChildOptions = {
   /** The prefix of its output lines, e.g. `gateway` → `[gateway] …`. */
@@ -29,6 +30,11 @@ export type Child = {
  * in which order each one is stopped, and signalling the group also reaches whatever the child
  * started (npm, bun, python). Every line it prints is echoed with a `[name]` prefix.
  *
+ * Its own group also means a signal to the launcher's group no longer reaches it, and nothing
+ * tells it when the launcher is SIGKILLed. So each child gets a stdin pipe the launcher never
+ * writes to and `TASKBRIDGE_EXIT_WITH_PARENT=1`: the kernel closes the pipe when the launcher
+ * dies, however it dies, and the entry points (watchParentExit) shut down when their stdin ends.
+ *
  * @example
  * const worker = startChild({ name: "worker", command: "bun", args: ["packages/worker/src/main.ts"], cwd, env });
  * await worker.waitForLine(/worker ready/, 30_000);
@@ -37,10 +43,12 @@ export const startChild = ({ name, command, args, cwd, env, write }: ChildOption
   const out = write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const child: ChildProcess = spawn(command, [...args], {
     cwd,
-    env,
+    env: { ...env, [EXIT_WITH_PARENT_ENV]: "1" },
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  // Never written to; a child that closes its end must not make the launcher throw EPIPE.
+  child.stdin?.on("error", () => {});
   const watchers = new Set<(line: string) => void>();
   // The lines printed so far (bounded), so a wait that starts after its line came still sees it.
   const seen: string[] = [];
@@ -53,6 +61,7 @@ export const startChild = ({ name, command, args, cwd, env, write }: ChildOption
     });
     child.once("exit", (code, signal) => {
       done = true;
+      child.stdin?.destroy();
       resolve(code ?? signal ?? 0);
     });
   });

@@ -2,7 +2,8 @@
 // built demo on one port. Live mode: on RabbitMQ, beside separate worker processes. Embedded
 // mode: an in-memory broker with the TypeScript worker in this same process. Runs under Bun
 // (`bun demo/server/main.ts`) and Node (`node --import tsx demo/server/main.ts`). Settings: see
-// readDemoEnv.ts. Prints `demo ready: <url>` once it serves; SIGTERM/SIGINT → drain, close, exit 0.
+// readDemoEnv.ts. Prints `demo ready: <url>` once it serves; SIGTERM/SIGINT → drain, close, exit 0;
+// so does its stdin closing when the launcher sets TASKBRIDGE_EXIT_WITH_PARENT=1 (the launcher died).
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,7 @@ import { createMemoryBroker, createMemoryServer } from "@taskbridge/broker";
 import { referenceHandlers } from "@taskbridge/core/reference";
 import { createGateway } from "@taskbridge/gateway";
 import { registerHandlers } from "@taskbridge/worker";
+import { watchParentExit } from "../launcher/watchParentExit.js";
 import { createDemoRouting } from "./createDemoRouting.js";
 import { createStaticHandler } from "./createStaticHandler.js";
 import { readDemoEnv } from "./readDemoEnv.js";
@@ -32,6 +34,12 @@ const connectLive = async (url: string): Promise<Broker> => {
 
 const main = async () => {
   const env = readDemoEnv(process.env, join(here, "..", "dist"));
+  // Until it serves, a launcher that died just means: do not start.
+  let onParentGone: () => void = () => {
+    console.info("demo server: stdin closed (the launcher is gone), not starting");
+    process.exit(0);
+  };
+  watchParentExit(() => onParentGone());
   const closers: (() => Promise<void>)[] = [];
   let gatewayBroker: Broker;
   if (env.mode === "embedded") {
@@ -91,6 +99,7 @@ const main = async () => {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  onParentGone = () => void shutdown("stdin closed (the launcher is gone)");
   console.info(`demo ready: http://localhost:${port}/ (${env.mode} mode)`);
 };
 

@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 
 export type DemoStack = {
+  /** The launcher's pid (also its process group's id). */
+  readonly pid: number | undefined;
   /** The URL the launcher printed after "Open". */
   readonly url: string;
   /** Everything the launcher printed so far (its children's lines prefixed). */
@@ -100,7 +102,7 @@ export const startDemoStack = async ({
     return exited;
   };
   try {
-    return { url: await url, output: () => lines.join("\n"), stop };
+    return { pid: child.pid, url: await url, output: () => lines.join("\n"), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -2,12 +2,20 @@
 import { referenceContract, referenceHandlers } from "@taskbridge/core/reference";
 // `npm run worker`: serves the reference services (PROTOCOL.md §5) from RabbitMQ until SIGTERM or
 // SIGINT, then shuts down gracefully (PROTOCOL.md §2) and exits 0. Runs under Bun and under
-// Node (`node --import tsx packages/worker/src/main.ts`). Settings: see readWorkerEnv.ts and docs/workers.md.
+// Node (`node --import tsx packages/worker/src/main.ts`). Settings: see readWorkerEnv.ts and docs/workers.md;
+// with TASKBRIDGE_EXIT_WITH_PARENT=1 it also shuts down when its stdin closes (its supervisor died).
 import { readWorkerEnv } from "./readWorkerEnv.js";
 import { registerHandlers } from "./registerHandlers.js";
+import { watchParentExit } from "./watchParentExit.js";
 
 const main = async () => {
   const env = readWorkerEnv(process.env);
+  // Until it serves, a parent that died just means: do not start.
+  let onParentGone: () => void = () => {
+    console.info("worker: stdin closed (the parent is gone), not starting");
+    process.exit(0);
+  };
+  watchParentExit(() => onParentGone());
   const worker = await registerHandlers({
     url: env.url,
     handlers: referenceHandlers,
@@ -34,6 +42,7 @@ const main = async () => {
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  onParentGone = () => shutdown("stdin closed (the parent is gone)");
   console.info(`worker ready: ${Object.keys(worker.queues).join(", ")} (${worker.workerId})`);
 };
 

@@ -7,12 +7,39 @@ import logging
 import os
 import signal
 import sys
+import threading
 from typing import Any, Dict, Mapping, Optional
 
 from .execute import Handler
 from .worker import register_handlers
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672"
+
+#: Set to ``1`` by a supervisor (the demo launcher of ``npm start``) that holds the writing end of
+#: the worker's stdin pipe: the worker then shuts down when its stdin closes.
+EXIT_WITH_PARENT_ENV = "TASKBRIDGE_EXIT_WITH_PARENT"
+
+
+def _stop_when_stdin_closes(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Set ``stop`` once stdin reaches its end: the supervisor never writes to the pipe, so the
+    kernel closes it when the supervisor dies, however it dies (even SIGKILL)."""
+
+    def read_until_end() -> None:
+        try:
+            while sys.stdin is not None and sys.stdin.buffer.read1(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+        if loop.is_closed():
+            return
+        logging.getLogger("taskbridge").info("stdin closed (the parent is gone), shutting down")
+        try:
+            loop.call_soon_threadsafe(stop.set)
+        except RuntimeError:  # the loop closed in between: the worker is stopping anyway
+            pass
+
+    # A daemon thread: a blocking read that never keeps the process alive.
+    threading.Thread(target=read_until_end, name="taskbridge-parent-watch", daemon=True).start()
 
 
 def _whole(env: Mapping[str, str], name: str, minimum: int) -> Optional[int]:
@@ -67,12 +94,14 @@ async def serve(
     other settings default to :func:`options_from_env` and ``options`` (for
     :func:`register_handlers`) override them. Once consuming it prints one ready line on stdout
     (``python worker ready: a, b (<worker id>)``), flushed, so a supervisor or test can wait
-    for it.
+    for it. With ``TASKBRIDGE_EXIT_WITH_PARENT=1`` it also stops when its stdin closes.
     """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if os.environ.get(EXIT_WITH_PARENT_ENV) == "1":
+        _stop_when_stdin_closes(loop, stop)
     try:
         settings = {**options_from_env(os.environ), **options}
         worker = await register_handlers(

@@ -8,7 +8,7 @@ import os
 import secrets
 import signal
 import sys
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 from aio_pika.abc import AbstractIncomingMessage
 
@@ -19,12 +19,14 @@ from taskbridge.reference import REFERENCE_HANDLERS, REFERENCE_SERVICES
 LAUNCHER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "run_reference.py")
 
 
-async def start_worker(client: Client, extra_env: Dict[str, str] = {}) -> "asyncio.subprocess.Process":
+async def start_worker(
+    client: Client, extra_env: Dict[str, str] = {}, stdin: Optional[int] = None
+) -> "asyncio.subprocess.Process":
     """Start the reference worker on the client's queues; returns once it printed its ready line."""
     client.declared.extend(f"{client.prefix}{name}" for name in REFERENCE_HANDLERS)
     env = {**os.environ, "AMQP_URL": AMQP_URL, "TASKBRIDGE_QUEUE_PREFIX": client.prefix, **extra_env}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, LAUNCHER, env=env, stdout=asyncio.subprocess.PIPE,
+        sys.executable, LAUNCHER, env=env, stdin=stdin, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL, start_new_session=True,
     )
     assert process.stdout is not None
@@ -43,6 +45,26 @@ async def test_the_reference_worker_serves_then_exits_0_on_sigterm() -> None:
         finally:
             process.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(process.wait(), 20) == 0
+
+
+async def test_with_exit_with_parent_it_stops_and_exits_0_when_its_stdin_closes() -> None:
+    # What the demo launcher does: it holds the pipe's writing end, which the kernel closes
+    # when the launcher dies, even by SIGKILL.
+    async with Client() as client:
+        process = await start_worker(
+            client, {"TASKBRIDGE_EXIT_WITH_PARENT": "1"}, stdin=asyncio.subprocess.PIPE
+        )
+        try:
+            key = await client.request("demo.echo", {"hi": 2})
+            [reply] = await client.until_terminal(key)
+            assert reply.body == {"hi": 2}
+            assert process.stdin is not None
+            process.stdin.close()
+            assert await asyncio.wait_for(process.wait(), 20) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
 
 
 async def test_the_reference_worker_announces_the_ts_contracts_description_and_schemas() -> None:
