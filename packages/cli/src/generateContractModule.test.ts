@@ -75,6 +75,7 @@ const catalog = [
   pythonReport,
   ...fromContract({
     "t.tree": { payload: z.object({ root: tree }), result: z.tuple([z.string(), z.number()]) },
+    "t.opaque": { payload: z.unknown(), result: z.unknown() },
   }),
 ];
 
@@ -107,8 +108,8 @@ describe("generateContractModule (taskbridge types)", () => {
     );
     expect(text).toContain("export type PyReportResult = [string, number];");
     // No schema, or `{}`: unknown. zod's never: never.
-    expect(text).toContain("export type DemoEchoPayload = unknown;");
-    expect(text).toContain("export type DemoProgressChunk = unknown;");
+    expect(text).toContain("export type TOpaquePayload = unknown;");
+    expect(text).toContain("export type TOpaqueChunk = unknown;");
     expect(text).toContain("export type DemoFailResult = never;");
     expect(text).toContain(
       '  "py.report": {\n    payload: ReportRequest;\n    chunk: ReportLine;\n    result: PyReportResult;\n  };',
@@ -124,6 +125,13 @@ describe("generateContractModule (taskbridge types)", () => {
     expect(text).toContain(
       '  "py.report": {\n    description: "Builds a monthly report.",\n    version: "1",\n  },',
     );
+  });
+
+  it("types every reference service fully: JSON values for echo, never where nothing streams", () => {
+    expect(text).not.toMatch(/export type Demo\w+ = unknown;/);
+    expect(text).toMatch(/export type DemoEchoPayload =\n {2}\| string\n {2}\| number\n {2}\| boolean\n {2}\| null\n {2}\| DemoEchoPayload\[\]/);
+    expect(text).toContain("export type DemoProgressChunk = never;");
+    expect(text).toContain("export type DemoEchoChunk = never;");
   });
 
   it("keeps recursive zod schemas ($defs, $ref) and tuples", () => {

@@ -8,9 +8,10 @@ import { z } from "zod";
  */
 export const referenceContract = {
   "demo.echo": {
-    description: "Answers with its payload.",
-    payload: z.unknown(),
-    result: z.unknown(),
+    description: "Answers with its payload (any JSON value).",
+    payload: z.json(),
+    chunk: z.never(),
+    result: z.json(),
   },
   "demo.count": {
     description: "Streams chunks { i } for i = 0 … n-1, then answers { count: n }.",
@@ -25,11 +26,13 @@ export const referenceContract = {
     description:
       "Reports progress { done: k, total: steps } for k = 1 … steps, then { done: steps }.",
     payload: z.object({ steps: z.number().int().min(0), delayMs: z.number().min(0) }),
+    chunk: z.never(),
     result: z.object({ done: z.number().int() }),
   },
   "demo.fail": {
     description: "Throws: the request ends WORKER_ERROR with the given message.",
     payload: z.object({ message: z.string() }),
+    chunk: z.never(),
     result: z.never(),
   },
 } as const;
