@@ -26,6 +26,13 @@ export type Child = {
 };
 
 /**
+ * `[name] line`, unless the line already starts with that tag (the worker SDK's own `[worker]`
+ * lines from the child named `worker`): one tag, never `[worker] [worker] …`.
+ */
+export const prefixLine = (name: string, line: string): string =>
+  line.startsWith(`[${name}] `) ? line : `[${name}] ${line}`;
+
+/**
  * Starts a child in its own process group (`detached`), so that the launcher decides when and
  * in which order each one is stopped, and signalling the group also reaches whatever the child
  * started (npm, bun, python). Every line it prints is echoed with a `[name]` prefix.
@@ -68,7 +75,7 @@ export const startChild = ({ name, command, args, cwd, env, write }: ChildOption
   for (const stream of [child.stdout, child.stderr]) {
     if (stream === null) continue;
     createInterface({ input: stream }).on("line", (line) => {
-      out(`[${name}] ${line}`);
+      out(prefixLine(name, line));
       if (seen.push(line) > 500) seen.shift();
       for (const watcher of watchers) watcher(line);
     });

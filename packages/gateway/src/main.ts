@@ -6,6 +6,7 @@
 import { createRabbitBroker } from "@taskbridge/broker";
 import { createGateway, type Gateway } from "./createGateway.js";
 import { createLogger } from "./createLogger.js";
+import { listeningLine } from "./listeningLine.js";
 import { readGatewayEnv } from "./readGatewayEnv.js";
 
 // Set once a signal arrived: a start-up failure caused by the shutdown itself is not an error.
@@ -50,7 +51,7 @@ const main = async (): Promise<void> => {
   logger.info(
     `gateway id ${gateway.gatewayId}, broker ${env.amqpUrl.replace(/\/\/[^@/]*@/, "//")}`,
   );
-  console.log(`gateway listening on http://${env.host ?? "127.0.0.1"}:${gateway.port}`);
+  console.log(listeningLine(env.host, gateway.port));
 };
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import {
   type HandlerContext,
   type Handlers,
   isAsyncIterable,
+  isErrorCode,
   isGenerator,
   toErrorBody,
 } from "@taskbridge/core/protocol";
@@ -66,6 +67,12 @@ const json = (value: unknown): string => JSON.stringify(value) ?? "null";
 const errorJson = (error: ErrorBody): string => JSON.stringify(error);
 const stackOf = (thrown: unknown): string =>
   thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
+/** A thrown error body with a code of PROTOCOL.md §4: the handler's chosen answer, not a crash. */
+const isDeliberate = (thrown: unknown): boolean =>
+  typeof thrown === "object" &&
+  thrown !== null &&
+  isErrorCode((thrown as { code?: unknown }).code) &&
+  typeof (thrown as { message?: unknown }).message === "string";
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === "object" &&
   value !== null &&
@@ -76,7 +83,8 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * it exactly as PROTOCOL.md §2 says: chunks and progress in order, one terminal reply, the ack
  * only after the broker confirmed that terminal reply. A body that is not JSON gets
  * `BAD_REQUEST`, a type without a handler `UNKNOWN_TYPE`, a throw `WORKER_ERROR` with the message
- * only (the stack goes to the logger), a thrown error body passes through. An async iterable or
+ * only (the stack goes to the logger's `error`), a thrown error body passes through (an `info`
+ * line without a stack: the handler chose that answer). An async iterable or
  * a generator object returned by the handler streams its items as chunks and then a `null`
  * result; a generator's
  * `return` value is ignored, as in the Python SDK, whose async generators cannot return one.
@@ -232,7 +240,16 @@ export const createRequestRunner = ({
         }
         body = json(value);
       } catch (thrown) {
-        if (stopReason === undefined) {
+        const error = toErrorBody(thrown);
+        if (stopReason === undefined && isDeliberate(thrown)) {
+          // `throw createError(…)`: an answer the handler chose, worth a line but no stack.
+          logger.info("a handler answered with an error", {
+            type: meta.type,
+            id: meta.id,
+            code: error.code,
+            message: error.message,
+          });
+        } else if (stopReason === undefined) {
           logger.error("a handler failed", {
             type: meta.type,
             id: meta.id,
@@ -240,7 +257,7 @@ export const createRequestRunner = ({
           });
         }
         kind = "error";
-        body = errorJson(toErrorBody(thrown));
+        body = errorJson(error);
       }
       if (settled) return;
       if (stopReason === "cancel") {

@@ -1,3 +1,5 @@
+import { inspect } from "node:util";
+
 /**
  * Where the worker SDK reports what no client may see: handler stack traces, refused
  * declarations, malformed messages. Same shape as the broker's logger, so one object serves both.
@@ -8,11 +10,39 @@ export type WorkerLogger = {
   readonly error: (message: string, details?: Readonly<Record<string, unknown>>) => void;
 };
 
-/** Logs to the console with a `[worker]` prefix: the default of `registerHandlers`. */
+const fieldsOf = (fields: Readonly<Record<string, unknown>>): string => {
+  try {
+    return JSON.stringify(fields);
+  } catch {
+    return inspect(fields, { breakLength: Number.POSITIVE_INFINITY });
+  }
+};
+
+/**
+ * One log entry as text: `[worker] message {"type":"…","id":"…"}` on one line, and a `stack`
+ * field, when there is one, on the lines below it (readable, and each line still starts where a
+ * supervisor's `[name]` prefix expects it).
+ *
+ * @example
+ * formatWorkerLog("a handler failed", { type: "demo.echo", stack: "Error: x\n    at …" })
+ * // '[worker] a handler failed {"type":"demo.echo"}\nError: x\n    at …'
+ */
+export const formatWorkerLog = (
+  message: string,
+  details?: Readonly<Record<string, unknown>>,
+): string => {
+  if (details === undefined) return `[worker] ${message}`;
+  const { stack, ...rest } = details;
+  const fields = typeof stack === "string" ? rest : details;
+  const text = Object.keys(fields).length === 0 ? "" : ` ${fieldsOf(fields)}`;
+  return `[worker] ${message}${text}${typeof stack === "string" ? `\n${stack}` : ""}`;
+};
+
+/** Logs to the console, one entry per `formatWorkerLog`: the default of `registerHandlers`. */
 export const consoleWorkerLogger: WorkerLogger = {
-  info: (message, details) => console.info(`[worker] ${message}`, details ?? ""),
-  warn: (message, details) => console.warn(`[worker] ${message}`, details ?? ""),
-  error: (message, details) => console.error(`[worker] ${message}`, details ?? ""),
+  info: (message, details) => console.info(formatWorkerLog(message, details)),
+  warn: (message, details) => console.warn(formatWorkerLog(message, details)),
+  error: (message, details) => console.error(formatWorkerLog(message, details)),
 };
 
 /** Drops everything: for tests that provoke failures on purpose. */

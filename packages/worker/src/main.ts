@@ -43,7 +43,8 @@ const main = async () => {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
   onParentGone = () => shutdown("stdin closed (the parent is gone)");
-  console.info(`worker ready: ${Object.keys(worker.queues).join(", ")} (${worker.workerId})`);
+  // The queues it consumes, prefix included: what it really serves.
+  console.info(`worker ready: ${Object.values(worker.queues).join(", ")} (${worker.workerId})`);
 };
 
 main().catch((error: unknown) => {

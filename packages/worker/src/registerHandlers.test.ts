@@ -7,6 +7,7 @@ import {
   silentBrokerLogger,
 } from "@taskbridge/broker";
 import { createError, defineHandlers, type HandlerContext } from "@taskbridge/core/protocol";
+import { referenceHandlers } from "@taskbridge/core/reference";
 import {
   type AmqpTestClient,
   createAmqpTestClient,
@@ -63,6 +64,8 @@ const handlers = defineHandlers({
   "t.forbidden": () => {
     throw createError("FORBIDDEN", "not yours", { details: { why: "owner" } });
   },
+  // The reference services' deliberate failure, served under a test type.
+  "t.demo-fail": referenceHandlers["demo.fail"],
   "t.wait": async (_payload: unknown, ctx: HandlerContext) => {
     ctx.emit("started");
     await waitAbort(ctx.signal);
@@ -77,13 +80,14 @@ const handlers = defineHandlers({
 });
 
 const recordingLogger = () => {
+  const infos: { message: string; details: unknown }[] = [];
   const errors: { message: string; details: unknown }[] = [];
   const logger: WorkerLogger = {
-    info: () => {},
+    info: (message, details) => infos.push({ message, details }),
     warn: () => {},
     error: (message, details) => errors.push({ message, details }),
   };
-  return { logger, errors };
+  return { logger, infos, errors };
 };
 
 describe("registerHandlers on the memory broker", () => {
@@ -213,6 +217,24 @@ describe("registerHandlers on the memory broker", () => {
       message: "not yours",
       details: { why: "owner" },
     });
+  });
+
+  it("logs a thrown error body as one info line without a stack, not as a failure", async () => {
+    const request = await client.request("t.demo-fail", { message: "as planned" });
+    const [reply] = await client.untilTerminal(request.correlationId);
+    expect(reply?.body).toEqual({ code: "WORKER_ERROR", message: "as planned" });
+    expect(log.errors).toEqual([]);
+    expect(log.infos).toEqual([
+      {
+        message: "a handler answered with an error",
+        details: {
+          type: "t.demo-fail",
+          id: expect.any(String),
+          code: "WORKER_ERROR",
+          message: "as planned",
+        },
+      },
+    ]);
   });
 
   it("answers a body that is not JSON with BAD_REQUEST and acks it", async () => {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional, Tuple, Union
 
 from .context import Context, encode_json
-from .errors import ErrorBody, create_error, to_error_body
+from .errors import ERROR_CODES, ErrorBody, TaskbridgeError, create_error, to_error_body
 
 #: A handler: ``async def h(payload, ctx)``, an async generator, or a plain ``def`` (run in a
 #: thread; a plain generator streams its items too).
@@ -96,7 +96,9 @@ async def execute(
     and ends with a ``null`` result; so does a plain generator, whatever handler returned it
     (lists, dicts and other iterables are results, as in TypeScript). A plain ``def`` runs in ``executor`` so it cannot block the
     event loop (and the connection's heartbeats). A raised exception becomes ``WORKER_ERROR``
-    with its message only; the traceback goes to ``logger``. Cancelling the task that awaits
+    with its message only; the traceback goes to ``logger`` at ERROR. A raised
+    :class:`TaskbridgeError` keeps its code and is logged at INFO without a traceback: the
+    handler chose that answer. Cancelling the task that awaits
     this (after ``ctx._cancel()``) yields ``Outcome("cancelled")``.
     """
     log = logger or logging.getLogger("taskbridge")
@@ -127,11 +129,23 @@ async def execute(
     except Exception as exc:  # noqa: BLE001 - every handler failure becomes an error frame
         if ctx.cancelled:
             return Outcome("cancelled")
-        log.error(
-            "handler for %s (request %s, attempt %d) failed",
-            ctx.type,
-            ctx.id,
-            ctx.attempt,
-            exc_info=exc,
-        )
-        return Outcome("error", error=to_error_body(exc))
+        error = to_error_body(exc)
+        if isinstance(exc, TaskbridgeError) and exc.code in ERROR_CODES:
+            # an answer the handler chose (``raise TaskbridgeError(...)``): a line, no traceback
+            log.info(
+                "handler for %s (request %s, attempt %d) answered with an error: %s %s",
+                ctx.type,
+                ctx.id,
+                ctx.attempt,
+                error["code"],
+                error["message"],
+            )
+        else:
+            log.error(
+                "handler for %s (request %s, attempt %d) failed",
+                ctx.type,
+                ctx.id,
+                ctx.attempt,
+                exc_info=exc,
+            )
+        return Outcome("error", error=error)

@@ -85,9 +85,12 @@ async def progress(payload: Any, ctx: Context[Any]) -> Dict[str, int]:
 
 async def fail(payload: Any, ctx: Context[Any]) -> None:
     """``demo.fail {message}``: raises, so the request ends with ``WORKER_ERROR`` and that message
-    (``demo.fail failed`` when it is missing or empty)."""
+    (``demo.fail failed`` when it is missing or empty). A :class:`TaskbridgeError`, as the
+    TypeScript one throws an error body: a deliberate failure, logged without a traceback."""
     message = payload.get("message") if isinstance(payload, dict) else None
-    raise RuntimeError(message if isinstance(message, str) and message else "demo.fail failed")
+    raise TaskbridgeError(
+        "WORKER_ERROR", message if isinstance(message, str) and message else "demo.fail failed"
+    )
 
 
 def _load_services() -> Dict[str, Dict[str, Any]]:

@@ -93,7 +93,8 @@ async def serve(
     ``url`` defaults to the ``AMQP_URL`` environment variable (else the local broker); the
     other settings default to :func:`options_from_env` and ``options`` (for
     :func:`register_handlers`) override them. Once consuming it prints one ready line on stdout
-    (``python worker ready: a, b (<worker id>)``), flushed, so a supervisor or test can wait
+    (``python worker ready: <queue a>, <queue b> (<worker id>)``, each queue ``<prefix><type>``),
+    flushed, so a supervisor or test can wait
     for it. With ``TASKBRIDGE_EXIT_WITH_PARENT=1`` it also stops when its stdin closes.
     """
     loop = asyncio.get_running_loop()
@@ -107,8 +108,9 @@ async def serve(
         worker = await register_handlers(
             url or os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL, handlers, **settings
         )
+        # The queues it consumes, prefix included: what it really serves.
         line = ready_message or (
-            f"python worker ready: {', '.join(worker.types)} ({worker.worker_id})"
+            f"python worker ready: {', '.join(worker.queues.values())} ({worker.worker_id})"
         )
         print(line, flush=True)
         await stop.wait()

@@ -56,7 +56,8 @@ async def test_the_ten_line_worker_serves_its_types_from_rabbitmq() -> None:
         try:
             assert process.stdout is not None
             line = await asyncio.wait_for(process.stdout.readline(), 20)
-            assert line.startswith(b"python worker ready: hello.echo, hello.count")
+            queues = f"{client.prefix}hello.echo, {client.prefix}hello.count"
+            assert line.decode().startswith(f"python worker ready: {queues} (")
             replies = await client.until_terminal(await client.request("hello.count", {"n": 2}))
             assert [(r.kind, r.body) for r in replies] == [
                 ("chunk", {"i": 0}), ("chunk", {"i": 1}), ("result", {"count": 2})

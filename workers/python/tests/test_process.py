@@ -31,7 +31,9 @@ async def start_worker(
     )
     assert process.stdout is not None
     line = await asyncio.wait_for(process.stdout.readline(), 20)
-    assert line.decode().startswith("python worker ready: demo.echo, demo.count, demo.progress, demo.fail")
+    # It names the queues it consumes, prefix included.
+    queues = ", ".join(f"{client.prefix}{name}" for name in REFERENCE_HANDLERS)
+    assert line.decode().startswith(f"python worker ready: {queues} (")
     return process
 
 

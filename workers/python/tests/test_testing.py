@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from typing import Any, AsyncIterator, Iterator
@@ -121,6 +122,26 @@ async def test_reference_handlers_refuse_nonsense_as_the_typescript_ones_do() ->
     # JSON's 2.0 is the integer 2; a progress without delayMs does not wait
     assert (await run_handler(count, {"n": 2.0})).frames[-1]["data"] == {"count": 2}
     assert (await run_handler(progress, {"steps": 1})).result == {"done": 1}
+
+
+async def test_the_deliberate_demo_fail_logs_one_info_line_a_crash_its_traceback(caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="taskbridge")
+    await run_handler(fail, {"message": "as planned"}, type="demo.fail", id="r1")
+    [answered] = caplog.records
+    assert answered.levelno == logging.INFO and answered.exc_info is None
+    assert answered.getMessage() == (
+        "handler for demo.fail (request r1, attempt 1) answered with an error: WORKER_ERROR as planned"
+    )
+    caplog.clear()
+
+    async def crash(payload: Any, ctx: Context[Any]) -> None:
+        raise RuntimeError("it broke")
+
+    result = await run_handler(crash, None, type="t.crash", id="r2")
+    assert result.error == {"code": "WORKER_ERROR", "message": "it broke"}
+    [failed] = caplog.records
+    assert failed.levelno == logging.ERROR and failed.exc_info is not None
+    assert failed.getMessage() == "handler for t.crash (request r2, attempt 1) failed"
 
 
 async def test_demo_count_waits_before_each_chunk_the_first_one_included() -> None:

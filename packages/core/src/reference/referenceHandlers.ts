@@ -43,9 +43,11 @@ const progress: Handler<ProgressPayload, never, { done: number }> = async (paylo
   return { done: payload.steps };
 };
 
+// The deliberate failure: an error body (`WORKER_ERROR`, as a thrown `Error` would give), so the
+// worker logs it as an answer, without the stack trace it keeps for real crashes.
 const fail: Handler<{ message: string }, never, never> = (payload) => {
   const message = isObject(payload) && typeof payload.message === "string" ? payload.message : "";
-  throw new Error(message || "demo.fail failed");
+  throw createError("WORKER_ERROR", message || "demo.fail failed");
 };
 
 /**
