@@ -1,3 +1,5 @@
+import { DEFAULT_AMQP_URL } from "@taskbridge/broker";
+
 /** The settings of the demo server (`demo/server/main.ts`); `demo/start.ts` sets them. */
 export type DemoEnv = {
   readonly port: number;
@@ -13,7 +15,7 @@ export type DemoEnv = {
 
 export const DEFAULT_DEMO_PORT = 8080;
 
-export const DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
+export { DEFAULT_AMQP_URL } from "@taskbridge/broker";
 
 /**
  * Reads `PORT` (default 8080), `AMQP_URL`, `TASKBRIDGE_DEMO_MODE` (`live` | `embedded`),

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { DEFAULT_AMQP_URL } from "@taskbridge/broker";
 import { isLogLevel, type LogLevel } from "./createLogger.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 
@@ -15,7 +16,8 @@ export type GatewayEnv = {
   readonly limits: Partial<GatewayLimits>;
 };
 
-export const DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
+// One default broker address for every process: the broker package owns it.
+export { DEFAULT_AMQP_URL } from "@taskbridge/broker";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,3 +1,4 @@
+import { DEFAULT_AMQP_URL } from "@taskbridge/broker";
 import type { QueueType } from "./registerHandlers.js";
 
 /** The settings `npm run worker` takes from its environment (docs/workers.md lists them). */
@@ -10,7 +11,8 @@ export type WorkerEnv = {
   readonly graceMs: number | undefined;
 };
 
-export const DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
+// One default broker address for every process: the broker package owns it.
+export { DEFAULT_AMQP_URL } from "@taskbridge/broker";
 
 const positiveInteger = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined || value === "") return undefined;
