@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSupervisor } from "./launcher/createSupervisor.js";
-import { findPython } from "./launcher/findPython.js";
+import { findPython, PYTHON_CANDIDATES } from "./launcher/findPython.js";
 import { printBanner } from "./launcher/printBanner.js";
 import { probeAmqp, redactUrl } from "./launcher/probeAmqp.js";
 import { DEFAULT_AMQP_URL, DEFAULT_DEMO_PORT } from "./server/readDemoEnv.js";
@@ -86,10 +86,13 @@ const main = async () => {
     },
   );
   const skipPython = process.env.TASKBRIDGE_DEMO_PYTHON === "0";
-  const python = skipPython ? undefined : findPython();
+  // The checkout's .venv first: docs/python.md makes one where no python3 has aio-pika.
+  const python = skipPython
+    ? undefined
+    : findPython([join(root, ".venv", "bin", "python"), ...PYTHON_CANDIDATES]);
   let pythonStatus = skipPython
     ? "skipped (TASKBRIDGE_DEMO_PYTHON=0)"
-    : "skipped: no python3 with aio-pika (apt-get install python3-aio-pika, or pip install aio-pika)";
+    : "skipped: no python3 with aio-pika (apt-get install python3-aio-pika, or the .venv of docs/python.md)";
   let pythonWorker =
     python === undefined
       ? undefined
