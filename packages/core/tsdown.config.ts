@@ -9,6 +9,10 @@ export default defineConfig({
     protocol: "src/protocol.ts",
   },
   format: "esm",
+  // One output file per source module (dist/ mirrors src/): with `sideEffects: false` an app's
+  // bundler then drops whole modules it does not use — e.g. the zod reference contract next to
+  // the reference handlers a memory-transport app imports.
+  unbundle: true,
   platform: "neutral",
   target: "es2022",
   dts: true,

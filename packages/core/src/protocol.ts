@@ -21,6 +21,7 @@ export {
   type FrameKind,
   isTerminalFrame,
   type Progress,
+  parseReplyFrame,
   progressSchema,
   type ReplyFrame,
   type RequestEvent,

@@ -1,4 +1,7 @@
-import { z } from "zod";
+// zod/mini, not zod: this module is in every browser app (createError, isErrorBody). The schemas
+// are for servers and tools; an app that does not use them drops them, and classic zod could not
+// be dropped: its first schema pulls in all of zod (~25 kB gzip).
+import * as z from "zod/mini";
 
 /** Every error code of PROTOCOL.md §4. A code outside this list becomes `INTERNAL` when it crosses the gateway. */
 export const ERROR_CODES = [
@@ -35,8 +38,8 @@ export const errorCodeSchema = z.enum(ERROR_CODES);
 export const errorBodySchema = z.object({
   code: errorCodeSchema,
   message: z.string(),
-  details: z.unknown().optional(),
-  retryable: z.boolean().optional(),
+  details: z.optional(z.unknown()),
+  retryable: z.optional(z.boolean()),
 });
 
 /** True when `value` is one of the codes of PROTOCOL.md §4. */
@@ -69,9 +72,20 @@ export const createError = (
 export const cancelledError = (): ErrorBody =>
   createError("CANCELLED", "the request was cancelled");
 
-/** The guard for error bodies: a known code and a string message. */
-export const isErrorBody = (value: unknown): value is ErrorBody =>
-  errorBodySchema.safeParse(value).success;
+/**
+ * The guard for error bodies: a known code, a string message and, when present, a boolean
+ * `retryable` — what `errorBodySchema` accepts. Plain code rather than the schema, so an app that
+ * only guards errors (every memory-transport app) bundles no zod at all.
+ */
+export const isErrorBody = (value: unknown): value is ErrorBody => {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { code, message, retryable } = value as Record<string, unknown>;
+  return (
+    isErrorCode(code) &&
+    typeof message === "string" &&
+    (retryable === undefined || typeof retryable === "boolean")
+  );
+};
 
 /**
  * Turns whatever a handler threw into an error body fit for a client: an error body passes

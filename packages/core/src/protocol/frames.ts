@@ -1,5 +1,6 @@
-import { z } from "zod";
-import { type ErrorBody, errorBodySchema } from "./errors.js";
+// zod/mini for the same reason as errors.ts; browsers check frames with parseReplyFrame below.
+import * as z from "zod/mini";
+import { createError, type ErrorBody, errorBodySchema, isErrorBody } from "./errors.js";
 import { REQUEST_ID_PATTERN } from "./ids.js";
 
 /** `progress` of a progress frame and of `ctx.progress(done, total?, message?)`. */
@@ -41,23 +42,100 @@ export const isTerminalFrame = <TChunk, TResult>(
   frame: Pick<ReplyFrame<TChunk, TResult>, "kind">,
 ): boolean => frame.kind === "result" || frame.kind === "error";
 
+// zod 4's number() already refuses Infinity and NaN; int() is a safe integer.
 export const progressSchema = z.object({
-  done: z.number().finite(),
-  total: z.number().finite().optional(),
-  message: z.string().optional(),
+  done: z.number(),
+  total: z.optional(z.number()),
+  message: z.optional(z.string()),
 });
 
-const frameBase = { id: z.string().regex(REQUEST_ID_PATTERN), seq: z.number().int().min(0) };
+// A browser app never uses these schemas (it checks frames with parseReplyFrame), and its bundler
+// drops them only if it can see that building them has no side effects: zod marks its own
+// functions, and these two are marked here — a spread at the call site or a bare `.check()`
+// would keep them all.
+const intAtLeast = /* @__NO_SIDE_EFFECTS__ */ (min: number) => z.int().check(z.minimum(min));
 
-/** Runtime validation of a `reply` frame, for clients that do not trust their server. */
+const frameSchema = /* @__NO_SIDE_EFFECTS__ */ <TShape extends z.core.$ZodShape>(shape: TShape) =>
+  z.object({ id: z.string().check(z.regex(REQUEST_ID_PATTERN)), seq: intAtLeast(0), ...shape });
+
+/**
+ * Runtime validation of a `reply` frame as a zod schema, for servers, tools and tests;
+ * `parseReplyFrame` accepts exactly the same frames without zod.
+ */
 export const replyFrameSchema = z.discriminatedUnion("kind", [
-  z.object({ ...frameBase, kind: z.literal("accepted") }),
-  z.object({ ...frameBase, kind: z.literal("chunk"), data: z.unknown() }),
-  z.object({ ...frameBase, kind: z.literal("progress"), progress: progressSchema }),
-  z.object({ ...frameBase, kind: z.literal("restart"), attempt: z.number().int().min(1) }),
-  z.object({ ...frameBase, kind: z.literal("result"), data: z.unknown() }),
-  z.object({ ...frameBase, kind: z.literal("error"), error: errorBodySchema }),
+  frameSchema({ kind: z.literal("accepted") }),
+  frameSchema({ kind: z.literal("chunk"), data: z.unknown() }),
+  frameSchema({ kind: z.literal("progress"), progress: progressSchema }),
+  frameSchema({ kind: z.literal("restart"), attempt: intAtLeast(1) }),
+  frameSchema({ kind: z.literal("result"), data: z.unknown() }),
+  frameSchema({ kind: z.literal("error"), error: errorBodySchema }),
 ]);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value);
+
+const isIntAtLeast = (value: unknown, min: number): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= min;
+
+const parseProgress = (value: unknown): Progress | undefined => {
+  if (!isRecord(value)) return undefined;
+  const { done, total, message } = value;
+  if (!isFiniteNumber(done)) return undefined;
+  if (total !== undefined && !isFiniteNumber(total)) return undefined;
+  if (message !== undefined && typeof message !== "string") return undefined;
+  return {
+    done,
+    ...(total === undefined ? {} : { total }),
+    ...(message === undefined ? {} : { message }),
+  };
+};
+
+/**
+ * Checks a `reply` frame from an untrusted server: the frame with only its kind's fields, or
+ * `undefined` when it is malformed. Accepts exactly what `replyFrameSchema` accepts (frames.test.ts
+ * holds the two together), written out by hand because the Socket.IO transport runs it in every
+ * browser app, which then bundles no zod.
+ *
+ * @example
+ * parseReplyFrame({ id: "r1", seq: 0, kind: "accepted", extra: 1 }) // { id: "r1", seq: 0, kind: "accepted" }
+ */
+export const parseReplyFrame = (value: unknown): ReplyFrame | undefined => {
+  if (!isRecord(value)) return undefined;
+  const { id, seq, kind } = value;
+  if (typeof id !== "string" || !REQUEST_ID_PATTERN.test(id) || !isIntAtLeast(seq, 0)) {
+    return undefined;
+  }
+  switch (kind) {
+    case "accepted":
+      return { id, seq, kind };
+    case "chunk":
+    case "result":
+      // As zod has it: `data` may be anything, undefined included, but must be there.
+      return "data" in value ? { id, seq, kind, data: value.data } : undefined;
+    case "progress": {
+      const progress = parseProgress(value.progress);
+      return progress === undefined ? undefined : { id, seq, kind, progress };
+    }
+    case "restart":
+      return isIntAtLeast(value.attempt, 1) ? { id, seq, kind, attempt: value.attempt } : undefined;
+    case "error": {
+      const error = value.error;
+      if (!isErrorBody(error)) return undefined;
+      const { details, retryable } = error;
+      return {
+        id,
+        seq,
+        kind,
+        error: createError(error.code, error.message, { details, retryable }),
+      };
+    }
+    default:
+      return undefined;
+  }
+};
 
 /** Client → gateway `request` event. */
 export type RequestEvent = {

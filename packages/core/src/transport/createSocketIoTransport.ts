@@ -8,8 +8,7 @@ import {
   isRequestId,
   isSessionId,
   PROTOCOL_VERSION,
-  type ReplyFrame,
-  replyFrameSchema,
+  parseReplyFrame,
 } from "../protocol/index.js";
 import { createSocketIoCancelOutbox } from "./socketIoCancelOutbox.js";
 import { checkSocketIoRequest } from "./socketIoRequestCheck.js";
@@ -192,12 +191,11 @@ export const createSocketIoTransport = (
   };
 
   const onReply = (body: unknown) => {
-    const parsed = replyFrameSchema.safeParse(body);
-    if (!parsed.success) {
-      logger.warn("dropped a malformed reply frame", { body, issues: parsed.error.issues });
+    const frame = parseReplyFrame(body);
+    if (frame === undefined) {
+      logger.warn("dropped a malformed reply frame", { body });
       return;
     }
-    const frame = parsed.data as ReplyFrame;
     if (frame.kind === "result" || frame.kind === "error") cancels.confirm(frame.id);
     const pending = table.get(frame.id);
     if (pending === undefined) {
