@@ -247,20 +247,21 @@ const APP_FILES = {
     null,
     2,
   )}\n`,
-  // TB_APP picks the variant; TB_EXTERNAL_REACT=1 leaves React out of the bundle (the size bench).
+  // TB_APP picks the variant and TB_OUT names its output folder under dist/ (default: TB_APP);
+  // TB_EXTERNAL lists packages (comma-separated) left out of the bundle, as the size bench does.
   "vite.config.mjs": `import { defineConfig } from "vite";
 
 const app = process.env.TB_APP ?? "memory";
-const externalReact = process.env.TB_EXTERNAL_REACT === "1";
+const external = (process.env.TB_EXTERNAL ?? "").split(",").filter((name) => name !== "");
 
 export default defineConfig({
   build: {
-    outDir: \`dist/\${app}\${externalReact ? "-without-react" : ""}\`,
+    outDir: \`dist/\${process.env.TB_OUT ?? app}\`,
     emptyOutDir: true,
     sourcemap: false,
     rolldownOptions: {
       input: \`\${app}.html\`,
-      ...(externalReact ? { external: [/^react(-dom)?($|\\/)/] } : {}),
+      external: (id) => external.some((name) => id === name || id.startsWith(\`\${name}/\`)),
     },
   },
 });
@@ -348,16 +349,17 @@ export const writeBrowserApp = (dir) => {
 };
 
 /**
- * `vite build` of one app variant in `dir`; resolves with Vite's output and the output
- * directory. With `externalReact`, react and react-dom stay out of the bundle.
+ * `vite build` of one app variant in `dir` into `dist/<out>`; resolves with Vite's output and
+ * the output directory. The packages named in `external` (and their subpaths) stay out of the
+ * bundle, as bare imports.
+ *
+ * @example
+ * const { outDir } = await viteBuild(dir, "memory", { external: ["react", "react-dom"], out: "memory-no-react" });
  */
-export const viteBuild = async (dir, app, { externalReact = false } = {}) => {
+export const viteBuild = async (dir, app, { external = [], out = app } = {}) => {
   const result = await runOk(join(dir, "node_modules", ".bin", "vite"), ["build"], {
     cwd: dir,
-    env: { TB_APP: app, TB_EXTERNAL_REACT: externalReact ? "1" : "0", NO_COLOR: "1" },
+    env: { TB_APP: app, TB_OUT: out, TB_EXTERNAL: external.join(","), NO_COLOR: "1" },
   });
-  return {
-    output: result.output,
-    outDir: join(dir, "dist", `${app}${externalReact ? "-without-react" : ""}`),
-  };
+  return { output: result.output, outDir: join(dir, "dist", out) };
 };
