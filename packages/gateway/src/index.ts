@@ -1,6 +1,6 @@
-// `taskbridge/gateway`: the Socket.IO ⇄ RabbitMQ gateway and what plugins need.
+// `@taskbridge/gateway`: the Socket.IO ⇄ RabbitMQ gateway and what plugins need.
 
-// The brokers a gateway runs on, so `taskbridge/gateway` is all a server needs.
+// The brokers a gateway runs on, so `@taskbridge/gateway` is all a server needs.
 export {
   createMemoryBroker,
   createMemoryServer,

@@ -1,4 +1,4 @@
-// `taskbridge/worker`: the TypeScript worker SDK. Serve handlers from RabbitMQ with
+// `@taskbridge/worker`: the TypeScript worker SDK. Serve handlers from RabbitMQ with
 // `registerHandlers`; the same handler objects run in the memory transport.
 export type {
   Handler,
