@@ -129,7 +129,9 @@ describe("generateContractModule (taskbridge types)", () => {
 
   it("types every reference service fully: JSON values for echo, never where nothing streams", () => {
     expect(text).not.toMatch(/export type Demo\w+ = unknown;/);
-    expect(text).toMatch(/export type DemoEchoPayload =\n {2}\| string\n {2}\| number\n {2}\| boolean\n {2}\| null\n {2}\| DemoEchoPayload\[\]/);
+    expect(text).toMatch(
+      /export type DemoEchoPayload =\n {2}\| string\n {2}\| number\n {2}\| boolean\n {2}\| null\n {2}\| DemoEchoPayload\[\]/,
+    );
     expect(text).toContain("export type DemoProgressChunk = never;");
     expect(text).toContain("export type DemoEchoChunk = never;");
   });

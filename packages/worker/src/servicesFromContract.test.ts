@@ -54,7 +54,11 @@ describe("servicesFromContract", () => {
     expect(validCount({ n: "3" })).toBe(false);
     expect(ajv.compile(services["demo.echo"]?.payloadSchema as object)(["anything"])).toBe(true);
     expect(services["demo.count"]?.chunkSchema).toBeDefined();
-    expect(services["demo.echo"]?.chunkSchema).toBeUndefined();
+    // A type that streams nothing says so (`never`: no chunk is valid); one whose contract has no
+    // chunk schema at all announces none.
+    expect(ajv.compile(services["demo.echo"]?.chunkSchema as object)({ i: 1 })).toBe(false);
+    const plain = servicesFromContract({ "t.plain": { payload: z.string(), result: z.string() } });
+    expect(plain["t.plain"]?.chunkSchema).toBeUndefined();
   });
 
   it("announces a transform's output as anything instead of throwing", () => {
