@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 
-/** One reply frame as both the baseline and taskbridge send it (PROTOCOL.md §1). */
+/** One reply frame as both the baseline and taskbridge send it (docs/protocol.md §2). */
 export type Frame = {
   readonly id: string;
   readonly seq: number;

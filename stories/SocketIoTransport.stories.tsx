@@ -7,7 +7,7 @@ import { TaskRunner } from "./TaskRunner.js";
 
 /**
  * The real `createSocketIoTransport`, in the browser, against a gateway mocked with msw and
- * `@mswjs/socket.io-binding` (`stories/msw/mockGateway.ts`) that speaks PROTOCOL.md §1: the
+ * `@mswjs/socket.io-binding` (`stories/msw/mockGateway.ts`) that speaks docs/protocol.md §2: the
  * transport's handshake, frame checks, ordering, cancel and refusal handling all run, with no
  * server. The mock runs the reference services behind it.
  */

@@ -24,7 +24,7 @@ describeTransportContract(
           const exits = [stack.gateway(), ...stack.workers()].map((proc) => proc.exited);
           await stack.stop();
           await node.dispose();
-          // A graceful SIGTERM ends each process with 0 (PROTOCOL.md §6).
+          // A graceful SIGTERM ends each process with 0 (docs/protocol.md §9).
           const codes = await Promise.all(exits);
           if (codes.some((exit) => exit.code !== 0)) {
             throw new Error(

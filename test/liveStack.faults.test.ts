@@ -187,7 +187,7 @@ describe("the live stack under faults (Bun gateway and workers, throwaway Rabbit
       "3 chunks",
       live,
     );
-    // SIGTERM: the gateway drains what it took from its reply queue and exits 0 (PROTOCOL.md §1).
+    // SIGTERM: the gateway drains what it took from its reply queue and exits 0 (docs/protocol.md §2).
     expect(await live.gateway().stop("SIGTERM")).toEqual({ code: 0, signal: null });
     const seenBeforeRestart = recording.frames.length;
     expect(recording.frames.some((f) => isTerminalFrame(f))).toBe(false);

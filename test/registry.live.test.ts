@@ -19,7 +19,7 @@ import { openRequest } from "../packages/core/src/transport/openRequest.js";
 import { AMQP_URL, connectTestBroker } from "./contracts/rabbitWorkerSetups.js";
 import { spawnWorkerProcess, type WorkerProcess } from "./contracts/spawnWorkerProcess.js";
 
-// PROTOCOL.md §3 end to end on the shared RabbitMQ: a TypeScript worker (zod contract) and a
+// docs/protocol.md §6 end to end on the shared RabbitMQ: a TypeScript worker (zod contract) and a
 // Python worker process (TypedDict hints) announce their types; the gateway's catalog lists
 // both with their schemas, refuses payloads that break them before publishing, and lets an
 // entry go stale when its worker stops; `taskbridge types` turns the catalog into the committed

@@ -53,7 +53,7 @@ const startStack = async (
 /**
  * The transport contract over the live path in one process: createSocketIoTransport → a real
  * gateway on an ephemeral port → the in-memory broker → the TypeScript worker SDK serving the
- * reference services of PROTOCOL.md §5.
+ * reference services of docs/protocol.md §8.
  */
 describeTransportContract("Socket.IO transport → gateway → memory broker → TS worker", startStack);
 

@@ -10,7 +10,7 @@ import {
   type WorkerProcess,
 } from "./contracts/spawnWorkerProcess.js";
 
-// Worker processes die; RabbitMQ redelivers (PROTOCOL.md §2). Real processes on the shared
+// Worker processes die; RabbitMQ redelivers (docs/protocol.md §3). Real processes on the shared
 // RabbitMQ, each test on its own queues `t.<random>.*`.
 describe("worker faults on RabbitMQ", () => {
   const started: WorkerProcess[] = [];

@@ -1,5 +1,5 @@
 // The bare reference gateway of the benchmark (docs/benchmarks.md): Socket.IO in, amqplib out,
-// the same client frames as PROTOCOL.md §1 for `demo.echo` and `demo.count`, and nothing else —
+// the same client frames as docs/protocol.md §2 for `demo.echo` and `demo.count`, and nothing else —
 // no confirms, no `accepted` frame, no validation, no sessions, no timers. It is the floor
 // taskbridge is measured against, not a competitor. Env: PORT, AMQP_URL; BENCH_CONFIRMS=1 adds
 // the protocol's publish confirm and `accepted` frame (the "+confirms" step of `--ladder`).

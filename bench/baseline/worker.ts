@@ -1,5 +1,5 @@
 // The bare reference worker of the benchmark (docs/benchmarks.md): amqplib, one channel, no
-// publish confirms, serving `demo.echo` and `demo.count` exactly as PROTOCOL.md §5 (replies with
+// publish confirms, serving `demo.echo` and `demo.count` exactly as docs/protocol.md §8 (replies with
 // `x-kind` and `x-seq`). It declares its queues (classic or quorum, BENCH_QUEUE_TYPE) and
 // deletes them when it stops. Env: AMQP_URL, BENCH_QUEUE_TYPE, BENCH_PREFETCH; BENCH_CONFIRMS=1
 // publishes replies with confirms and acks a request once its last reply is confirmed, as the

@@ -30,7 +30,7 @@ const decodePath = (url: string | undefined): string => {
   }
 };
 
-/** Paths the gateway answers itself on the same server (PROTOCOL.md §6). */
+/** Paths the gateway answers itself on the same server (docs/protocol.md §9). */
 const GATEWAY_PATHS = ["/socket.io", "/healthz", "/metrics"];
 
 /**

@@ -32,7 +32,7 @@ export const serveReports = (options: {
   });
 
 /**
- * Closes `worker` on the first SIGTERM or SIGINT, then exits 0: the shutdown PROTOCOL.md §2 asks
+ * Closes `worker` on the first SIGTERM or SIGINT, then exits 0: the shutdown docs/protocol.md §3 asks
  * for (finish or hand back what runs, close channels before the connection).
  */
 export const closeOnSignals = (worker: Worker, exit: (code: number) => void = process.exit) => {

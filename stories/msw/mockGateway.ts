@@ -29,7 +29,7 @@ export type MockGatewayOptions = Partial<MemoryTransportOptions> & {
 };
 
 /**
- * An msw WebSocket handler that stands in for a taskbridge gateway, speaking PROTOCOL.md §1
+ * An msw WebSocket handler that stands in for a taskbridge gateway, speaking docs/protocol.md §2
  * over Socket.IO through `@mswjs/socket.io-binding`: `request` → `reply` frames (`accepted`,
  * chunks, progress, `restart`, one terminal frame), `cancel` → `CANCELLED`, a malformed body →
  * `protocol_error`, `resume` → `NOT_FOUND` (the mock keeps nothing across connections). Behind
@@ -85,7 +85,7 @@ export const mockGateway = (options: MockGatewayOptions = {}) => {
 };
 
 /**
- * An msw WebSocket handler for a gateway that refuses every handshake with `error` (PROTOCOL.md
+ * An msw WebSocket handler for a gateway that refuses every handshake with `error` (docs/protocol.md
  * §1: a `connect_error` whose `data` is the error body), written at the engine.io/Socket.IO
  * packet level because the binding always accepts the handshake.
  */

@@ -1,7 +1,7 @@
 import { createError, type ErrorBody, type ErrorCode } from "@taskbridge/core/protocol";
 
 /**
- * One realistic error body for each code a user of a taskbridge app can meet (PROTOCOL.md §4),
+ * One realistic error body for each code a user of a taskbridge app can meet (docs/protocol.md §7),
  * with the message a person would read. Stories render each one, so what a component shows for
  * every failure is visible, and checked, in one place.
  */

@@ -163,7 +163,7 @@ export const describeBrokerContract = (
       await expect(broker.publish("", q, "fine")).resolves.toBe("routed");
     });
 
-    it("accepts the request queue declarations of PROTOCOL.md §2, twice", async () => {
+    it("accepts the request queue declarations of docs/protocol.md §3, twice", async () => {
       const quorum = await queue("quorum.req", requestQueueOptions("quorum"));
       await expect(
         broker.assertQueue(quorum, requestQueueOptions("quorum")),

@@ -36,7 +36,7 @@ const isTerminal = (reply: TestReply) => reply.kind === "result" || reply.kind =
 const asNumber = (value: unknown): number => (typeof value === "number" ? value : Number(value));
 
 /**
- * A stand-in for the gateway that speaks only AMQP (PROTOCOL.md §2): publishes request messages
+ * A stand-in for the gateway that speaks only AMQP (docs/protocol.md §3): publishes request messages
  * exactly as a gateway would, publishes cancels, and collects the replies from its own exclusive
  * reply queue, by correlation id. Tests await replies (`until`), they never sleep.
  *

@@ -79,7 +79,7 @@ const errorOf = (frame: ReplyFrame): ErrorBody => {
 
 /**
  * The transport contract suite (DESIGN.md "Contract suites"): one `describe` that checks, through
- * the reference services of PROTOCOL.md §5, what every `Transport` must do — results, `accepted`
+ * the reference services of docs/protocol.md §8, what every `Transport` must do — results, `accepted`
  * first at seq 0, chunk order and strictly increasing seq, progress, exactly one terminal frame,
  * cancel, timeout, unknown types, worker errors without stacks, payload limits, 100 concurrent
  * requests each ending once, and `makeBackendRequest` on top. It uses only the `Transport`

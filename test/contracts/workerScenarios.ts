@@ -6,7 +6,7 @@ import {
   type TestReply,
 } from "./createAmqpTestClient.js";
 
-/** The reference services of PROTOCOL.md §5, which every worker SDK serves. */
+/** The reference services of docs/protocol.md §8, which every worker SDK serves. */
 export const REFERENCE_TYPES = ["demo.echo", "demo.count", "demo.progress", "demo.fail"] as const;
 
 /** A worker the suite can talk to, however it was started. */
@@ -57,7 +57,7 @@ const firstCorrelationId = async (broker: Broker, name: string): Promise<string>
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The worker scenario suite: what every worker SDK must do on the wire (PROTOCOL.md §2, §5),
+ * The worker scenario suite: what every worker SDK must do on the wire (docs/protocol.md §3, §8),
  * checked only through AMQP — requests published exactly as a gateway publishes them onto the
  * reference-service queues, replies read off the suite's own reply queue. It never looks inside
  * the worker, so the same suite runs against the TypeScript SDK (in-process or `bun

@@ -73,7 +73,7 @@ type Held = {
 };
 
 /**
- * The reference services of PROTOCOL.md §5 as the fake serves them, plus `test.hold` (accepted,
+ * The reference services of docs/protocol.md §8 as the fake serves them, plus `test.hold` (accepted,
  * then nothing until the test pushes frames). Anything else is `UNKNOWN_TYPE`.
  */
 export const referenceScript = ({ request, send }: FakeReply): void => {
@@ -103,7 +103,7 @@ export const referenceScript = ({ request, send }: FakeReply): void => {
 };
 
 /**
- * A small but protocol-faithful Socket.IO gateway for client tests (PROTOCOL.md §1): handshake
+ * A small but protocol-faithful Socket.IO gateway for client tests (docs/protocol.md §2): handshake
  * checks, `request`/`cancel`/`resume`, per-request frame logs with seq numbers, replay on
  * resume, `NOT_FOUND` for unknown ids, `protocol_error` for unanswerable bodies and duplicate
  * ids. No broker, no timers: requests are served by a script, and the test pushes frames.

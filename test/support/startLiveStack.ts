@@ -49,7 +49,7 @@ export type LiveStack = {
   readonly startWorker: () => Promise<LiveProcess>;
   /**
    * Starts a new gateway process with the same id and port (the previous one must have exited)
-   * and resolves once it listens: a gateway restart as PROTOCOL.md §1 describes it.
+   * and resolves once it listens: a gateway restart as docs/protocol.md §2 describes it.
    */
   readonly startGateway: () => Promise<LiveProcess>;
   /** Every process's output so far, each line labelled: for failure messages. */

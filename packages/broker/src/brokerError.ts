@@ -1,6 +1,6 @@
 import { createError, type ErrorBody, type ErrorCode } from "@taskbridge/core/protocol";
 
-/** An `Error` that is also an error body (PROTOCOL.md §4), so `toErrorBody` passes it through. */
+/** An `Error` that is also an error body (docs/protocol.md §7), so `toErrorBody` passes it through. */
 export type BrokerError = Error & ErrorBody;
 
 /**

@@ -41,7 +41,7 @@ const setup = () => {
 };
 
 describe("createMemoryBroker", () => {
-  it("declares the shared topology of PROTOCOL.md §2, idempotently", async () => {
+  it("declares the shared topology of docs/protocol.md §3, idempotently", async () => {
     const { broker, server } = setup();
     await declareTopology(broker);
     await declareTopology(broker);

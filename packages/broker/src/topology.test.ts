@@ -7,7 +7,7 @@ import {
 } from "./topology.js";
 
 describe("topology", () => {
-  it("declares request queues with exactly the arguments of PROTOCOL.md §2", () => {
+  it("declares request queues with exactly the arguments of docs/protocol.md §2", () => {
     expect(requestQueueOptions("quorum")).toEqual({
       durable: true,
       arguments: {

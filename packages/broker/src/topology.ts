@@ -1,12 +1,12 @@
 import type { Broker, MessageHeaders, QueueOptions } from "./types.js";
 
-/** PROTOCOL.md §2: cancels are broadcast to every worker. */
+/** docs/protocol.md §3: cancels are broadcast to every worker. */
 export const CANCEL_EXCHANGE = "taskbridge.cancel";
-/** PROTOCOL.md §2: every request queue dead-letters here. */
+/** docs/protocol.md §3: every request queue dead-letters here. */
 export const DEAD_EXCHANGE = "taskbridge.dead";
-/** PROTOCOL.md §2: the operators' sink for dead letters, bound to `DEAD_EXCHANGE`. */
+/** docs/protocol.md §3: the operators' sink for dead letters, bound to `DEAD_EXCHANGE`. */
 export const DEAD_QUEUE = "taskbridge.dead";
-/** PROTOCOL.md §3: workers announce (`announce.<type>`), gateways query (`query`). */
+/** docs/protocol.md §6: workers announce (`announce.<type>`), gateways query (`query`). */
 export const REGISTRY_EXCHANGE = "taskbridge.registry";
 /** Dead letters wait a day in `DEAD_QUEUE` (its `x-message-ttl`). */
 export const DEAD_QUEUE_TTL_MS = 86_400_000;
@@ -29,7 +29,7 @@ export const gatewayQueueOptions = (): QueueOptions => ({
 export type RequestQueueType = "quorum" | "classic";
 
 /**
- * The declaration of a request queue, exactly as PROTOCOL.md §2 prescribes, so every worker of a
+ * The declaration of a request queue, exactly as docs/protocol.md §3 prescribes, so every worker of a
  * type declares it identically (RabbitMQ refuses a redeclaration with other arguments). Quorum:
  * durable, `x-delivery-limit` 3, dead-lettering to `taskbridge.dead` at-least-once with
  * `x-overflow: reject-publish`. Classic (latency over poison-message handling): durable and
@@ -53,7 +53,7 @@ export const requestQueueOptions = (queueType: RequestQueueType = "quorum"): Que
       };
 
 /**
- * Declares the topology every gateway and worker shares (PROTOCOL.md §2): the durable fanout
+ * Declares the topology every gateway and worker shares (docs/protocol.md §3): the durable fanout
  * exchanges `taskbridge.cancel` and `taskbridge.dead`, the durable topic exchange
  * `taskbridge.registry`, and the durable classic queue `taskbridge.dead` (`x-message-ttl` one
  * day) bound to `taskbridge.dead`. Idempotent; the broker replays it after each reconnect.
@@ -109,7 +109,7 @@ export const readDeath = (headers: MessageHeaders | undefined): DeathInfo | unde
 };
 
 /**
- * The attempt a delivery is (PROTOCOL.md §2): 1 on the first delivery, `x-delivery-count` + 1 on
+ * The attempt a delivery is (docs/protocol.md §3): 1 on the first delivery, `x-delivery-count` + 1 on
  * a quorum redelivery, 2 for a redelivered message on a classic queue (which counts nothing).
  */
 export const readAttempt = (message: {

@@ -15,7 +15,7 @@ export type FetchCatalogOptions = {
 };
 
 /**
- * Asks a gateway for its live catalog: the built-in request `taskbridge.services` (PROTOCOL.md
+ * Asks a gateway for its live catalog: the built-in request `taskbridge.services` (docs/protocol.md
  * §3) over a Socket.IO transport, closed afterwards. Rejects with the error body the gateway
  * (or the transport: `TIMEOUT` when it cannot connect in time, `UNAUTHORIZED` …) gave.
  *

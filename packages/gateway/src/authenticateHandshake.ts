@@ -30,7 +30,7 @@ export type Authenticate = (
 const unauthorized = (): ErrorBody => createError("UNAUTHORIZED", "authentication failed");
 
 /**
- * Checks a handshake per PROTOCOL.md §1: `auth.sessionId` must match `[A-Za-z0-9_-]{16,64}`
+ * Checks a handshake per docs/protocol.md §2: `auth.sessionId` must match `[A-Za-z0-9_-]{16,64}`
  * (else `BAD_REQUEST`); then the `authenticate` hook, if any, names the principal (else `anon`).
  * Resolves to the session, or to the error body the client's `connect_error` carries.
  */

@@ -7,7 +7,7 @@ import {
 } from "../testing/createGatewayHarness.js";
 import { systemTimers } from "./timers.js";
 
-// PROTOCOL.md §3 as a client of a gateway with `knownTypesOnly` sees it: announced types are
+// docs/protocol.md §6 as a client of a gateway with `knownTypesOnly` sees it: announced types are
 // validated against their payloadSchema; a type never announced is UNKNOWN_TYPE; a type whose
 // workers went quiet is listed stale and answered UNAVAILABLE until a worker announces again.
 const schema = {

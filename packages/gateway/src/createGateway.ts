@@ -77,7 +77,7 @@ export type Gateway = {
 /**
  * Starts a taskbridge gateway: a Socket.IO server (namespace `/`, path `/socket.io`) that relays
  * client requests to the broker and replies back to the socket that owns each request, exactly as
- * PROTOCOL.md §1–§3 say, plus `GET /healthz` and `GET /metrics` on the same port. Resolves once
+ * docs/protocol.md §2–§6 say, plus `GET /healthz` and `GET /metrics` on the same port. Resolves once
  * it listens and consumes its reply queue.
  *
  * @example
@@ -143,7 +143,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     logger,
   });
 
-  // Workers announce at once when asked (PROTOCOL.md §3): ask at start and after each reconnect.
+  // Workers announce at once when asked (docs/protocol.md §6): ask at start and after each reconnect.
   const queryRegistry = (): void => {
     broker
       .publish(REGISTRY_EXCHANGE, "query", "{}", { contentType: "application/json" })

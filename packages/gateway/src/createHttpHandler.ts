@@ -12,7 +12,7 @@ export type HttpHandlerOptions = {
 /**
  * The gateway's plain HTTP routes, on the Socket.IO port: `GET /healthz` → 200
  * `{"status":"ok"}` when ready, 503 `{"status":"unavailable"}` before and while the broker is
- * unreachable (PROTOCOL.md §6); `GET /metrics` → the Prometheus text exposition of the gateway's
+ * unreachable (docs/protocol.md §9); `GET /metrics` → the Prometheus text exposition of the gateway's
  * own registry. Socket.IO's own path never reaches this handler.
  */
 export const createHttpHandler =

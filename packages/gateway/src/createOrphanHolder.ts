@@ -1,7 +1,7 @@
 import { type GatewayTimers, systemTimers } from "./timers.js";
 
 export type OrphanHolderOptions = {
-  /** How long after start frames of unknown keys are held (PROTOCOL.md §1: 60 s). */
+  /** How long after start frames of unknown keys are held (docs/protocol.md §2: 60 s). */
   readonly windowMs: number;
   /** How long each key's frames are held from its first frame (60 s). */
   readonly holdMs: number;
@@ -21,7 +21,7 @@ export type OrphanHolder = {
 };
 
 /**
- * What lets a restarted gateway re-attach its predecessor's requests (PROTOCOL.md §1 "Gateway
+ * What lets a restarted gateway re-attach its predecessor's requests (docs/protocol.md §2 "Gateway
  * restarts"): in the process's first `windowMs` it keeps frames whose request key it does not
  * know, each key's for `holdMs` from its first frame, until a `resume` claims them. After the
  * window it holds nothing, and everything still held is forgotten once the last hold expires.

@@ -6,7 +6,7 @@ export type ReplayOutcome =
   | { readonly kind: "dropped" };
 
 export type ReplayBufferOptions = {
-  /** How many of the latest frames are held (PROTOCOL.md §1: at least 1,000 by default). */
+  /** How many of the latest frames are held (docs/protocol.md §2: at least 1,000 by default). */
   readonly limit: number;
   /** The seq of the first frame this buffer will hold (0, or `after + 1` for a re-attached request). */
   readonly firstSeq?: number;

@@ -77,7 +77,7 @@ const toFrame = (
 };
 
 /**
- * The client-facing numbering of one request (PROTOCOL.md §1): `seq` 0, 1, 2 … that never goes
+ * The client-facing numbering of one request (docs/protocol.md §2): `seq` 0, 1, 2 … that never goes
  * back, `accepted` exactly once and first, `restart` frames when a worker starts over, exactly
  * one terminal frame, and the replay buffer behind `resume`. Pure apart from the `send` callback,
  * so the rules are tested without sockets or brokers.

@@ -83,7 +83,7 @@ export type RequestHub = {
  * requests keyed `<principal>:<sessionId>:<id>`, publishing with confirms, the gateway timer,
  * cancels, replies and dead letters turned into frames for the socket that owns each request,
  * `resume` from the replay buffer, and re-attaching a predecessor's requests after a restart
- * (PROTOCOL.md §1–§2). `createGateway` feeds it socket events and broker deliveries.
+ * (docs/protocol.md §2–§3). `createGateway` feeds it socket events and broker deliveries.
  */
 export const createRequestHub = (options: RequestHubOptions): RequestHub => {
   const { broker, timers, metrics, logger, plugins } = options;

@@ -21,7 +21,7 @@ export type ResumeHandlerOptions = {
 };
 
 /**
- * The `resume` event (PROTOCOL.md §1): the socket becomes the request's owner and gets the held
+ * The `resume` event (docs/protocol.md §2): the socket becomes the request's owner and gets the held
  * frames with `seq > after`, in order, then the live ones — no gap, no repeat. A position older
  * than the oldest held frame ends the request with `NOT_FOUND` (`frames-dropped`); an unknown id
  * is `NOT_FOUND`, except in a restarted process's first minute, when the request is re-attached

@@ -20,7 +20,7 @@ const pathOf = (issue: { instancePath: string; params: Record<string, unknown> }
 };
 
 /**
- * Validates payloads against the `payloadSchema` workers announce (PROTOCOL.md §3). Compiled
+ * Validates payloads against the `payloadSchema` workers announce (docs/protocol.md §6). Compiled
  * validators are cached per type and schema text, so an unchanged announcement costs one map
  * lookup; a schema that does not compile is logged once by the caller's `onInvalidSchema` and
  * ignored (the worker still validates).

@@ -1,7 +1,7 @@
 import type { DeliveredMessage } from "@taskbridge/broker";
 import { isRequestType } from "@taskbridge/core/protocol";
 
-/** One service as a worker announces it on `taskbridge.registry` (PROTOCOL.md §3). */
+/** One service as a worker announces it on `taskbridge.registry` (docs/protocol.md §6). */
 export type ServiceAnnouncement = {
   readonly type: string;
   readonly queue: string;
@@ -92,7 +92,7 @@ type Heard = {
 
 /**
  * The gateway's live service catalog, fed by workers' announcements on `taskbridge.registry`
- * (PROTOCOL.md §3). It keeps the latest announcement of each worker of each type, and each goes
+ * (docs/protocol.md §6). It keeps the latest announcement of each worker of each type, and each goes
  * stale on its own 30 s (`staleMs`) after it was heard; a type with no fresh worker is listed
  * `stale` (known, but nobody serves it) until an hour (`forgetMs`) after its last announcement.
  * The workers of a type are merged: `list()` gives each field from the most recent fresh

@@ -30,7 +30,7 @@ export type GatewayLimits = {
   readonly registryWindowMs: number;
 };
 
-/** The defaults of PROTOCOL.md §1 and §3, plus 100 requests in flight and 100 per second per session. */
+/** The defaults of docs/protocol.md §2 and §6, plus 100 requests in flight and 100 per second per session. */
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   maxPayloadBytes: MAX_PAYLOAD_BYTES,
   maxHttpBufferSize: MIN_HTTP_BUFFER_BYTES,

@@ -8,7 +8,7 @@ import {
 import { randomId } from "@taskbridge/core/protocol";
 
 // `npm run gateway` is `bun packages/gateway/src/main.ts`: start it on the shared RabbitMQ with a unique id,
-// wait for the ready line, check /healthz, then SIGTERM must drain and exit 0 (PROTOCOL.md §6).
+// wait for the ready line, check /healthz, then SIGTERM must drain and exit 0 (docs/protocol.md §9).
 describe("packages/gateway/src/main.ts", () => {
   let afterCleanup = async (): Promise<void> => {};
   afterEach(() => afterCleanup());

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run gateway`: the taskbridge gateway on RabbitMQ, configured from the environment (see
 // readGatewayEnv.ts and docs/gateway.md). Prints one ready line; on SIGTERM or SIGINT it drains
-// (PROTOCOL.md §1 "Gateway restarts") and exits 0 — also while still waiting for RabbitMQ at
+// (docs/protocol.md §2 "Gateway restarts") and exits 0 — also while still waiting for RabbitMQ at
 // start. Runs under Bun and under Node (`node --import tsx packages/gateway/src/main.ts`).
 import { createRabbitBroker } from "@taskbridge/broker";
 import { createGateway, type Gateway } from "./createGateway.js";

@@ -46,7 +46,7 @@ const isThenable = <T>(value: T | Promise<T>): value is Promise<T> =>
 
 /**
  * Runs the plugins that claim a request's type, in order, and returns what to publish or the
- * error body that refuses the request (PROTOCOL.md §1: `BAD_REQUEST`, `FORBIDDEN`, or what a
+ * error body that refuses the request (docs/protocol.md §2: `BAD_REQUEST`, `FORBIDDEN`, or what a
  * plugin chose; a plugin that throws gives `INTERNAL`). With no matching plugin the answer is
  * synchronous — the hot path of a plain request awaits nothing here. Type T goes to queue T by
  * default; the timeout is the client's, else the first plugin's, else the gateway default, and

@@ -6,7 +6,7 @@ import type { RequestEntry } from "./createRequestTable.js";
 import type { Publication } from "./preparePublication.js";
 
 /**
- * Publishes one request as PROTOCOL.md §2 prescribes — default exchange, routing key = the
+ * Publishes one request as docs/protocol.md §3 prescribes — default exchange, routing key = the
  * queue, `mandatory`, on the confirm channel, `correlationId` = the request key, `replyTo` = the
  * gateway's reply queue, a fresh `messageId`, `expiration` = the timeout, the plugins' headers —
  * and turns the broker's answer into frames: `accepted` on the confirm, `UNAVAILABLE` when the

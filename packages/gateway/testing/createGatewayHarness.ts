@@ -79,7 +79,7 @@ const isTerminal = (frame: ReplyFrame) => frame.kind === "result" || frame.kind 
 
 /**
  * Test kit for the gateway: a gateway on an ephemeral port over a memory broker, raw
- * socket.io-client sockets speaking PROTOCOL.md §1, and a worker-side broker connection that
+ * socket.io-client sockets speaking docs/protocol.md §2, and a worker-side broker connection that
  * publishes replies directly. Everything it opens is closed by `close()`.
  */
 export const createGatewayHarness = async (

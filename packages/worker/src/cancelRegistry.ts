@@ -1,7 +1,7 @@
 import { DEFAULT_TIMEOUT_MS } from "@taskbridge/core/protocol";
 
 /**
- * Cancels a worker has heard of, remembered until each request's deadline (PROTOCOL.md §2), so a
+ * Cancels a worker has heard of, remembered until each request's deadline (docs/protocol.md §3), so a
  * request that arrives after its cancel is dropped unrun. Expired entries are swept lazily when
  * the map grows, so an idle worker holds no timer.
  */

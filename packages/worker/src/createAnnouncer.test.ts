@@ -8,7 +8,7 @@ import {
 import { silentWorkerLogger } from "./logger.js";
 import { registerHandlers } from "./registerHandlers.js";
 
-// PROTOCOL.md §3 as a gateway sees it: announcements at start and on `query`.
+// docs/protocol.md §6 as a gateway sees it: announcements at start and on `query`.
 describe("registry announcements", () => {
   it("announces each type at start, when a gateway queries, and after a reconnect", async () => {
     const server = createMemoryServer({ logger: silentBrokerLogger });

@@ -1,7 +1,7 @@
 import type { Broker } from "@taskbridge/broker";
 import type { WorkerLogger } from "./logger.js";
 
-/** What a worker may say about a type it serves, beyond its name (PROTOCOL.md §3). */
+/** What a worker may say about a type it serves, beyond its name (docs/protocol.md §6). */
 export type ServiceInfo = {
   readonly version?: string;
   readonly description?: string;
@@ -13,7 +13,7 @@ export type ServiceInfo = {
 /** This SDK's version, as announced in the registry. */
 export const SDK_VERSION = "0.1.0";
 
-/** How often a worker re-announces its types: PROTOCOL.md §3 says every 10 s. */
+/** How often a worker re-announces its types: docs/protocol.md §6 says every 10 s. */
 export const ANNOUNCE_INTERVAL_MS = 10_000;
 
 export type AnnouncerOptions = {

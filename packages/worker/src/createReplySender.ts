@@ -1,6 +1,6 @@
 import type { Broker, PublishOutcome } from "@taskbridge/broker";
 
-/** The reply kinds a worker sends (PROTOCOL.md §2 `x-kind`). */
+/** The reply kinds a worker sends (docs/protocol.md §3 `x-kind`). */
 export type ReplyKind = "chunk" | "progress" | "result" | "error";
 
 /**

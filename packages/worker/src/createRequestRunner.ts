@@ -67,7 +67,7 @@ const json = (value: unknown): string => JSON.stringify(value) ?? "null";
 const errorJson = (error: ErrorBody): string => JSON.stringify(error);
 const stackOf = (thrown: unknown): string =>
   thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
-/** A thrown error body with a code of PROTOCOL.md §4: the handler's chosen answer, not a crash. */
+/** A thrown error body with a code of docs/protocol.md §7: the handler's chosen answer, not a crash. */
 const isDeliberate = (thrown: unknown): boolean =>
   typeof thrown === "object" &&
   thrown !== null &&
@@ -80,7 +80,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 
 /**
  * Creates the function that runs one accepted request message through its handler and answers
- * it exactly as PROTOCOL.md §2 says: chunks and progress in order, one terminal reply, the ack
+ * it exactly as docs/protocol.md §3 says: chunks and progress in order, one terminal reply, the ack
  * only after the broker confirmed that terminal reply. A body that is not JSON gets
  * `BAD_REQUEST`, a type without a handler `UNKNOWN_TYPE`, a throw `WORKER_ERROR` with the message
  * only (the stack goes to the logger's `error`), a thrown error body passes through (an `info`

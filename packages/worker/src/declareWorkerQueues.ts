@@ -8,7 +8,7 @@ import {
 } from "@taskbridge/broker";
 
 /**
- * Declares everything a worker uses (PROTOCOL.md §2, §3): the shared topology, one request queue
+ * Declares everything a worker uses (docs/protocol.md §3, §6): the shared topology, one request queue
  * per type (`queues`: type → queue) as `queueType` prescribes, and the worker's exclusive control
  * queue bound to `taskbridge.cancel` (and, when it announces, to `taskbridge.registry` with key
  * `query`). A request queue RabbitMQ refuses (it exists with other arguments) rejects with an

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { referenceContract, referenceHandlers } from "@taskbridge/core/reference";
-// `npm run worker`: serves the reference services (PROTOCOL.md §5) from RabbitMQ until SIGTERM or
-// SIGINT, then shuts down gracefully (PROTOCOL.md §2) and exits 0. Runs under Bun and under
+// `npm run worker`: serves the reference services (docs/protocol.md §8) from RabbitMQ until SIGTERM or
+// SIGINT, then shuts down gracefully (docs/protocol.md §3) and exits 0. Runs under Bun and under
 // Node (`node --import tsx packages/worker/src/main.ts`). Settings: see readWorkerEnv.ts and docs/workers.md;
 // with TASKBRIDGE_EXIT_WITH_PARENT=1 it also shuts down when its stdin closes (its supervisor died).
 import { readWorkerEnv } from "./readWorkerEnv.js";

@@ -12,7 +12,7 @@ const message = (properties: MessageProperties, redelivered = false): DeliveredM
 });
 
 describe("readRequestMeta", () => {
-  it("reads what the gateway sets (PROTOCOL.md §2)", () => {
+  it("reads what the gateway sets (docs/protocol.md §3)", () => {
     const meta = readRequestMeta(
       message({
         correlationId: "alice:session_0123456789ab:req-1",

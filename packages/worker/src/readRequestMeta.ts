@@ -1,7 +1,7 @@
 import type { DeliveredMessage } from "@taskbridge/broker";
 import { readAttempt } from "@taskbridge/broker";
 
-/** What the worker needs to know of a request message before it runs it (PROTOCOL.md §2). */
+/** What the worker needs to know of a request message before it runs it (docs/protocol.md §3). */
 export type RequestMeta = {
   /** The request key `<principal>:<sessionId>:<id>`; `""` when the message has none. */
   readonly correlationId: string;

@@ -121,7 +121,7 @@ describe("registerHandlers on the memory broker", () => {
     await workerBroker.close();
   });
 
-  it("answers with one result, on the reply queue, with the reply headers of PROTOCOL.md §2", async () => {
+  it("answers with one result, on the reply queue, with the reply headers of docs/protocol.md §2", async () => {
     const request = await client.request("t.echo", { hello: ["world"] });
     const replies = await client.untilTerminal(request.correlationId);
     expect(replies).toEqual([

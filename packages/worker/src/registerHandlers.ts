@@ -48,7 +48,7 @@ export type RegisterHandlersOptions = {
   readonly replyOnCancel?: boolean;
   /** Unconfirmed replies from which a streaming handler waits. Default 256. */
   readonly maxPendingReplies?: number;
-  /** Announce the types on `taskbridge.registry` (PROTOCOL.md §3). Default true. */
+  /** Announce the types on `taskbridge.registry` (docs/protocol.md §6). Default true. */
   readonly announce?: boolean;
   /**
    * A zod contract (`defineContract`) for the types served: each type's payload, chunk and result
@@ -92,7 +92,7 @@ const mergeServices = (
 };
 
 /**
- * Serves `handlers` from RabbitMQ (or any `Broker`) as PROTOCOL.md §2 says, and resolves once
+ * Serves `handlers` from RabbitMQ (or any `Broker`) as docs/protocol.md §3 says, and resolves once
  * every queue is declared and consumed. Each type `T` is served from the queue `<queuePrefix>T`,
  * declared as a durable quorum queue (delivery limit 3, dead-lettering to `taskbridge.dead`) or,
  * with `queueType: "classic"`, a classic one; a declaration RabbitMQ refuses (the queue exists

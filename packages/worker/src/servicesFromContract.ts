@@ -25,7 +25,7 @@ const jsonSchemaOf = (schema: z.ZodType, io: "input" | "output"): Record<string,
   >;
 
 /**
- * What a worker announces for each type of a zod contract (PROTOCOL.md §3): the payload's
+ * What a worker announces for each type of a zod contract (docs/protocol.md §6): the payload's
  * *input* schema (what a caller may send, defaults optional) and the chunk's and result's
  * *output* schemas (what a caller receives), as JSON Schema draft 2020-12 from zod 4's native
  * export, plus the description and version. A schema zod cannot represent in JSON Schema (a

@@ -1,4 +1,4 @@
-"""Registry announcements (PROTOCOL.md §3): which types this worker serves, from which queues."""
+"""Registry announcements (docs/protocol.md §6): which types this worker serves, from which queues."""
 
 from __future__ import annotations
 

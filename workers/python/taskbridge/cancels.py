@@ -1,4 +1,4 @@
-"""Cancels remembered until their deadline (PROTOCOL.md §2 "Cancel")."""
+"""Cancels remembered until their deadline (docs/protocol.md §3 "Cancel")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``Dispatcher``: what a worker does with each request and cancel it consumes (PROTOCOL.md §2)."""
+"""``Dispatcher``: what a worker does with each request and cancel it consumes (docs/protocol.md §3)."""
 
 from __future__ import annotations
 

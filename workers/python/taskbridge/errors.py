@@ -1,4 +1,4 @@
-"""Error bodies of PROTOCOL.md §4: plain dicts that cross JSON, AMQP and TypeScript unchanged."""
+"""Error bodies of docs/protocol.md §7: plain dicts that cross JSON, AMQP and TypeScript unchanged."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def create_error(
     """Build an error body ``{code, message, details?, retryable?}``.
 
     Optional fields are left out when not given, so the body serialises to exactly what
-    PROTOCOL.md §4 shows and what the TypeScript ``createError`` produces. An unknown code
+    docs/protocol.md §7 shows and what the TypeScript ``createError`` produces. An unknown code
     becomes ``INTERNAL``.
 
     Example: ``create_error("TIMEOUT", "no reply within 5000 ms", retryable=True)``
@@ -81,7 +81,7 @@ class TaskbridgeError(Exception):
 def to_error_body(exc: BaseException, fallback_code: str = "WORKER_ERROR") -> ErrorBody:
     """Turn whatever a handler raised into an error body fit for a client.
 
-    A :class:`TaskbridgeError` with a code of PROTOCOL.md §4 keeps it; anything else, a
+    A :class:`TaskbridgeError` with a code of docs/protocol.md §7 keeps it; anything else, a
     ``TaskbridgeError`` with an unknown code included, becomes ``fallback_code`` with the
     exception's message (its class name when the message is empty) and never a traceback, as
     the TypeScript ``toErrorBody`` does.

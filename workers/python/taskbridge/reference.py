@@ -1,4 +1,4 @@
-"""The reference services of PROTOCOL.md §5, identical in behaviour to the TypeScript ones.
+"""The reference services of docs/protocol.md §8, identical in behaviour to the TypeScript ones.
 
 Run with ``npm run worker:python`` (or ``python -m taskbridge.reference``). Environment, as for
 the TypeScript ``npm run worker``: ``AMQP_URL``; ``TASKBRIDGE_QUEUE_TYPE`` (quorum or classic);
@@ -99,7 +99,7 @@ def _load_services() -> Dict[str, Dict[str, Any]]:
     return services
 
 
-#: What the reference worker announces per type (PROTOCOL.md §3): the description and JSON
+#: What the reference worker announces per type (docs/protocol.md §6): the description and JSON
 #: Schemas of ``workers/reference/referenceContract.ts``, generated into
 #: ``reference_schemas.json`` (``npx tsx scripts/generate-reference-schemas.ts``; a Jest test
 #: fails when the two drift apart), so a gateway validates the same whichever worker announced.

@@ -1,4 +1,4 @@
-"""``service(handler, payload_schema=…)``: what a worker announces about a type (PROTOCOL.md §3).
+"""``service(handler, payload_schema=…)``: what a worker announces about a type (docs/protocol.md §6).
 
 A handler says what it takes and gives either with JSON Schema dicts (draft 2020-12), or with
 type hints that translate honestly into JSON Schema: ``str``, ``int``, ``float``, ``bool``,

@@ -1,4 +1,4 @@
-"""The RabbitMQ topology of PROTOCOL.md §2 that every worker declares."""
+"""The RabbitMQ topology of docs/protocol.md §3 that every worker declares."""
 
 from __future__ import annotations
 

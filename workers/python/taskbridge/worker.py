@@ -1,4 +1,4 @@
-"""``register_handlers``: serve request types from RabbitMQ as PROTOCOL.md §2 says.
+"""``register_handlers``: serve request types from RabbitMQ as docs/protocol.md §3 says.
 
 The parts live beside it: ``connect`` (the robust connection), ``worker_handle`` (the
 :class:`Worker`: declarations, consumers, graceful close), ``dispatcher`` (what is done with each
@@ -52,13 +52,13 @@ async def register_handlers(
 
     ``url_or_connection`` is an AMQP URL (the worker then opens, and on close closes, a robust
     connection that reconnects after a broker restart) or an aio-pika connection you own.
-    Declares the topology of PROTOCOL.md §2 and a ``queue_type`` ("quorum" or "classic") queue
+    Declares the topology of docs/protocol.md §3 and a ``queue_type`` ("quorum" or "classic") queue
     per type; a refused declaration raises :class:`TopologyError`. ``prefetch`` bounds the
     requests each type runs at once; ``grace_seconds`` is how long ``close()`` lets them finish.
     ``heartbeat``, ``reconnect_interval`` and ``connect_timeout`` (seconds: how long to retry the
     first connection) apply to a connection opened from a URL. ``reply_on_cancel`` sends
     one terminal ``error`` ``CANCELLED`` when a running request is cancelled. ``announce``
-    publishes the types on the registry (PROTOCOL.md §3) with what :func:`taskbridge.service`
+    publishes the types on the registry (docs/protocol.md §6) with what :func:`taskbridge.service`
     marked on each handler and ``services`` (type → ``description``, ``version``,
     ``payloadSchema``, ``chunkSchema``, ``resultSchema``: JSON Schema dicts), which wins.
 

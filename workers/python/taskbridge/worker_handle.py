@@ -126,7 +126,7 @@ class Worker:
         self._dispatcher.on_cancel(message)
 
     async def close(self, grace_seconds: Optional[float] = None) -> None:
-        """Shut down gracefully (PROTOCOL.md §2): stop consuming, let in-flight handlers finish
+        """Shut down gracefully (docs/protocol.md §3): stop consuming, let in-flight handlers finish
         within the grace period, hand the rest back (nack with requeue), close the channel
         (awaiting close-ok) and then the connection if the worker opened it. Idempotent."""
         if self._closed is not None:

@@ -37,7 +37,7 @@ class Reply:
 
 
 class Client:
-    """Publishes requests like a gateway (PROTOCOL.md §2) and collects each request's replies."""
+    """Publishes requests like a gateway (docs/protocol.md §3) and collects each request's replies."""
 
     def __init__(self, url: str = AMQP_URL, prefix: Optional[str] = None) -> None:
         self.url = url

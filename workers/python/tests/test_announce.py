@@ -1,4 +1,4 @@
-"""Registry announcements (PROTOCOL.md §3): at start and at once on a gateway's query."""
+"""Registry announcements (docs/protocol.md §6): at start and at once on a gateway's query."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``service()`` and ``schema_from_hint``: what a worker announces about a type (PROTOCOL.md §3)."""
+"""``service()`` and ``schema_from_hint``: what a worker announces about a type (docs/protocol.md §6)."""
 
 from __future__ import annotations
 

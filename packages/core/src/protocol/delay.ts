@@ -1,7 +1,7 @@
 /**
  * Waits `ms` milliseconds, or rejects with `signal.reason` as soon as `signal` is aborted, so a
  * handler that waits between steps stops at once when its request is cancelled or times out
- * (PROTOCOL.md §5, `demo.progress`). Clears its timer either way, so nothing keeps a process
+ * (docs/protocol.md §8, `demo.progress`). Clears its timer either way, so nothing keeps a process
  * (or a Jest run) alive.
  *
  * @example

@@ -3,7 +3,7 @@
 // be dropped: its first schema pulls in all of zod (~25 kB gzip).
 import * as z from "zod/mini";
 
-/** Every error code of PROTOCOL.md §4. A code outside this list becomes `INTERNAL` when it crosses the gateway. */
+/** Every error code of docs/protocol.md §7. A code outside this list becomes `INTERNAL` when it crosses the gateway. */
 export const ERROR_CODES = [
   "BAD_REQUEST",
   "UNKNOWN_TYPE",
@@ -42,13 +42,13 @@ export const errorBodySchema = z.object({
   retryable: z.optional(z.boolean()),
 });
 
-/** True when `value` is one of the codes of PROTOCOL.md §4. */
+/** True when `value` is one of the codes of docs/protocol.md §7. */
 export const isErrorCode = (value: unknown): value is ErrorCode =>
   typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
 
 /**
  * Creates an error body. Optional fields are left out when not given, so the object
- * serialises to exactly what PROTOCOL.md §4 shows.
+ * serialises to exactly what docs/protocol.md §7 shows.
  *
  * @example
  * createError("TIMEOUT", "no reply within 5000 ms", { retryable: true })
@@ -111,7 +111,7 @@ export const toErrorBody = (
 };
 
 /**
- * What the gateway forwards of a worker's error body (PROTOCOL.md §2): only `code` (unknown
+ * What the gateway forwards of a worker's error body (docs/protocol.md §3): only `code` (unknown
  * codes become `INTERNAL`), `message`, `details` and `retryable`.
  */
 export const sanitizeErrorBody = (value: unknown): ErrorBody => {

@@ -10,7 +10,7 @@ export type Progress = {
   readonly message?: string;
 };
 
-/** The kinds of gateway → client `reply` frame (PROTOCOL.md §1). */
+/** The kinds of gateway → client `reply` frame (docs/protocol.md §2). */
 export type FrameKind = "accepted" | "chunk" | "progress" | "restart" | "result" | "error";
 
 type FrameBase = { readonly id: string; readonly seq: number };
@@ -156,7 +156,7 @@ export type ResumeEvent = {
   readonly timeoutMs?: number | null;
 };
 
-/** The Socket.IO event names of PROTOCOL.md §1. */
+/** The Socket.IO event names of docs/protocol.md §2. */
 export const EVENTS = {
   request: "request",
   cancel: "cancel",

@@ -1,10 +1,10 @@
-/** PROTOCOL.md §1: request ids are chosen by the client, unique within its session. */
+/** docs/protocol.md §2: request ids are chosen by the client, unique within its session. */
 export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** PROTOCOL.md §1: a session id carries at least 128 bits of randomness. */
+/** docs/protocol.md §2: a session id carries at least 128 bits of randomness. */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
-/** PROTOCOL.md §1: a request type names a service, e.g. `report.generate`. */
+/** docs/protocol.md §2: a request type names a service, e.g. `report.generate`. */
 export const TYPE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
-/** Types under this prefix are answered by the gateway itself (PROTOCOL.md §3). */
+/** Types under this prefix are answered by the gateway itself (docs/protocol.md §6). */
 export const BUILTIN_TYPE_PREFIX = "taskbridge.";
 
 export const isRequestId = (value: unknown): value is string =>

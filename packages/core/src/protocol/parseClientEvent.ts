@@ -4,7 +4,7 @@ import { isRequestId, isRequestType } from "./ids.js";
 import { jsonByteLength, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION } from "./limits.js";
 
 /**
- * The outcome of checking a client event, in the three ways PROTOCOL.md §1 distinguishes:
+ * The outcome of checking a client event, in the three ways docs/protocol.md §2 distinguishes:
  * - `ok`: usable;
  * - `reject`: the id is usable, so the answer is one terminal `error` frame for that id;
  * - `protocolError`: the body cannot be answered by id, so the answer is a `protocol_error` event.
@@ -94,7 +94,7 @@ export const parseCancelEvent = (body: unknown): ParseOutcome<CancelEvent> => {
 
 /**
  * Checks a `resume` event body. An invalid `after` or `timeoutMs` with a valid id is a
- * `protocol_error` with `details: { id }` (PROTOCOL.md §1), not a terminal frame.
+ * `protocol_error` with `details: { id }` (docs/protocol.md §2), not a terminal frame.
  */
 export const parseResumeEvent = (body: unknown): ParseOutcome<ResumeEvent> => {
   const id = isPlainObject(body) ? field(body, "id") : undefined;

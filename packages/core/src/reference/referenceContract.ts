@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The payload, chunk and result schemas of the reference services of PROTOCOL.md §5. A plain
+ * The payload, chunk and result schemas of the reference services of docs/protocol.md §8. A plain
  * object in the shape `defineContract` takes (workers may not import `transport/`), so a client
  * can do `createClient(transport, referenceContract)` and a worker can announce
  * `z.toJSONSchema(referenceContract["demo.count"].payload)`.

@@ -51,7 +51,7 @@ const fail: Handler<{ message: string }, never, never> = (payload) => {
 };
 
 /**
- * The reference services of PROTOCOL.md §5 as handler objects: `demo.echo`, `demo.count`,
+ * The reference services of docs/protocol.md §8 as handler objects: `demo.echo`, `demo.count`,
  * `demo.progress` and `demo.fail`. The TypeScript worker serves them from RabbitMQ, the memory
  * transport runs them in-process, and the transport contract suite checks every transport
  * through them. Waits honour `ctx.signal`, so a cancelled request stops at once.

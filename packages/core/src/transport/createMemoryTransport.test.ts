@@ -13,7 +13,7 @@ import { defineContract } from "./defineContract.js";
 import { simulateWorkerCrash } from "./simulateWorkerCrash.js";
 import type { Transport, TransportRequest } from "./types.js";
 
-/** Stand-ins for the reference services of PROTOCOL.md §5 (transport/ may not import workers/). */
+/** Stand-ins for the reference services of docs/protocol.md §8 (transport/ may not import workers/). */
 const demoHandlers = defineHandlers({
   "demo.echo": (payload: unknown) => payload,
   "demo.count": (payload: { n: number }, ctx: HandlerContext) => {

@@ -40,7 +40,7 @@ const viaJson = (value: unknown): unknown =>
   value === undefined ? null : JSON.parse(JSON.stringify(value));
 
 /**
- * A `Transport` that runs worker handlers in-process with the semantics of PROTOCOL.md: the
+ * A `Transport` that runs worker handlers in-process with the semantics of docs/protocol.md: the
  * gateway's checks (`BAD_REQUEST`, `PAYLOAD_TOO_LARGE`, `UNKNOWN_TYPE` with no `accepted`),
  * `accepted` at seq 0, chunks and progress in order, exactly one terminal frame, `CANCELLED` at
  * once on cancel and `TIMEOUT` when the timer fires (both abort `ctx.signal`), `WORKER_ERROR`

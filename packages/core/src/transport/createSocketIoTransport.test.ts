@@ -112,7 +112,7 @@ describe("createSocketIoTransport: requests", () => {
     expectWellFormed(frames);
   });
 
-  it("sends the request event of PROTOCOL.md §1, exactly once even when sent before connecting", async () => {
+  it("sends the request event of docs/protocol.md §2, exactly once even when sent before connecting", async () => {
     await start();
     const transport = open();
     expect(transport.getConnectionState()).toBe("connecting");

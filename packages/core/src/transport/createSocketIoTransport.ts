@@ -39,7 +39,7 @@ const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60 * 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The live `Transport`: requests go to a taskbridge gateway over Socket.IO (PROTOCOL.md §1) and
+ * The live `Transport`: requests go to a taskbridge gateway over Socket.IO (docs/protocol.md §2) and
  * their `reply` frames come back to each request's listener, checked, in order, without gaps or
  * repeats, ending in exactly one terminal frame. The link survives reconnects: requests sent
  * while disconnected wait and go out once on connect, and every request in flight is re-attached

@@ -1,7 +1,7 @@
 import { makeBackendRequest } from "./makeBackendRequest.js";
 import type { Transport } from "./types.js";
 
-/** A worker serving a type, as it announced itself (PROTOCOL.md §3). */
+/** A worker serving a type, as it announced itself (docs/protocol.md §6). */
 export type ServiceWorker = {
   readonly id: string;
   /** `typescript` or `python`. */
@@ -64,7 +64,7 @@ export const parseServiceCatalog = (result: unknown): ServiceCatalogEntry[] => {
 
 /**
  * Asks the server behind `transport` for its live service catalog (the built-in
- * `taskbridge.services`, PROTOCOL.md §3): which types are served, their description, version,
+ * `taskbridge.services`, docs/protocol.md §6): which types are served, their description, version,
  * JSON Schemas and workers. Rejects with the error body, as `makeBackendRequest` does.
  *
  * @example

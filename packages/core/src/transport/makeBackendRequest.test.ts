@@ -9,7 +9,7 @@ import { createMemoryTransport } from "./createMemoryTransport.js";
 import { makeBackendRequest } from "./makeBackendRequest.js";
 import type { Transport } from "./types.js";
 
-/** Stand-ins for the reference services of PROTOCOL.md §5 (transport/ may not import workers/). */
+/** Stand-ins for the reference services of docs/protocol.md §8 (transport/ may not import workers/). */
 const demoHandlers = defineHandlers({
   "demo.echo": (payload: unknown) => payload,
   "demo.count": (payload: { n: number }, ctx: HandlerContext) => {

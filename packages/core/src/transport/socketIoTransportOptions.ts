@@ -30,7 +30,7 @@ export type TokenSource = string | (() => string | undefined | Promise<string | 
 export type SocketIoTransportOptions = {
   /** The gateway's origin, e.g. `http://localhost:8080`. Default: the page's own origin. */
   readonly url?: string;
-  /** The Socket.IO path. Default `/socket.io` (PROTOCOL.md §1). */
+  /** The Socket.IO path. Default `/socket.io` (docs/protocol.md §2). */
   readonly path?: string;
   /**
    * A socket made by the caller (create it with `autoConnect: false`). The transport sets its

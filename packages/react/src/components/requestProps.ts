@@ -26,7 +26,7 @@ export type PayloadProp<TPayload> = TPayload | (() => TPayload);
 
 /**
  * The payload to send now. A function is called (so a form can be read at click time); anything
- * else is sent as is, `undefined` as `null` (PROTOCOL.md: a missing payload means `null`).
+ * else is sent as is, `undefined` as `null` (docs/protocol.md: a missing payload means `null`).
  */
 export const resolvePayload = <TPayload>(payload: PayloadProp<TPayload> | undefined): TPayload =>
   (typeof payload === "function" ? (payload as () => TPayload)() : (payload ?? null)) as TPayload;

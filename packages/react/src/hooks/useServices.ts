@@ -27,7 +27,7 @@ const INITIAL: State = { services: [], status: "pending", error: undefined };
 
 /**
  * The live service catalog of the server behind the transport (`taskbridge.services`,
- * PROTOCOL.md §3): the developer's window into what is running, and what `ServiceCatalog`
+ * docs/protocol.md §6): the developer's window into what is running, and what `ServiceCatalog`
  * renders. Asks on mount, on `refresh()` and every `refreshMs`; a request still running when
  * the component unmounts (or the next one starts) is cancelled.
  *

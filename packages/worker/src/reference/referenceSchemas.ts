@@ -5,7 +5,7 @@ import { servicesFromContract } from "../servicesFromContract.js";
 export const PYTHON_REFERENCE_SCHEMAS_PATH = "workers/python/taskbridge/reference_schemas.json";
 
 /**
- * What a reference worker announces per type (PROTOCOL.md §3) — description and JSON Schemas —
+ * What a reference worker announces per type (docs/protocol.md §6) — description and JSON Schemas —
  * as the JSON text the Python SDK checks in at `PYTHON_REFERENCE_SCHEMAS_PATH`. Both reference
  * workers must announce the same, or a gateway's validation would depend on which worker of a
  * type spoke last; `referenceSchemas.test.ts` fails when the file and `referenceContract` drift
