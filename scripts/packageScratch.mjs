@@ -56,7 +56,7 @@ export const scratchEnv = (extra = {}) => ({
 /**
  * Runs a command to completion and resolves with its exit code and output (stdout and stderr
  * separately and interleaved); never rejects for a non-zero exit — see `runOk`. With a `cwd` (a
- * scratch project) it runs in `scratchEnv`.
+ * scratch project) it runs in `scratchEnv`; with `timeoutMs` it is killed (exit 1) past it.
  *
  * @example
  * const { code, output } = await run("npm", ["pack", "--json"]);
@@ -79,10 +79,22 @@ export const run = (command, args, options = {}) =>
       stderr += data;
       output += data;
     });
-    child.once("error", reject);
-    child.once("close", (code, signal) =>
-      resolvePromise({ code: code ?? 1, signal, stdout, stderr, output }),
-    );
+    // With `timeoutMs`, a command that hangs (say, on a RabbitMQ that is down) is killed.
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            output += `\n[killed after ${options.timeoutMs} ms]`;
+            child.kill("SIGKILL");
+          }, options.timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? 1, signal, stdout, stderr, output });
+    });
   });
 
 /** `run`, but rejects with the command and its output when it exits non-zero. */

@@ -326,7 +326,10 @@ const runNodeProject = async (dir, packs) => {
       try {
         const [match] = await Promise.all([gateway.ready, worker.ready]);
         const url = match[1];
-        const client = await run(process.execPath, ["client.mjs", url, workerId], { cwd: dir });
+        const client = await run(process.execPath, ["client.mjs", url, workerId], {
+          cwd: dir,
+          timeoutMs: 90_000,
+        });
         if (client.code !== 0) throw new Error(`client exited ${client.code}:\n${client.output}`);
         detail = client.stdout.trim().replace(/^client ok: /, "");
       } catch (error) {
@@ -336,6 +339,7 @@ const runNodeProject = async (dir, packs) => {
         const [gatewayExit, workerExit] = await Promise.all([gateway.stop(), worker.stop()]);
         const cleanup = await run(process.execPath, ["cleanup.mjs", AMQP_URL, gatewayId], {
           cwd: dir,
+          timeoutMs: 30_000,
         });
         const problems = [];
         if (gatewayExit.code !== 0) problems.push(`gateway exit ${JSON.stringify(gatewayExit)}`);
