@@ -1,5 +1,6 @@
 import { createClient, createMemoryTransport } from "@taskbridge/core";
-import { referenceContract, referenceHandlers } from "@taskbridge/core/reference";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { referenceContract } from "@taskbridge/core/reference-contract";
 import { z } from "zod";
 
 // The reference services and their contract agree: every call passes the client's checks.

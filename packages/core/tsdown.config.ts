@@ -7,6 +7,8 @@ export default defineConfig({
     socketIo: "src/socketIo.ts",
     reference: "src/reference.ts",
     protocol: "src/protocol.ts",
+    schemas: "src/schemas.ts",
+    referenceContract: "src/referenceContract.ts",
   },
   format: "esm",
   // One output file per source module (dist/ mirrors src/): with `sideEffects: false` an app's

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { referenceContract } from "@taskbridge/core/reference";
+import { referenceContract } from "@taskbridge/core/reference-contract";
 import { servicesFromContract } from "@taskbridge/worker";
 import { z } from "zod";
 import type { CatalogService } from "./generateContractModule.js";

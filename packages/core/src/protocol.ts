@@ -7,8 +7,6 @@ export {
   ERROR_CODES,
   type ErrorBody,
   type ErrorCode,
-  errorBodySchema,
-  errorCodeSchema,
   isErrorBody,
   isErrorCode,
   sanitizeErrorBody,
@@ -22,11 +20,9 @@ export {
   isTerminalFrame,
   type Progress,
   parseReplyFrame,
-  progressSchema,
   type ReplyFrame,
   type RequestEvent,
   type ResumeEvent,
-  replyFrameSchema,
   type TerminalFrame,
 } from "./protocol/frames.js";
 export {

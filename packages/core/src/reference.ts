@@ -1,5 +1,5 @@
-// `@taskbridge/core/reference`: the reference services of docs/protocol.md §5 as plain handlers
-// and their contract. Browser-safe: the memory transport, Storybook and tests run them in-process;
-// `@taskbridge/worker` serves the same handlers from RabbitMQ.
-export { type ReferenceContract, referenceContract } from "./reference/referenceContract.js";
+// `@taskbridge/core/reference`: the reference services of docs/protocol.md §8 as plain handlers.
+// Browser-safe and zod-free: the memory transport, Storybook and tests run them in-process;
+// `@taskbridge/worker` serves the same handlers from RabbitMQ. Their zod contract is
+// `@taskbridge/core/reference-contract`.
 export { referenceHandlers } from "./reference/referenceHandlers.js";

@@ -7,11 +7,8 @@ export type {
   Progress,
 } from "@taskbridge/core/protocol";
 export { createError, defineHandlers } from "@taskbridge/core/protocol";
-export {
-  type ReferenceContract,
-  referenceContract,
-  referenceHandlers,
-} from "@taskbridge/core/reference";
+export { referenceHandlers } from "@taskbridge/core/reference";
+export { type ReferenceContract, referenceContract } from "@taskbridge/core/reference-contract";
 export type { ServiceInfo } from "./createAnnouncer.js";
 export { SDK_VERSION } from "./createAnnouncer.js";
 export type { WorkerLogger } from "./logger.js";

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { referenceContract, referenceHandlers } from "@taskbridge/core/reference";
+import { referenceHandlers } from "@taskbridge/core/reference";
+import { referenceContract } from "@taskbridge/core/reference-contract";
 // `npm run worker`: serves the reference services (docs/protocol.md §8) from RabbitMQ until SIGTERM or
 // SIGINT, then shuts down gracefully (docs/protocol.md §3) and exits 0. Runs under Bun and under
 // Node (`node --import tsx packages/worker/src/main.ts`). Settings: see readWorkerEnv.ts and docs/workers.md;

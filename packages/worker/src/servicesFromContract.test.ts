@@ -4,7 +4,7 @@ import {
   REGISTRY_EXCHANGE,
   silentBrokerLogger,
 } from "@taskbridge/broker";
-import { referenceContract } from "@taskbridge/core/reference";
+import { referenceContract } from "@taskbridge/core/reference-contract";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { z } from "zod";
 import { silentWorkerLogger } from "./logger.js";

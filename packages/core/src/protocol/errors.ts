@@ -1,7 +1,6 @@
 // zod/mini, not zod: this module is in every browser app (createError, isErrorBody). The schemas
 // are for servers and tools; an app that does not use them drops them, and classic zod could not
 // be dropped: its first schema pulls in all of zod (~25 kB gzip).
-import * as z from "zod/mini";
 
 /** Every error code of docs/protocol.md §7. A code outside this list becomes `INTERNAL` when it crosses the gateway. */
 export const ERROR_CODES = [
@@ -32,15 +31,6 @@ export type ErrorBody = {
   readonly details?: unknown;
   readonly retryable?: boolean;
 };
-
-export const errorCodeSchema = z.enum(ERROR_CODES);
-
-export const errorBodySchema = z.object({
-  code: errorCodeSchema,
-  message: z.string(),
-  details: z.optional(z.unknown()),
-  retryable: z.optional(z.boolean()),
-});
 
 /** True when `value` is one of the codes of docs/protocol.md §7. */
 export const isErrorCode = (value: unknown): value is ErrorCode =>

@@ -1,6 +1,7 @@
 import fc from "fast-check";
-import { errorBodySchema, isErrorBody } from "./errors.js";
-import { parseReplyFrame, replyFrameSchema } from "./frames.js";
+import { isErrorBody } from "./errors.js";
+import { parseReplyFrame } from "./frames.js";
+import { errorBodySchema, replyFrameSchema } from "./schemas.js";
 
 // parseReplyFrame (hand-written, what the Socket.IO transport runs in browsers) and
 // replyFrameSchema (zod/mini, for servers and tools) must accept and return the same frames.

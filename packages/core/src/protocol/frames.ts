@@ -1,6 +1,5 @@
 // zod/mini for the same reason as errors.ts; browsers check frames with parseReplyFrame below.
-import * as z from "zod/mini";
-import { createError, type ErrorBody, errorBodySchema, isErrorBody } from "./errors.js";
+import { createError, type ErrorBody, isErrorBody } from "./errors.js";
 import { REQUEST_ID_PATTERN } from "./ids.js";
 
 /** `progress` of a progress frame and of `ctx.progress(done, total?, message?)`. */
@@ -41,35 +40,6 @@ export type FrameBody<TChunk = unknown, TResult = unknown> =
 export const isTerminalFrame = <TChunk, TResult>(
   frame: Pick<ReplyFrame<TChunk, TResult>, "kind">,
 ): boolean => frame.kind === "result" || frame.kind === "error";
-
-// zod 4's number() already refuses Infinity and NaN; int() is a safe integer.
-export const progressSchema = z.object({
-  done: z.number(),
-  total: z.optional(z.number()),
-  message: z.optional(z.string()),
-});
-
-// A browser app never uses these schemas (it checks frames with parseReplyFrame), and its bundler
-// drops them only if it can see that building them has no side effects: zod marks its own
-// functions, and these two are marked here — a spread at the call site or a bare `.check()`
-// would keep them all.
-const intAtLeast = /* @__NO_SIDE_EFFECTS__ */ (min: number) => z.int().check(z.minimum(min));
-
-const frameSchema = /* @__NO_SIDE_EFFECTS__ */ <TShape extends z.core.$ZodShape>(shape: TShape) =>
-  z.object({ id: z.string().check(z.regex(REQUEST_ID_PATTERN)), seq: intAtLeast(0), ...shape });
-
-/**
- * Runtime validation of a `reply` frame as a zod schema, for servers, tools and tests;
- * `parseReplyFrame` accepts exactly the same frames without zod.
- */
-export const replyFrameSchema = z.discriminatedUnion("kind", [
-  frameSchema({ kind: z.literal("accepted") }),
-  frameSchema({ kind: z.literal("chunk"), data: z.unknown() }),
-  frameSchema({ kind: z.literal("progress"), progress: progressSchema }),
-  frameSchema({ kind: z.literal("restart"), attempt: intAtLeast(1) }),
-  frameSchema({ kind: z.literal("result"), data: z.unknown() }),
-  frameSchema({ kind: z.literal("error"), error: errorBodySchema }),
-]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { referenceContract } from "@taskbridge/core/reference";
+import { referenceContract } from "@taskbridge/core/reference-contract";
 import { servicesFromContract } from "../servicesFromContract.js";
 import { PYTHON_REFERENCE_SCHEMAS_PATH, referenceSchemasJson } from "./referenceSchemas.js";
 

@@ -1,4 +1,4 @@
-import { referenceContract } from "@taskbridge/core/reference";
+import { referenceContract } from "@taskbridge/core/reference-contract";
 import { servicesFromContract } from "../servicesFromContract.js";
 
 /** Where the Python SDK keeps its copy of the reference services' announcements. */
