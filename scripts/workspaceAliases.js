@@ -12,6 +12,7 @@ export const workspaceEntries = {
   "@taskbridge/core/reference": "packages/core/src/reference.ts",
   "@taskbridge/core/protocol": "packages/core/src/protocol.ts",
   "@taskbridge/core/schemas": "packages/core/src/schemas.ts",
+  "@taskbridge/core/testing": "packages/core/src/testing.ts",
   "@taskbridge/core/reference-contract": "packages/core/src/referenceContract.ts",
   "@taskbridge/react": "packages/react/src/index.ts",
   "@taskbridge/react/taskbridge.css": "packages/react/taskbridge.css",

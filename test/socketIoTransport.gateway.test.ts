@@ -109,7 +109,7 @@ describe("Socket.IO transport over the real gateway: reconnect and resume", () =
       authenticate: ({ token }) => (token === "letmein" ? { principal: "ada" } : false),
       transport: {
         token: () => tokens.shift(),
-        logger: { debug: () => {}, warn: () => {}, error: () => {} },
+        logger: silentLogger,
       },
     });
     const { transport } = stack;

@@ -9,6 +9,7 @@ export default defineConfig({
     protocol: "src/protocol.ts",
     schemas: "src/schemas.ts",
     referenceContract: "src/referenceContract.ts",
+    testing: "src/testing.ts",
   },
   format: "esm",
   // One output file per source module (dist/ mirrors src/): with `sideEffects: false` an app's

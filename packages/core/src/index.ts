@@ -33,6 +33,14 @@ export {
   MAX_TIMEOUT_MS,
   PROTOCOL_VERSION,
 } from "./protocol/limits.js";
+export { createListeners, type Listeners } from "./protocol/listeners.js";
+export { type LogFields, type Logger, silentLogger } from "./protocol/logger.js";
+export {
+  backgroundTimers,
+  LONGEST_TIMEOUT_MS,
+  realTimers,
+  type Timers,
+} from "./protocol/timers.js";
 export {
   type Client,
   type ClientRequestOptions,
@@ -41,9 +49,7 @@ export {
 } from "./transport/createClient.js";
 export {
   createMemoryTransport,
-  defaultTimers,
   type MemoryTransportOptions,
-  type Timers,
 } from "./transport/createMemoryTransport.js";
 export {
   createRequestStore,

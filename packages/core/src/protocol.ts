@@ -56,10 +56,18 @@ export {
   MIN_HTTP_BUFFER_BYTES,
   PROTOCOL_VERSION,
 } from "./protocol/limits.js";
+export { createListeners, type Listeners } from "./protocol/listeners.js";
+export { type LogFields, type Logger, silentLogger } from "./protocol/logger.js";
 export {
   type ParseOutcome,
   parseCancelEvent,
   parseRequestEvent,
   parseResumeEvent,
 } from "./protocol/parseClientEvent.js";
+export {
+  backgroundTimers,
+  LONGEST_TIMEOUT_MS,
+  realTimers,
+  type Timers,
+} from "./protocol/timers.js";
 export { type HandlerOutcome, runHandler } from "./transport/runHandler.js";

@@ -8,10 +8,7 @@ export {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_GRACE_MS,
   defaultTransportLogger,
-  defaultTransportTimers,
   type SocketIoFactory,
   type SocketIoTransportOptions,
   type TokenSource,
-  type TransportLogger,
-  type TransportTimers,
 } from "./transport/socketIoTransportOptions.js";

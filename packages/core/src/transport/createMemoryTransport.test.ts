@@ -8,7 +8,8 @@ import {
   isTerminalFrame,
   type ReplyFrame,
 } from "../protocol/index.js";
-import { createMemoryTransport, type Timers } from "./createMemoryTransport.js";
+import type { Timers } from "../protocol/timers.js";
+import { createMemoryTransport } from "./createMemoryTransport.js";
 import { defineContract } from "./defineContract.js";
 import { simulateWorkerCrash } from "./simulateWorkerCrash.js";
 import type { Transport, TransportRequest } from "./types.js";
@@ -55,7 +56,7 @@ const kinds = (frames: readonly ReplyFrame[]) => frames.map((f) => f.kind);
 const createManualTimers = () => {
   const pending = new Map<number, { callback: () => void; ms: number }>();
   let next = 0;
-  const timers: Timers = {
+  const timers: Pick<Timers, "setTimeout" | "clearTimeout"> = {
     setTimeout: (callback, ms) => {
       pending.set(++next, { callback, ms });
       return next;

@@ -12,16 +12,16 @@ import {
   parseRequestEvent,
   type ReplyFrame,
 } from "../protocol/index.js";
+import { createListeners } from "../protocol/listeners.js";
+import { LONGEST_TIMEOUT_MS, realTimers } from "../protocol/timers.js";
 import { describeZodIssues } from "./describeZodIssues.js";
-import { defaultTimers, type MemoryTransportOptions } from "./memoryTransportOptions.js";
+import type { MemoryTransportOptions } from "./memoryTransportOptions.js";
 import { runHandler } from "./runHandler.js";
 import type { ConnectionState, FrameListener, Transport } from "./types.js";
 
-export type { MemoryTransportOptions, Timers } from "./memoryTransportOptions.js";
-export { defaultTimers } from "./memoryTransportOptions.js";
+export type { MemoryTransportOptions } from "./memoryTransportOptions.js";
 
 // setTimeout fires at once for delays above 2^31 - 1 ms (about 24.8 days).
-const LONGEST_TIMER_MS = 2_147_483_647;
 
 type Flight = {
   readonly id: string;
@@ -57,13 +57,13 @@ const viaJson = (value: unknown): unknown =>
 export const createMemoryTransport = (options: MemoryTransportOptions): Transport => {
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
-  const timers = options.timers ?? defaultTimers;
+  const timers = options.timers ?? realTimers;
   const maxAttempts = options.maxAttempts ?? 4;
   const onListenerError =
     options.onListenerError ??
     ((thrown: unknown) => console.error("taskbridge: a frame listener threw", thrown));
   const inFlight = new Map<string, Flight>();
-  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  const connectionListeners = createListeners<[ConnectionState]>();
   let connection: ConnectionState = "connected";
 
   const drain = (flight: Flight): void => {
@@ -231,7 +231,7 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
     const timeoutMs = Math.min(
       parsed.value.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       options.maxTimeoutMs ?? MAX_TIMEOUT_MS,
-      LONGEST_TIMER_MS,
+      LONGEST_TIMEOUT_MS,
     );
     const deadline = now() + timeoutMs;
     flight.timers.push(
@@ -250,7 +250,7 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
 
   const setConnection = (state: ConnectionState): void => {
     connection = state;
-    for (const listener of [...connectionListeners]) listener(state);
+    connectionListeners.emit(state);
   };
 
   return {
@@ -260,12 +260,7 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
       if (flight) end(flight, cancelledError());
     },
     getConnectionState: () => connection,
-    subscribeConnectionState: (listener) => {
-      connectionListeners.add(listener);
-      return () => {
-        connectionListeners.delete(listener);
-      };
-    },
+    subscribeConnectionState: connectionListeners.subscribe,
     close: async () => {
       if (connection === "closed") return;
       for (const flight of [...inFlight.values()]) {

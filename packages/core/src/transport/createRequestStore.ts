@@ -5,6 +5,7 @@ import {
   type Progress,
   type ReplyFrame,
 } from "../protocol/index.js";
+import { createListeners } from "../protocol/listeners.js";
 import { type OpenRequest, openRequest } from "./openRequest.js";
 import {
   initialRequestState,
@@ -79,7 +80,7 @@ export function createRequestStore<TPayload, TChunk, TResult>(
 ): RequestStore<TPayload, TChunk, TResult> {
   const now = options.now ?? Date.now;
   const scheduleFlush = options.scheduleFlush ?? defaultScheduleFlush;
-  const listeners = new Set<() => void>();
+  const listeners = createListeners<[]>();
   let state = initialRequestState as RequestState<TChunk, TResult>;
   let current: OpenRequest | undefined;
   let currentId: string | undefined;
@@ -91,7 +92,7 @@ export function createRequestStore<TPayload, TChunk, TResult>(
     if (next === state) return;
     state = next;
     if (disposed) return;
-    for (const listener of [...listeners]) listener();
+    listeners.emit();
   };
 
   const flush = (): void => {
@@ -139,12 +140,7 @@ export function createRequestStore<TPayload, TChunk, TResult>(
 
   return {
     getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    subscribe: listeners.subscribe,
     send(payload, sendOptions = {}) {
       if (disposed) {
         return Promise.reject(createError("CANCELLED", "the request store was disposed"));

@@ -5,8 +5,9 @@ import {
   startFakeGateway,
 } from "../../../../test/support/fakeGateway.js";
 import { createRequestId, type ReplyFrame } from "../protocol/index.js";
+import type { Logger } from "../protocol/logger.js";
 import { createSocketIoTransport, type SocketIoTransport } from "./createSocketIoTransport.js";
-import type { SocketIoTransportOptions, TransportLogger } from "./socketIoTransportOptions.js";
+import type { SocketIoTransportOptions } from "./socketIoTransportOptions.js";
 import type { ConnectionState, TransportRequest } from "./types.js";
 
 const fast: Partial<ManagerOptions & SocketOptions> = {
@@ -66,8 +67,9 @@ const waitForState = (transport: SocketIoTransport, state: ConnectionState) =>
 
 const recordingLogger = () => {
   const lines: { level: string; message: string; details: unknown }[] = [];
-  const logger: TransportLogger = {
+  const logger: Logger = {
     debug: () => {},
+    info: () => {},
     warn: (message, details) => lines.push({ level: "warn", message, details }),
     error: (message, details) => lines.push({ level: "error", message, details }),
   };

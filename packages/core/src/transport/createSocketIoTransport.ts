@@ -10,6 +10,8 @@ import {
   PROTOCOL_VERSION,
   parseReplyFrame,
 } from "../protocol/index.js";
+import { createListeners } from "../protocol/listeners.js";
+import { LONGEST_TIMEOUT_MS, realTimers } from "../protocol/timers.js";
 import { createSocketIoCancelOutbox } from "./socketIoCancelOutbox.js";
 import { checkSocketIoRequest } from "./socketIoRequestCheck.js";
 import { createSocketIoRequestTable, type SocketIoPendingRequest } from "./socketIoRequestTable.js";
@@ -17,7 +19,6 @@ import {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_GRACE_MS,
   defaultTransportLogger,
-  defaultTransportTimers,
   openSocket,
   type SocketIoTransportOptions,
 } from "./socketIoTransportOptions.js";
@@ -35,8 +36,6 @@ export type SocketIoTransport = Transport & {
 };
 
 const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60 * 1000;
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The live `Transport`: requests go to a taskbridge gateway over Socket.IO (docs/protocol.md §2) and
@@ -56,7 +55,7 @@ export const createSocketIoTransport = (
   options: SocketIoTransportOptions = {},
 ): SocketIoTransport => {
   const logger = options.logger ?? defaultTransportLogger;
-  const timers = options.timers ?? defaultTransportTimers;
+  const timers = options.timers ?? realTimers;
   const now = options.now ?? Date.now;
   const sessionId = options.sessionId ?? createSessionId();
   if (!isSessionId(sessionId)) {
@@ -71,13 +70,13 @@ export const createSocketIoTransport = (
   /** Set when the gateway refused the handshake for good; later sends end with it. */
   let refusal: ErrorBody | undefined;
   let retryTimer: unknown;
-  const stateListeners = new Set<(state: ConnectionState) => void>();
+  const stateListeners = createListeners<[ConnectionState]>();
   const cancels = createSocketIoCancelOutbox(socket, timers);
 
   const setState = (next: ConnectionState) => {
     if (next === state) return;
     state = next;
-    for (const listener of [...stateListeners]) listener(next);
+    stateListeners.emit(next);
   };
 
   const remainingMs = (pending: SocketIoPendingRequest) =>
@@ -183,7 +182,7 @@ export const createSocketIoTransport = (
       return;
     }
     if (socket.active) {
-      logger.debug("connection attempt failed; socket.io retries", error.message);
+      logger.debug("connection attempt failed; socket.io retries", { error: error.message });
       return;
     }
     refusal = createError("UNAVAILABLE", `the gateway refused the connection: ${error.message}`);
@@ -217,7 +216,7 @@ export const createSocketIoTransport = (
 
   const onProtocolError = (body: unknown) => {
     if (!isErrorBody(body)) {
-      logger.warn("dropped a malformed protocol_error", body);
+      logger.warn("dropped a malformed protocol_error", { body });
       return;
     }
     const details = body.details as { id?: unknown } | undefined;
@@ -261,7 +260,7 @@ export const createSocketIoTransport = (
     } else {
       const wanted = request.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS;
       // Timers overflow past 2^31 - 1 ms (24.8 days) and would fire at once.
-      const waitMs = Math.min(wanted, MAX_TIMER_MS - graceMs);
+      const waitMs = Math.min(wanted, LONGEST_TIMEOUT_MS - graceMs);
       const pending = table.add(request, listener, now() + waitMs, waitMs + graceMs);
       if (socket.connected) emitRequest(pending);
     }
@@ -315,11 +314,6 @@ export const createSocketIoTransport = (
     close,
     reconnect,
     getConnectionState: () => state,
-    subscribeConnectionState: (listener) => {
-      stateListeners.add(listener);
-      return () => {
-        stateListeners.delete(listener);
-      };
-    },
+    subscribeConnectionState: stateListeners.subscribe,
   };
 };

@@ -1,16 +1,6 @@
 import type { ErrorBody, Handlers } from "../protocol/index.js";
+import type { Timers } from "../protocol/timers.js";
 import type { Contract } from "./defineContract.js";
-
-/** The timer functions the memory transport uses; inject fakes to control time. */
-export type Timers = {
-  readonly setTimeout: (callback: () => void, ms: number) => unknown;
-  readonly clearTimeout: (handle: unknown) => void;
-};
-
-export const defaultTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export type MemoryTransportOptions = {
   /** The handlers by request type: the same objects a worker serves. */
@@ -53,7 +43,8 @@ export type MemoryTransportOptions = {
   /** Attempts before a crashing request ends `WORKER_CRASHED`. Default 4 (delivery limit 3). */
   readonly maxAttempts?: number;
   readonly now?: () => number;
-  readonly timers?: Timers;
+  /** Default `realTimers`; the memory transport only sets and clears timeouts. */
+  readonly timers?: Pick<Timers, "setTimeout" | "clearTimeout">;
   /** Where an exception thrown by a frame listener goes. Default `console.error`. */
   readonly onListenerError?: (thrown: unknown) => void;
 };

@@ -1,6 +1,7 @@
 import type { Socket } from "socket.io-client";
 import { EVENTS } from "../protocol/index.js";
-import type { TransportTimers } from "./socketIoTransportOptions.js";
+import { createListeners } from "../protocol/listeners.js";
+import type { Timers } from "../protocol/timers.js";
 
 export type SocketIoCancelOutbox = ReturnType<typeof createSocketIoCancelOutbox>;
 
@@ -13,16 +14,19 @@ export type SocketIoCancelOutbox = ReturnType<typeof createSocketIoCancelOutbox>
  * arrive in the same breath as the client's disconnect packet, so disconnecting right after
  * emitting would lose the cancels.
  */
-export const createSocketIoCancelOutbox = (socket: Socket, timers: TransportTimers) => {
+export const createSocketIoCancelOutbox = (
+  socket: Socket,
+  timers: Pick<Timers, "setTimeout" | "clearTimeout">,
+) => {
   /** Owed, to be sent on the next connect. */
   const queued = new Set<string>();
   /** Sent on this connection, no terminal frame for the id seen yet. */
   const unconfirmed = new Set<string>();
-  const watchers = new Set<() => void>();
+  const watchers = createListeners<[]>();
 
   const settle = () => {
     if (unconfirmed.size > 0) return;
-    for (const watcher of [...watchers]) watcher();
+    watchers.emit();
   };
 
   return {
@@ -52,12 +56,12 @@ export const createSocketIoCancelOutbox = (socket: Socket, timers: TransportTime
     settled: (timeoutMs: number): Promise<void> =>
       new Promise((resolve) => {
         const done = () => {
-          watchers.delete(done);
+          unwatch();
           timers.clearTimeout(timer);
           resolve();
         };
         const timer = timers.setTimeout(done, timeoutMs);
-        watchers.add(done);
+        const unwatch = watchers.subscribe(done);
         settle();
       }),
     clear: () => {

@@ -1,5 +1,6 @@
 import type { ErrorBody, ReplyFrame, TerminalFrame } from "../protocol/index.js";
-import type { TransportLogger, TransportTimers } from "./socketIoTransportOptions.js";
+import type { Logger } from "../protocol/logger.js";
+import type { Timers } from "../protocol/timers.js";
 import type { FrameListener, TransportRequest } from "./types.js";
 
 /** What the Socket.IO transport remembers of one request until its terminal frame. */
@@ -16,8 +17,8 @@ export type SocketIoPendingRequest = {
 };
 
 export type SocketIoRequestTableOptions = {
-  readonly timers: TransportTimers;
-  readonly logger: TransportLogger;
+  readonly timers: Pick<Timers, "setTimeout" | "clearTimeout">;
+  readonly logger: Logger;
   /** Called when a request's client-side timer fires; it must end the request. */
   readonly onDeadline: (pending: SocketIoPendingRequest) => void;
 };
@@ -42,7 +43,7 @@ export const createSocketIoRequestTable = ({
     try {
       listener(frame);
     } catch (error) {
-      logger.error("a frame listener threw", error);
+      logger.error("a frame listener threw", { error });
     }
   };
 

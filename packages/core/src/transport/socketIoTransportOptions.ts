@@ -5,18 +5,8 @@ import {
   type SocketOptions,
 } from "socket.io-client";
 
-/** Where the Socket.IO transport reports what it dropped or could not handle. */
-export type TransportLogger = {
-  readonly debug: (message: string, details?: unknown) => void;
-  readonly warn: (message: string, details?: unknown) => void;
-  readonly error: (message: string, details?: unknown) => void;
-};
-
-/** The timer functions the transport uses for client-side deadlines and handshake retries. */
-export type TransportTimers = {
-  readonly setTimeout: (callback: () => void, ms: number) => unknown;
-  readonly clearTimeout: (handle: unknown) => void;
-};
+import type { Logger } from "../protocol/logger.js";
+import type { Timers } from "../protocol/timers.js";
 
 /** socket.io-client's `io(url, options)`, or anything shaped like it (a test double, a wrapper). */
 export type SocketIoFactory = (
@@ -55,8 +45,10 @@ export type SocketIoTransportOptions = {
   /** How long `close()` waits for the gateway to answer its cancels. Default 1000 ms. */
   readonly closeTimeoutMs?: number;
   readonly now?: () => number;
-  readonly timers?: TransportTimers;
-  readonly logger?: TransportLogger;
+  /** Client-side deadlines and handshake retries. Default `realTimers`. */
+  readonly timers?: Pick<Timers, "setTimeout" | "clearTimeout">;
+  /** Where the transport reports what it dropped or could not handle. */
+  readonly logger?: Logger;
 };
 
 /** Ends requests whose client wait ran out this long after their deadline (see `timeoutGraceMs`). */
@@ -66,16 +58,11 @@ export const DEFAULT_TIMEOUT_GRACE_MS = 1000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 1000;
 
 /** Debug output is dropped; warnings and errors go to the console. */
-export const defaultTransportLogger: TransportLogger = {
+export const defaultTransportLogger: Logger = {
   debug: () => {},
-  warn: (message, details) => console.warn(`[taskbridge] ${message}`, details ?? ""),
-  error: (message, details) => console.error(`[taskbridge] ${message}`, details ?? ""),
-};
-
-/** The global timers, bound so that they work when called off `globalThis` (browsers insist). */
-export const defaultTransportTimers: TransportTimers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+  info: () => {},
+  warn: (message, fields) => console.warn(`[taskbridge] ${message}`, fields ?? ""),
+  error: (message, fields) => console.error(`[taskbridge] ${message}`, fields ?? ""),
 };
 
 /** socket.io-client's own factory. */
