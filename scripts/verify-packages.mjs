@@ -205,15 +205,11 @@ try {
 // The gateway's reply and dead-letter queues are durable (they outlive a restart, expiring after
 // 60 s unused); delete them as gateway/src/main.test.ts does. The worker's control queue is
 // exclusive and goes with its connection; the request queues are the shared `demo.*` ones.
-const CLEANUP = `import {
-  createRabbitBroker,
-  deadQueueName,
-  replyQueueName,
-  silentBrokerLogger,
-} from "@taskbridge/broker";
+const CLEANUP = `import { createRabbitBroker, deadQueueName, replyQueueName } from "@taskbridge/broker";
+import { silentLogger } from "@taskbridge/core/protocol";
 
 const [url, gatewayId] = process.argv.slice(2);
-const broker = createRabbitBroker({ url, logger: silentBrokerLogger });
+const broker = createRabbitBroker({ url, logger: silentLogger });
 try {
   for (const queue of [replyQueueName(gatewayId), deadQueueName(gatewayId)]) {
     await broker.deleteQueue(queue);

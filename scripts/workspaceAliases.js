@@ -17,7 +17,6 @@ export const workspaceEntries = {
   "@taskbridge/react": "packages/react/src/index.ts",
   "@taskbridge/react/taskbridge.css": "packages/react/taskbridge.css",
   "@taskbridge/broker": "packages/broker/src/index.ts",
-  "@taskbridge/broker/testing": "packages/broker/src/testing.ts",
   "@taskbridge/gateway": "packages/gateway/src/index.ts",
   "@taskbridge/worker": "packages/worker/src/index.ts",
   "@taskbridge/cli": "packages/cli/src/index.ts",

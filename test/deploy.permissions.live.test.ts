@@ -10,7 +10,7 @@ import { randomId } from "@taskbridge/core/protocol";
 import { referenceHandlers } from "@taskbridge/core/reference";
 import { createSocketIoTransport } from "@taskbridge/core/socket-io";
 import { createGateway, type Gateway, silentLogger } from "@taskbridge/gateway";
-import { registerHandlers, silentWorkerLogger, type Worker } from "@taskbridge/worker";
+import { registerHandlers, type Worker } from "@taskbridge/worker";
 import { connect } from "amqplib";
 
 // docs/deployment.md gives each service its own RabbitMQ user with the regexes of
@@ -100,7 +100,7 @@ describe("deploy/rabbitmq/permissions.env", () => {
     worker = await registerHandlers({
       url: urlOf(users.worker),
       handlers: referenceHandlers,
-      logger: silentWorkerLogger,
+      logger: silentLogger,
     });
     gatewayBroker = createRabbitBroker({ url: urlOf(users.gateway), logger: silentLogger });
     await waitForConnected(gatewayBroker, 30_000);

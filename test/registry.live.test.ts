@@ -3,16 +3,15 @@ import { promisify } from "node:util";
 import { REGISTRY_EXCHANGE } from "@taskbridge/broker";
 import type { Transport } from "@taskbridge/core";
 import { createClient, makeBackendRequest } from "@taskbridge/core";
-import { type ErrorBody, type HandlerContext, randomId } from "@taskbridge/core/protocol";
-import { createSocketIoTransport } from "@taskbridge/core/socket-io";
 import {
-  createGateway,
-  definePlugin,
-  type Gateway,
-  silentLogger,
-  systemTimers,
-} from "@taskbridge/gateway";
-import { registerHandlers, silentWorkerLogger, type Worker } from "@taskbridge/worker";
+  backgroundTimers,
+  type ErrorBody,
+  type HandlerContext,
+  randomId,
+} from "@taskbridge/core/protocol";
+import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { createGateway, definePlugin, type Gateway, silentLogger } from "@taskbridge/gateway";
+import { registerHandlers, type Worker } from "@taskbridge/worker";
 import { greetContract, greetHandlers } from "../examples/registry/greetService.js";
 import { services as generatedServices } from "../examples/registry/services.generated.js";
 import { openRequest } from "../packages/core/src/transport/openRequest.js";
@@ -85,7 +84,7 @@ describe("service registry, live (TypeScript and Python workers, RabbitMQ, gatew
       logger: silentLogger,
       knownTypesOnly: true,
       // The catalog's clock, moved ahead by the stale test instead of waiting 30 s.
-      timers: { ...systemTimers, now: () => Date.now() + skewMs },
+      timers: { ...backgroundTimers, now: () => Date.now() + skewMs },
       plugins: [
         definePlugin({
           name: "registry-test-queues",
@@ -104,7 +103,7 @@ describe("service registry, live (TypeScript and Python workers, RabbitMQ, gatew
       },
       contract: greetContract,
       queuePrefix: prefix,
-      logger: silentWorkerLogger,
+      logger: silentLogger,
     });
     pyWorker = spawnWorkerProcess({
       command: "/usr/bin/python3",

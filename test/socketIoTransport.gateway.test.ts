@@ -1,11 +1,11 @@
-import { createMemoryBroker, createMemoryServer, silentBrokerLogger } from "@taskbridge/broker";
+import { createMemoryBroker, createMemoryServer } from "@taskbridge/broker";
 import type { ConnectionState, Transport } from "@taskbridge/core";
 import { createRequestId, type ReplyFrame } from "@taskbridge/core/protocol";
 import { referenceHandlers } from "@taskbridge/core/reference";
 import type { SocketIoTransportOptions } from "@taskbridge/core/socket-io";
 import { createSocketIoTransport } from "@taskbridge/core/socket-io";
 import { createGateway, type GatewayOptions, silentLogger } from "@taskbridge/gateway";
-import { registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
+import { registerHandlers } from "@taskbridge/worker";
 import { describeTransportContract } from "./contracts/transportContract.js";
 
 const startStack = async (
@@ -14,14 +14,14 @@ const startStack = async (
     readonly transport?: SocketIoTransportOptions;
   } = {},
 ) => {
-  const server = createMemoryServer({ logger: silentBrokerLogger });
-  const gatewayBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
-  const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+  const server = createMemoryServer({ logger: silentLogger });
+  const gatewayBroker = createMemoryBroker({ server, logger: silentLogger });
+  const workerBroker = createMemoryBroker({ server, logger: silentLogger });
   const worker = await registerHandlers({
     broker: workerBroker,
     handlers: referenceHandlers,
     graceMs: 1000,
-    logger: silentWorkerLogger,
+    logger: silentLogger,
   });
   const gateway = await createGateway({
     broker: gatewayBroker,

@@ -1,18 +1,19 @@
-import { createMemoryBroker, createMemoryServer, silentBrokerLogger } from "@taskbridge/broker";
+import { createMemoryBroker, createMemoryServer } from "@taskbridge/broker";
+import { silentLogger } from "@taskbridge/core/protocol";
 import { referenceHandlers } from "@taskbridge/core/reference";
-import { registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
+import { registerHandlers } from "@taskbridge/worker";
 import { describeWorkerScenarios } from "./contracts/workerScenarios.js";
 
 // The worker scenario suite against the TypeScript SDK on the in-memory broker: fast, no RabbitMQ.
 describeWorkerScenarios("TypeScript SDK, in-process, memory broker", async ({ queuePrefix }) => {
-  const server = createMemoryServer({ logger: silentBrokerLogger });
-  const broker = createMemoryBroker({ server, logger: silentBrokerLogger });
-  const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+  const server = createMemoryServer({ logger: silentLogger });
+  const broker = createMemoryBroker({ server, logger: silentLogger });
+  const workerBroker = createMemoryBroker({ server, logger: silentLogger });
   const worker = await registerHandlers({
     broker: workerBroker,
     handlers: referenceHandlers,
     queuePrefix,
-    logger: silentWorkerLogger,
+    logger: silentLogger,
   });
   return {
     broker,

@@ -1,9 +1,9 @@
 import { createMemoryBroker, createMemoryServer } from "@taskbridge/broker";
-import { createManualTimers } from "@taskbridge/broker/testing";
 import { makeBackendRequest } from "@taskbridge/core";
 import { createSocketIoTransport } from "@taskbridge/core/socket-io";
+import { createManualTimers } from "@taskbridge/core/testing";
 import { createGateway, silentLogger } from "@taskbridge/gateway";
-import { referenceHandlers, registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
+import { referenceHandlers, registerHandlers } from "@taskbridge/worker";
 
 // The real gateway, worker SDK and Socket.IO transport, with RabbitMQ swapped for the
 // in-memory broker: a real socket on an ephemeral port, the same frames as in production.
@@ -19,7 +19,7 @@ describe("the live path on the in-memory broker", () => {
     const worker = await registerHandlers({
       broker: workerBroker,
       handlers: referenceHandlers,
-      logger: silentWorkerLogger,
+      logger: silentLogger,
     });
     const gateway = await createGateway({
       broker: gatewayBroker,

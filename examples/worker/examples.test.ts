@@ -1,5 +1,6 @@
-import { createMemoryBroker, createMemoryServer, silentBrokerLogger } from "@taskbridge/broker";
-import { silentWorkerLogger, type Worker } from "@taskbridge/worker";
+import { createMemoryBroker, createMemoryServer } from "@taskbridge/broker";
+import { silentLogger } from "@taskbridge/core/protocol";
+import type { Worker } from "@taskbridge/worker";
 import {
   type AmqpTestClient,
   createAmqpTestClient,
@@ -9,14 +10,14 @@ import { serveReports } from "./serveReports.js";
 
 // The examples of docs/workers.md, served on the memory broker and called as a gateway would.
 describe("examples/worker", () => {
-  const server = createMemoryServer({ logger: silentBrokerLogger });
-  const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
-  const clientBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+  const server = createMemoryServer({ logger: silentLogger });
+  const workerBroker = createMemoryBroker({ server, logger: silentLogger });
+  const clientBroker = createMemoryBroker({ server, logger: silentLogger });
   let worker: Worker;
   let client: AmqpTestClient;
 
   beforeAll(async () => {
-    worker = await serveReports({ broker: workerBroker, logger: silentWorkerLogger });
+    worker = await serveReports({ broker: workerBroker, logger: silentLogger });
     client = await createAmqpTestClient(clientBroker);
   });
 

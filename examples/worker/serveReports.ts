@@ -1,6 +1,8 @@
 // Example for docs/workers.md: serving handlers from RabbitMQ, with graceful shutdown.
+
 import type { Broker } from "@taskbridge/broker";
-import { registerHandlers, type Worker, type WorkerLogger } from "@taskbridge/worker";
+import type { Logger } from "@taskbridge/core/protocol";
+import { registerHandlers, type Worker } from "@taskbridge/worker";
 import { reportHandlers } from "./reportHandlers.js";
 
 /**
@@ -11,7 +13,7 @@ export const serveReports = (options: {
   readonly url?: string;
   readonly broker?: Broker;
   readonly queuePrefix?: string;
-  readonly logger?: WorkerLogger;
+  readonly logger?: Logger;
 }): Promise<Worker> =>
   registerHandlers({
     ...options,

@@ -4,7 +4,6 @@ import { defineConfig } from "tsdown";
 export default defineConfig({
   entry: {
     index: "src/index.ts",
-    testing: "src/testing.ts",
   },
   format: "esm",
   platform: "node",

@@ -1,12 +1,8 @@
-import {
-  createRabbitBroker,
-  DEFAULT_AMQP_URL,
-  silentBrokerLogger,
-  waitForConnected,
-} from "@taskbridge/broker";
+import { createRabbitBroker, DEFAULT_AMQP_URL, waitForConnected } from "@taskbridge/broker";
+import { silentLogger } from "@taskbridge/core/protocol";
 import { referenceHandlers } from "@taskbridge/core/reference";
 import type { QueueType } from "@taskbridge/worker";
-import { registerHandlers, silentWorkerLogger } from "@taskbridge/worker";
+import { registerHandlers } from "@taskbridge/worker";
 import { spawnWorkerProcess, type WorkerCommand } from "./spawnWorkerProcess.js";
 import type { WorkerScenarioSetup, WorkerUnderTest } from "./workerScenarios.js";
 
@@ -15,7 +11,7 @@ export const AMQP_URL = process.env.AMQP_URL ?? DEFAULT_AMQP_URL;
 
 /** A connected RabbitMQ broker for a test's own messages (silent: tests provoke failures). */
 export const connectTestBroker = async () => {
-  const broker = createRabbitBroker({ url: AMQP_URL, logger: silentBrokerLogger });
+  const broker = createRabbitBroker({ url: AMQP_URL, logger: silentLogger });
   await waitForConnected(broker, 10_000);
   return broker;
 };
@@ -33,7 +29,7 @@ export const inProcessRabbitWorker =
       handlers: referenceHandlers,
       queuePrefix,
       queueType,
-      logger: silentWorkerLogger,
+      logger: silentLogger,
     });
     return {
       broker,

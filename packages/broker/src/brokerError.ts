@@ -1,4 +1,5 @@
 import { createError, type ErrorBody, type ErrorCode } from "@taskbridge/core/protocol";
+import type { BrokerState } from "./types.js";
 
 /** An `Error` that is also an error body (docs/protocol.md §7), so `toErrorBody` passes it through. */
 export type BrokerError = Error & ErrorBody;
@@ -26,3 +27,15 @@ export const isBrokerErrorReason = (error: unknown, reason: string): boolean =>
   typeof error.details === "object" &&
   error.details !== null &&
   (error.details as Record<string, unknown>).reason === reason;
+
+/**
+ * The error of an operation on a broker that is not connected: `UNAVAILABLE`, retryable while
+ * the broker reconnects, final once it is closed. Both brokers refuse with it.
+ */
+export const unavailableError = (state: BrokerState, notConnected: string): BrokerError =>
+  createBrokerError(
+    "UNAVAILABLE",
+    state === "closed" ? "the broker connection is closed" : notConnected,
+    { reason: state === "closed" ? "closed" : "disconnected" },
+    state !== "closed",
+  );

@@ -1,6 +1,6 @@
-import { createManualTimers } from "./createManualTimers.js";
+import { silentLogger } from "@taskbridge/core/protocol";
+import { createManualTimers } from "@taskbridge/core/testing";
 import { createMemoryBroker } from "./createMemoryBroker.js";
-import { silentBrokerLogger } from "./logger.js";
 import { createMemoryServer } from "./memoryServer.js";
 import {
   DEAD_EXCHANGE,
@@ -36,7 +36,7 @@ const inbox = () => {
 
 const setup = () => {
   const timers = createManualTimers(1_000_000);
-  const server = createMemoryServer({ timers, logger: silentBrokerLogger });
+  const server = createMemoryServer({ timers, logger: silentLogger });
   return { timers, server, broker: createMemoryBroker({ server }) };
 };
 

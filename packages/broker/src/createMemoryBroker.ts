@@ -1,9 +1,10 @@
-import { createBrokerError } from "./brokerError.js";
-import { type BrokerLogger, consoleBrokerLogger } from "./logger.js";
+import type { Logger, Timers } from "@taskbridge/core/protocol";
+import { createListeners } from "@taskbridge/core/protocol";
+import { createBrokerError, unavailableError } from "./brokerError.js";
+import { consoleBrokerLogger } from "./logger.js";
 import type { QueueConsumer } from "./memoryQueue.js";
 import { createMemoryServer, type MemoryServer } from "./memoryServer.js";
 import { toBytes, toMessageProperties } from "./messageProperties.js";
-import type { BrokerTimers } from "./timers.js";
 import type {
   Broker,
   BrokerState,
@@ -17,8 +18,8 @@ export type MemoryBrokerOptions = {
   /** The shared in-process server; a fresh one when omitted. Share it between a gateway and workers. */
   readonly server?: MemoryServer;
   /** Used only when no `server` is given. */
-  readonly timers?: BrokerTimers;
-  readonly logger?: BrokerLogger;
+  readonly timers?: Timers;
+  readonly logger?: Logger;
 };
 
 /** A memory `Broker` plus what tests and the embedded mode need beyond the `Broker` type. */
@@ -63,7 +64,7 @@ export const createMemoryBroker = (options: MemoryBrokerOptions = {}): MemoryBro
   const logger = options.logger ?? consoleBrokerLogger;
   let owner = `memory-${++connections}`;
   let state: BrokerState = "connected";
-  const listeners = new Set<(state: BrokerState) => void>();
+  const listeners = createListeners<[BrokerState]>();
   const declarations = new Map<string, () => void>();
   const consumers = new Set<ConsumerRecord>();
   let waiting: { run: () => void; reject: (error: Error) => void }[] = [];
@@ -71,16 +72,10 @@ export const createMemoryBroker = (options: MemoryBrokerOptions = {}): MemoryBro
   const setState = (next: BrokerState): void => {
     if (state === next) return;
     state = next;
-    for (const listener of [...listeners]) listener(next);
+    listeners.emit(next);
   };
 
-  const unavailable = () =>
-    createBrokerError(
-      "UNAVAILABLE",
-      state === "closed" ? "the broker connection is closed" : "not connected to the broker",
-      { reason: state === "closed" ? "closed" : "disconnected" },
-      state !== "closed",
-    );
+  const unavailable = () => unavailableError(state, "not connected to the broker");
 
   /** Runs `operation` now when connected, else after the next reconnect; rejects once closed. */
   const whenConnected = <T>(operation: () => T): Promise<T> => {
@@ -198,12 +193,7 @@ export const createMemoryBroker = (options: MemoryBrokerOptions = {}): MemoryBro
     },
     consume,
     getState: () => state,
-    subscribeState: (listener) => {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    subscribeState: listeners.subscribe,
     close: async () => {
       if (state === "closed") return;
       dropConnection("closed");

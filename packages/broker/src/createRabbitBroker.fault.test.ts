@@ -1,7 +1,7 @@
+import { silentLogger } from "@taskbridge/core/protocol";
 import { createRabbitNode, type RabbitNode } from "../../../test/support/rabbitNode.js";
 import { exponentialBackoff } from "./backoff.js";
 import { createRabbitBroker, type RabbitBroker } from "./createRabbitBroker.js";
-import { silentBrokerLogger } from "./logger.js";
 import type { BrokerState, DeliveredMessage } from "./types.js";
 import { waitForConnected } from "./waitForConnected.js";
 
@@ -27,7 +27,7 @@ describe("createRabbitBroker when RabbitMQ crashes and comes back", () => {
   it("reports the outage, rejects publishes meanwhile, and restores topology and consumers", async () => {
     broker = createRabbitBroker({
       url: node.url,
-      logger: silentBrokerLogger,
+      logger: silentLogger,
       backoff: exponentialBackoff({ initialMs: 100, maxMs: 1000 }),
     });
     const states: BrokerState[] = [];
@@ -93,7 +93,7 @@ describe("createRabbitBroker when RabbitMQ crashes and comes back", () => {
     await broker?.close();
     broker = createRabbitBroker({
       url: node.url,
-      logger: silentBrokerLogger,
+      logger: silentLogger,
       backoff: exponentialBackoff({ initialMs: 100, maxMs: 1000 }),
     });
     const active = broker;

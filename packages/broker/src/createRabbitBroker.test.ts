@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
+import { silentLogger } from "@taskbridge/core/protocol";
 import { createRabbitBroker } from "./createRabbitBroker.js";
-import { silentBrokerLogger } from "./logger.js";
 import type { BrokerState } from "./types.js";
 
 /** A port nothing listens on: taken from the OS, then released. */
@@ -19,7 +19,7 @@ describe("createRabbitBroker without a reachable RabbitMQ", () => {
     const attempts: number[] = [];
     const broker = createRabbitBroker({
       url: `amqp://guest:guest@127.0.0.1:${port}`,
-      logger: silentBrokerLogger,
+      logger: silentLogger,
       backoff: (attempt) => {
         attempts.push(attempt);
         return 20;

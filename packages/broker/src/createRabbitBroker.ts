@@ -1,6 +1,7 @@
+import { type Logger, realTimers, type Timers } from "@taskbridge/core/protocol";
 import amqp, { type Channel, type ChannelModel } from "amqplib";
 import { exponentialBackoff } from "./backoff.js";
-import { type BrokerLogger, consoleBrokerLogger } from "./logger.js";
+import { consoleBrokerLogger } from "./logger.js";
 import { createRabbitConnection } from "./rabbitConnection.js";
 import { createRabbitConsumers } from "./rabbitConsumers.js";
 import { createRabbitDeclarationLog } from "./rabbitDeclarationLog.js";
@@ -10,7 +11,6 @@ import {
   type RabbitSession,
   type RabbitSessionPublisher,
 } from "./rabbitSession.js";
-import { type BrokerTimers, realTimers } from "./timers.js";
 import type { Broker } from "./types.js";
 
 /** Where RabbitMQ is when neither `url` nor `AMQP_URL` says otherwise. */
@@ -19,14 +19,14 @@ export const DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
 export type RabbitBrokerOptions = {
   /** Default: `process.env.AMQP_URL`, else `DEFAULT_AMQP_URL`. */
   readonly url?: string;
-  readonly logger?: BrokerLogger;
+  readonly logger?: Logger;
   /** AMQP heartbeat, so a dead peer is noticed (default 10 s; 0 disables). */
   readonly heartbeatSeconds?: number;
   /** Delay before reconnect attempt n (1, 2, …); default `exponentialBackoff()` (100 ms … 5 s, ±20 %). */
   readonly backoff?: (attempt: number) => number;
   /** TCP connect timeout (default 5 s). */
   readonly connectTimeoutMs?: number;
-  readonly timers?: BrokerTimers;
+  readonly timers?: Timers;
   /** amqplib's `connect`, injectable. */
   readonly connect?: (
     url: string,

@@ -1,6 +1,6 @@
 // `@taskbridge/broker`: the `Broker` type and its two implementations — RabbitMQ (amqplib, with
 // reconnect and replay) and in-memory (the embedded mode, tests) — and the topology of
-// docs/protocol.md §2. The test clock is `@taskbridge/broker/testing`.
+// docs/protocol.md §2. Timers, loggers and the test clock come from `@taskbridge/core`.
 export { type BackoffOptions, exponentialBackoff } from "./backoff.js";
 export { type BrokerError, createBrokerError, isBrokerErrorReason } from "./brokerError.js";
 export {
@@ -14,9 +14,8 @@ export {
   type RabbitBroker,
   type RabbitBrokerOptions,
 } from "./createRabbitBroker.js";
-export { type BrokerLogger, consoleBrokerLogger, silentBrokerLogger } from "./logger.js";
+export { consoleBrokerLogger } from "./logger.js";
 export { createMemoryServer, type MemoryServer, type MemoryServerOptions } from "./memoryServer.js";
-export { type BrokerTimers, backgroundTimers, realTimers } from "./timers.js";
 export { topicMatches } from "./topicMatches.js";
 export {
   CANCEL_EXCHANGE,

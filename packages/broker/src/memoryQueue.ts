@@ -1,5 +1,4 @@
-import type { BrokerLogger } from "./logger.js";
-import type { BrokerTimers } from "./timers.js";
+import type { Logger, Timers } from "@taskbridge/core/protocol";
 import type { DeliveredMessage, MessageProperties } from "./types.js";
 
 /** One message in one memory queue (a message routed to two queues has two records). */
@@ -48,8 +47,8 @@ export type MemoryQueue = ReturnType<typeof createMemoryQueue>;
 type MemoryQueueOptions = {
   readonly name: string;
   readonly settings: QueueSettings;
-  readonly timers: BrokerTimers;
-  readonly logger: BrokerLogger;
+  readonly timers: Timers;
+  readonly logger: Logger;
   readonly scheduleDispatch: (queue: MemoryQueue) => void;
   readonly deadLetter: (message: StoredMessage, reason: DeadLetterReason) => void;
   /** Called when `x-expires` or auto-delete removes the queue. */

@@ -1,6 +1,7 @@
+import { backgroundTimers, type Logger, type Timers } from "@taskbridge/core/protocol";
 import { createBrokerError } from "./brokerError.js";
 import { deadLetterProperties } from "./deadLetterProperties.js";
-import { type BrokerLogger, consoleBrokerLogger } from "./logger.js";
+import { consoleBrokerLogger } from "./logger.js";
 import {
   createMemoryQueue,
   type DeadLetterReason,
@@ -8,7 +9,6 @@ import {
   type StoredMessage,
 } from "./memoryQueue.js";
 import { queueDifference, queueSettingsOf, str } from "./memoryQueueSettings.js";
-import { type BrokerTimers, backgroundTimers } from "./timers.js";
 import { topicMatches } from "./topicMatches.js";
 import type {
   ExchangeOptions,
@@ -20,8 +20,8 @@ import type {
 
 export type MemoryServerOptions = {
   /** Default `backgroundTimers`: real time, and pending TTL / `x-expires` timers do not keep the process alive. */
-  readonly timers?: BrokerTimers;
-  readonly logger?: BrokerLogger;
+  readonly timers?: Timers;
+  readonly logger?: Logger;
 };
 
 type Exchange = {

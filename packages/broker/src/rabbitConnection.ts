@@ -1,10 +1,10 @@
+import type { Logger, Timers } from "@taskbridge/core/protocol";
+import { createListeners } from "@taskbridge/core/protocol";
 import type { ChannelModel } from "amqplib";
-import { type BrokerError, createBrokerError } from "./brokerError.js";
+import { type BrokerError, unavailableError } from "./brokerError.js";
 import { coalesceWrites } from "./coalesceWrites.js";
-import type { BrokerLogger } from "./logger.js";
 import { createRabbitDeclarationChannel } from "./rabbitDeclarationChannel.js";
 import type { RabbitSession } from "./rabbitSession.js";
-import type { BrokerTimers } from "./timers.js";
 import type { BrokerState } from "./types.js";
 
 export type RabbitConnectionOptions = {
@@ -14,8 +14,8 @@ export type RabbitConnectionOptions = {
     socketOptions: { readonly noDelay: boolean; readonly timeout: number },
   ) => Promise<ChannelModel>;
   readonly connectTimeoutMs: number;
-  readonly logger: BrokerLogger;
-  readonly timers: BrokerTimers;
+  readonly logger: Logger;
+  readonly timers: Timers;
   readonly backoff: (attempt: number) => number;
   /** Readies a new session (publish channel, replay) before it counts as connected; a rejection drops it. */
   readonly onSession: (s: RabbitSession) => Promise<void>;
@@ -56,7 +56,7 @@ const noop = (): void => {};
 export const createRabbitConnection = (options: RabbitConnectionOptions): RabbitConnection => {
   const { logger, timers, backoff } = options;
   let state: BrokerState = "connecting";
-  const listeners = new Set<(state: BrokerState) => void>();
+  const listeners = createListeners<[BrokerState]>();
   let session: RabbitSession | undefined;
   let attempt = 0;
   let retryTimer: unknown;
@@ -71,16 +71,10 @@ export const createRabbitConnection = (options: RabbitConnectionOptions): Rabbit
   const setState = (next: BrokerState): void => {
     if (state === next) return;
     state = next;
-    for (const listener of [...listeners]) listener(next);
+    listeners.emit(next);
   };
 
-  const unavailable = () =>
-    createBrokerError(
-      "UNAVAILABLE",
-      state === "closed" ? "the broker connection is closed" : "not connected to RabbitMQ",
-      { reason: state === "closed" ? "closed" : "disconnected" },
-      state !== "closed",
-    );
+  const unavailable = () => unavailableError(state, "not connected to RabbitMQ");
 
   const whenConnected = <T>(operation: (s: RabbitSession) => Promise<T>): Promise<T> => {
     if (state === "closed") return Promise.reject(unavailable());
@@ -168,12 +162,7 @@ export const createRabbitConnection = (options: RabbitConnectionOptions): Rabbit
       void open();
     },
     getState: () => state,
-    subscribeState: (listener) => {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    subscribeState: listeners.subscribe,
     current: () => session,
     whenConnected,
     unavailable,

@@ -1,5 +1,5 @@
+import type { Logger } from "@taskbridge/core/protocol";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
-import type { BrokerLogger } from "./logger.js";
 import { fromAmqpError } from "./rabbitErrors.js";
 import { fromAmqpProperties } from "./rabbitMessages.js";
 import type { ConsumeOptions, DeliveredMessage } from "./types.js";
@@ -22,7 +22,7 @@ export const openRabbitConsumer = async (
   queue: string,
   onMessage: (message: DeliveredMessage) => void,
   options: ConsumeOptions,
-  logger: BrokerLogger,
+  logger: Logger,
   onChannelClosed: () => void,
 ): Promise<RabbitConsumerHandle> => {
   const channel = await connection.createChannel();

@@ -1,7 +1,6 @@
-import type { BrokerLogger } from "./logger.js";
+import type { Logger, Timers } from "@taskbridge/core/protocol";
 import { openRabbitConsumer, type RabbitConsumerHandle } from "./rabbitConsumer.js";
 import type { RabbitSession } from "./rabbitSession.js";
-import type { BrokerTimers } from "./timers.js";
 import type { ConsumeOptions, Consumer, DeliveredMessage } from "./types.js";
 
 type ConsumerRecord = {
@@ -30,8 +29,8 @@ export type RabbitConsumers = {
 };
 
 export type RabbitConsumersOptions = {
-  readonly logger: BrokerLogger;
-  readonly timers: BrokerTimers;
+  readonly logger: Logger;
+  readonly timers: Timers;
   readonly backoff: (attempt: number) => number;
   /** Whether `s` is still the broker's session. */
   readonly isCurrent: (s: RabbitSession) => boolean;

@@ -1,5 +1,5 @@
+import type { Logger } from "@taskbridge/core/protocol";
 import type { Channel, ChannelModel } from "amqplib";
-import type { BrokerLogger } from "./logger.js";
 
 const noop = (): void => {};
 
@@ -18,7 +18,7 @@ export type RabbitDeclarationChannel = {
  */
 export const createRabbitDeclarationChannel = (
   connection: ChannelModel,
-  logger: BrokerLogger,
+  logger: Logger,
 ): RabbitDeclarationChannel => {
   let channel: Channel | undefined;
   let chain: Promise<void> = Promise.resolve();

@@ -1,5 +1,5 @@
+import type { Logger } from "@taskbridge/core/protocol";
 import type { Channel } from "amqplib";
-import type { BrokerLogger } from "./logger.js";
 import type { RabbitDeclarationChannel } from "./rabbitDeclarationChannel.js";
 
 type Declaration = (channel: Channel) => Promise<unknown>;
@@ -14,7 +14,7 @@ export type RabbitDeclarationLog = {
   readonly replay: (
     declarer: RabbitDeclarationChannel,
     isCurrent: () => boolean,
-    logger: BrokerLogger,
+    logger: Logger,
   ) => Promise<void>;
 };
 

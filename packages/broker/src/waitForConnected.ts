@@ -1,5 +1,5 @@
+import { realTimers, type Timers } from "@taskbridge/core/protocol";
 import { createBrokerError } from "./brokerError.js";
-import { type BrokerTimers, realTimers } from "./timers.js";
 import type { Broker } from "./types.js";
 
 /**
@@ -14,7 +14,7 @@ import type { Broker } from "./types.js";
 export const waitForConnected = (
   broker: Broker,
   timeoutMs = 30_000,
-  timers: BrokerTimers = realTimers,
+  timers: Timers = realTimers,
 ): Promise<void> =>
   new Promise<void>((resolve, reject) => {
     if (broker.getState() === "connected") {

@@ -5,10 +5,9 @@ import {
   type RabbitBroker,
   replyQueueName,
   requestQueueOptions,
-  silentBrokerLogger,
   waitForConnected,
 } from "@taskbridge/broker";
-import { type ReplyFrame, randomId } from "@taskbridge/core/protocol";
+import { type ReplyFrame, randomId, silentLogger } from "@taskbridge/core/protocol";
 import { createGatewayHarness, type GatewayHarness } from "../testing/createGatewayHarness.js";
 
 // Runs on the shared RabbitMQ (AMQP_URL or 127.0.0.1:5672) with unique names, deleted afterwards.
@@ -26,9 +25,9 @@ describe("createGateway on RabbitMQ", () => {
   let admin: RabbitBroker;
 
   beforeAll(async () => {
-    admin = createRabbitBroker({ logger: silentBrokerLogger });
-    const gatewayBroker = createRabbitBroker({ logger: silentBrokerLogger });
-    const worker = createRabbitBroker({ logger: silentBrokerLogger });
+    admin = createRabbitBroker({ logger: silentLogger });
+    const gatewayBroker = createRabbitBroker({ logger: silentLogger });
+    const worker = createRabbitBroker({ logger: silentLogger });
     await Promise.all([admin, gatewayBroker, worker].map((b) => waitForConnected(b, 10_000)));
     harness = await createGatewayHarness({ broker: gatewayBroker, worker, gatewayId });
     await worker.assertQueue(type, requestQueueOptions("quorum"));

@@ -1,11 +1,11 @@
 import { REGISTRY_EXCHANGE } from "@taskbridge/broker";
 import type { ReplyFrame } from "@taskbridge/core/protocol";
+import { backgroundTimers } from "@taskbridge/core/protocol";
 import {
   createGatewayHarness,
   type GatewayHarness,
   type TestClient,
 } from "../testing/createGatewayHarness.js";
-import { systemTimers } from "./timers.js";
 
 // docs/protocol.md §6 as a client of a gateway with `knownTypesOnly` sees it: announced types are
 // validated against their payloadSchema; a type never announced is UNKNOWN_TYPE; a type whose
@@ -51,7 +51,7 @@ describe("gateway registry (knownTypesOnly)", () => {
   it("validates announced types, refuses unknown ones, and answers UNAVAILABLE once stale", async () => {
     harness = await createGatewayHarness({
       knownTypesOnly: true,
-      timers: { ...systemTimers, now: () => Date.now() + skewMs },
+      timers: { ...backgroundTimers, now: () => Date.now() + skewMs },
     });
     client = await harness.connect();
     await harness.serve(

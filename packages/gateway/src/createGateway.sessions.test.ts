@@ -1,8 +1,8 @@
 import type { DeliveredMessage } from "@taskbridge/broker";
 import { createSessionId, type ReplyFrame } from "@taskbridge/core/protocol";
+import { createManualTimers } from "@taskbridge/core/testing";
 import type { Socket as ServerSocket } from "socket.io";
 import { createGatewayHarness, type GatewayHarness } from "../testing/createGatewayHarness.js";
-import { createManualTimers } from "../testing/createManualTimers.js";
 
 const brief = (frames: ReplyFrame[]) =>
   frames.map((f) => (f.kind === "error" ? `${f.seq}:error:${f.error.code}` : `${f.seq}:${f.kind}`));

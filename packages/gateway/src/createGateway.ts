@@ -11,12 +11,13 @@ import {
   REGISTRY_EXCHANGE,
   replyQueueName,
 } from "@taskbridge/broker";
-import { createError, EVENTS } from "@taskbridge/core/protocol";
+import type { Logger } from "@taskbridge/core/protocol";
+import { backgroundTimers, createError, EVENTS, type Timers } from "@taskbridge/core/protocol";
 import { Server as SocketIoServer } from "socket.io";
 import { type Authenticate, authenticateHandshake } from "./authenticateHandshake.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
 import { createHttpHandler } from "./createHttpHandler.js";
-import { createLogger, type Logger } from "./createLogger.js";
+import { createLogger } from "./createLogger.js";
 import { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
 import { type BuiltinHandler, createRequestHub } from "./createRequestHub.js";
 import { createSchemaValidator } from "./createSchemaValidator.js";
@@ -24,7 +25,6 @@ import { createServiceCatalog } from "./createServiceCatalog.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 import { namedPluginTypes, type Plugin, pluginMatches } from "./definePlugin.js";
 import { defaultUnroutableError } from "./publishRequest.js";
-import { type GatewayTimers, systemTimers } from "./timers.js";
 
 export type GatewayOptions = {
   /** The broker (RabbitMQ or memory). The gateway never closes it: its owner does. */
@@ -53,7 +53,7 @@ export type GatewayOptions = {
   readonly builtins?: Readonly<Record<string, BuiltinHandler>>;
   readonly limits?: Partial<GatewayLimits>;
   readonly logger?: Logger;
-  readonly timers?: GatewayTimers;
+  readonly timers?: Timers;
   readonly metrics?: GatewayMetrics;
 };
 
@@ -88,7 +88,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const { broker } = options;
   const limits: GatewayLimits = { ...DEFAULT_GATEWAY_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger("info");
-  const timers = options.timers ?? systemTimers;
+  const timers = options.timers ?? backgroundTimers;
   const metrics = options.metrics ?? createGatewayMetrics();
   const plugins = options.plugins ?? [];
   const gatewayId = options.gatewayId ?? randomUUID();

@@ -1,11 +1,6 @@
-export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+import type { Logger } from "@taskbridge/core/protocol";
 
-export type Logger = {
-  readonly debug: (message: string, fields?: Readonly<Record<string, unknown>>) => void;
-  readonly info: (message: string, fields?: Readonly<Record<string, unknown>>) => void;
-  readonly warn: (message: string, fields?: Readonly<Record<string, unknown>>) => void;
-  readonly error: (message: string, fields?: Readonly<Record<string, unknown>>) => void;
-};
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
@@ -32,6 +27,3 @@ export const createLogger = (
     };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 };
-
-/** A logger that drops everything. */
-export const silentLogger: Logger = createLogger("silent");

@@ -1,4 +1,4 @@
-import { createManualTimers } from "../testing/createManualTimers.js";
+import { createManualTimers } from "@taskbridge/core/testing";
 import { createOrphanHolder } from "./createOrphanHolder.js";
 
 describe("createOrphanHolder", () => {

@@ -1,11 +1,10 @@
-import { type GatewayTimers, systemTimers } from "./timers.js";
-
+import { backgroundTimers, type Timers } from "@taskbridge/core/protocol";
 export type OrphanHolderOptions = {
   /** How long after start frames of unknown keys are held (docs/protocol.md §2: 60 s). */
   readonly windowMs: number;
   /** How long each key's frames are held from its first frame (60 s). */
   readonly holdMs: number;
-  readonly timers?: GatewayTimers;
+  readonly timers?: Timers;
 };
 
 export type OrphanHolder = {
@@ -29,7 +28,7 @@ export type OrphanHolder = {
 export const createOrphanHolder = ({
   windowMs,
   holdMs,
-  timers = systemTimers,
+  timers = backgroundTimers,
 }: OrphanHolderOptions): OrphanHolder => {
   const startedAt = timers.now();
   const held = new Map<string, { firstAt: number; replays: (() => void)[] }>();

@@ -1,7 +1,7 @@
 import type { DeliveredMessage } from "@taskbridge/broker";
 import { readDeath } from "@taskbridge/broker";
+import type { Logger } from "@taskbridge/core/protocol";
 import { createError } from "@taskbridge/core/protocol";
-import type { Logger } from "./createLogger.js";
 import type { OrphanHolder } from "./createOrphanHolder.js";
 import type { RequestTable } from "./createRequestTable.js";
 

@@ -1,4 +1,5 @@
 import type { Broker, DeliveredMessage } from "@taskbridge/broker";
+import type { Logger } from "@taskbridge/core/protocol";
 import {
   BUILTIN_TYPE_PREFIX,
   cancelledError,
@@ -8,9 +9,9 @@ import {
   parseCancelEvent,
   parseRequestEvent,
   type RequestEvent,
+  type Timers,
 } from "@taskbridge/core/protocol";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
-import type { Logger } from "./createLogger.js";
 import { createOrphanHolder } from "./createOrphanHolder.js";
 import { createReplyRouter } from "./createReplyRouter.js";
 import {
@@ -25,7 +26,6 @@ import type { RateLimit } from "./createTokenBucket.js";
 import type { Plugin } from "./definePlugin.js";
 import { type Publication, preparePublication } from "./preparePublication.js";
 import { publishRequest } from "./publishRequest.js";
-import type { GatewayTimers } from "./timers.js";
 
 export type { FrameSocket, Session, SessionInfo } from "./createRequestTable.js";
 
@@ -56,7 +56,7 @@ export type RequestHubOptions = {
   readonly retentionMs: number;
   /** How long a new process holds frames of unknown keys for `resume` (0 turns it off). */
   readonly orphanWindowMs: number;
-  readonly timers: GatewayTimers;
+  readonly timers: Timers;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
 };

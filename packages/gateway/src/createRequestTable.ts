@@ -1,11 +1,16 @@
 import type { Broker } from "@taskbridge/broker";
-import { createError, EVENTS, type ReplyFrame, requestKey } from "@taskbridge/core/protocol";
+import type { Logger } from "@taskbridge/core/protocol";
+import {
+  createError,
+  EVENTS,
+  type ReplyFrame,
+  requestKey,
+  type Timers,
+} from "@taskbridge/core/protocol";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
-import type { Logger } from "./createLogger.js";
 import { createRequestFrames, type RequestFrames } from "./createRequestFrames.js";
 import { createRetentionQueue } from "./createRetentionQueue.js";
 import { createTokenBucket, type RateLimit, type TokenBucket } from "./createTokenBucket.js";
-import type { GatewayTimers } from "./timers.js";
 
 /** Where a request's frames go: a Socket.IO socket, or anything with the same `emit`. */
 export type FrameSocket = { readonly emit: (event: string, body: unknown) => unknown };
@@ -52,7 +57,7 @@ export type RequestTableOptions = {
   readonly retentionMs: number;
   /** True when reply frames may need a plugin's `onReply` (skips the hook's cost otherwise). */
   readonly transformReplies: boolean;
-  readonly timers: GatewayTimers;
+  readonly timers: Timers;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
 };

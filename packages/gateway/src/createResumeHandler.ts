@@ -4,10 +4,10 @@ import {
   EVENTS,
   parseResumeEvent,
   type ReplyFrame,
+  type Timers,
 } from "@taskbridge/core/protocol";
 import type { OrphanHolder } from "./createOrphanHolder.js";
 import type { FrameSocket, RequestTable, Session } from "./createRequestTable.js";
-import type { GatewayTimers } from "./timers.js";
 
 export type ResumeHandlerOptions = {
   readonly table: RequestTable;
@@ -15,7 +15,7 @@ export type ResumeHandlerOptions = {
   readonly maxInFlightPerSession: number;
   readonly defaultTimeoutMs: number;
   readonly maxTimeoutMs: number;
-  readonly timers: GatewayTimers;
+  readonly timers: Timers;
   readonly isDraining: () => boolean;
   readonly onProtocolError: (socket: FrameSocket, error: ErrorBody) => void;
 };

@@ -1,11 +1,10 @@
-import type { GatewayTimers } from "./timers.js";
-
+import type { Timers } from "@taskbridge/core/protocol";
 export type RetentionQueueOptions<T> = {
   /** How long each item is kept after `add`. */
   readonly retentionMs: number;
   /** Called once per item when its time is up. */
   readonly onExpire: (item: T) => void;
-  readonly timers: GatewayTimers;
+  readonly timers: Timers;
 };
 
 export type RetentionQueue<T> = {

@@ -9,10 +9,18 @@ export {
   type MemoryServer,
   type RabbitBroker,
 } from "@taskbridge/broker";
+// The shared primitives a gateway takes, so `@taskbridge/gateway` is all a server imports.
+export {
+  backgroundTimers,
+  type Logger,
+  realTimers,
+  silentLogger,
+  type Timers,
+} from "@taskbridge/core/protocol";
 export type { Authenticate, AuthResult, Handshake } from "./authenticateHandshake.js";
 export { createGateway, type Gateway, type GatewayOptions } from "./createGateway.js";
 export { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
-export { createLogger, type Logger, type LogLevel, silentLogger } from "./createLogger.js";
+export { createLogger, type LogLevel } from "./createLogger.js";
 export { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
 export type { BuiltinHandler, SessionInfo } from "./createRequestHub.js";
 export type { RateLimit } from "./createTokenBucket.js";
@@ -37,4 +45,3 @@ export {
   type GatewayEnv,
   readGatewayEnv,
 } from "./readGatewayEnv.js";
-export { type GatewayTimers, systemTimers } from "./timers.js";

@@ -1,11 +1,6 @@
 import { spawn } from "node:child_process";
-import {
-  createRabbitBroker,
-  deadQueueName,
-  replyQueueName,
-  silentBrokerLogger,
-} from "@taskbridge/broker";
-import { randomId } from "@taskbridge/core/protocol";
+import { createRabbitBroker, deadQueueName, replyQueueName } from "@taskbridge/broker";
+import { randomId, silentLogger } from "@taskbridge/core/protocol";
 
 // `npm run gateway` is `bun packages/gateway/src/main.ts`: start it on the shared RabbitMQ with a unique id,
 // wait for the ready line, check /healthz, then SIGTERM must drain and exit 0 (docs/protocol.md §9).
@@ -44,7 +39,7 @@ describe("packages/gateway/src/main.ts", () => {
     expect(await health.json()).toEqual({ status: "ok" });
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    const admin = createRabbitBroker({ logger: silentBrokerLogger });
+    const admin = createRabbitBroker({ logger: silentLogger });
     await admin.deleteQueue(replyQueueName(gatewayId)).catch(() => undefined);
     await admin.deleteQueue(deadQueueName(gatewayId)).catch(() => undefined);
     await admin.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Broker } from "@taskbridge/broker";
+import type { Logger } from "@taskbridge/core/protocol";
 import { createError, type ErrorBody } from "@taskbridge/core/protocol";
-import type { Logger } from "./createLogger.js";
 import type { RequestEntry } from "./createRequestTable.js";
 import type { Publication } from "./preparePublication.js";
 

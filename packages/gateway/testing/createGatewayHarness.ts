@@ -1,17 +1,20 @@
 import type { Broker, DeliveredMessage } from "@taskbridge/broker";
 import {
-  type BrokerTimers,
   createMemoryBroker,
   createMemoryServer,
   type MemoryBroker,
   type MemoryServer,
-  realTimers,
-  silentBrokerLogger,
 } from "@taskbridge/broker";
-import { createSessionId, type ErrorBody, type ReplyFrame } from "@taskbridge/core/protocol";
+import {
+  createSessionId,
+  type ErrorBody,
+  type ReplyFrame,
+  realTimers,
+  silentLogger,
+  type Timers,
+} from "@taskbridge/core/protocol";
 import { io, type Socket } from "socket.io-client";
 import { createGateway, type Gateway, type GatewayOptions } from "../src/createGateway.js";
-import { silentLogger } from "../src/createLogger.js";
 
 /** A raw protocol client: a socket.io-client socket plus everything it has received. */
 export type TestClient = {
@@ -66,7 +69,7 @@ export type GatewayHarness = {
 
 // The memory server arms `x-expires` timers (60 s) when the gateway stops consuming; unref'd
 // timers let Jest exit without waiting for them.
-const unrefTimers: BrokerTimers = {
+const unrefTimers: Timers = {
   ...realTimers,
   setTimeout: (callback, ms) => {
     const handle = setTimeout(callback, ms);
@@ -90,13 +93,11 @@ export const createGatewayHarness = async (
   } = {},
 ): Promise<GatewayHarness> => {
   const server =
-    options.server ?? createMemoryServer({ logger: silentBrokerLogger, timers: unrefTimers });
+    options.server ?? createMemoryServer({ logger: silentLogger, timers: unrefTimers });
   const memoryBroker =
-    options.broker === undefined
-      ? createMemoryBroker({ server, logger: silentBrokerLogger })
-      : undefined;
+    options.broker === undefined ? createMemoryBroker({ server, logger: silentLogger }) : undefined;
   const broker: Broker = options.broker ?? memoryBroker!;
-  const worker = options.worker ?? createMemoryBroker({ server, logger: silentBrokerLogger });
+  const worker = options.worker ?? createMemoryBroker({ server, logger: silentLogger });
   const gateway = await createGateway({
     port: 0,
     host: "127.0.0.1",

@@ -1,5 +1,5 @@
 import type { Broker } from "@taskbridge/broker";
-import type { WorkerLogger } from "./logger.js";
+import type { Logger } from "@taskbridge/core/protocol";
 
 /** How long `registerHandlers({ url })` waits for the first connection before it gives up. */
 export const CONNECT_TIMEOUT_MS = 30_000;
@@ -9,7 +9,7 @@ export const CONNECT_TIMEOUT_MS = 30_000;
  * URL, awaited until connected (at most `CONNECT_TIMEOUT_MS`; later losses are reconnected by the
  * broker). Loaded lazily, so a worker on an injected broker (the memory one) never loads amqplib.
  */
-export const connectRabbit = async (url: string, logger: WorkerLogger): Promise<Broker> => {
+export const connectRabbit = async (url: string, logger: Logger): Promise<Broker> => {
   const { createRabbitBroker } = await import("@taskbridge/broker");
   const { waitForConnected } = await import("@taskbridge/broker");
   const broker = createRabbitBroker({ url, logger });

@@ -1,19 +1,14 @@
 import type { DeliveredMessage } from "@taskbridge/broker";
-import {
-  createMemoryBroker,
-  createMemoryServer,
-  REGISTRY_EXCHANGE,
-  silentBrokerLogger,
-} from "@taskbridge/broker";
-import { silentWorkerLogger } from "./logger.js";
+import { createMemoryBroker, createMemoryServer, REGISTRY_EXCHANGE } from "@taskbridge/broker";
+import { silentLogger } from "@taskbridge/core/protocol";
 import { registerHandlers } from "./registerHandlers.js";
 
 // docs/protocol.md §6 as a gateway sees it: announcements at start and on `query`.
 describe("registry announcements", () => {
   it("announces each type at start, when a gateway queries, and after a reconnect", async () => {
-    const server = createMemoryServer({ logger: silentBrokerLogger });
-    const gateway = createMemoryBroker({ server, logger: silentBrokerLogger });
-    const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+    const server = createMemoryServer({ logger: silentLogger });
+    const gateway = createMemoryBroker({ server, logger: silentLogger });
+    const workerBroker = createMemoryBroker({ server, logger: silentLogger });
     await gateway.assertExchange(REGISTRY_EXCHANGE, "topic", { durable: true });
     await gateway.assertQueue("registry.watch", { exclusive: true });
     await gateway.bindQueue("registry.watch", REGISTRY_EXCHANGE, "announce.#");
@@ -41,7 +36,7 @@ describe("registry announcements", () => {
       handlers: { "a.one": () => 1, "a.two": () => 2 },
       queuePrefix: "p.",
       workerId: "w-test",
-      logger: silentWorkerLogger,
+      logger: silentLogger,
       services: { "a.one": { description: "the first", payloadSchema: { type: "object" } } },
     });
     await count(2);

@@ -1,5 +1,5 @@
 import type { Broker } from "@taskbridge/broker";
-import type { WorkerLogger } from "./logger.js";
+import type { Logger } from "@taskbridge/core/protocol";
 
 /** What a worker may say about a type it serves, beyond its name (docs/protocol.md §6). */
 export type ServiceInfo = {
@@ -23,7 +23,7 @@ export type AnnouncerOptions = {
   /** Type → queue it is served from. */
   readonly queues: Readonly<Record<string, string>>;
   readonly services?: Readonly<Record<string, ServiceInfo>>;
-  readonly logger: WorkerLogger;
+  readonly logger: Logger;
   readonly intervalMs?: number;
 };
 

@@ -1,24 +1,18 @@
 import type { Broker } from "@taskbridge/broker";
-import {
-  createMemoryBroker,
-  createMemoryServer,
-  type MemoryBroker,
-  silentBrokerLogger,
-} from "@taskbridge/broker";
-import { createManualTimers } from "@taskbridge/broker/testing";
-import { defineHandlers } from "@taskbridge/core/protocol";
+import { createMemoryBroker, createMemoryServer, type MemoryBroker } from "@taskbridge/broker";
+import { defineHandlers, type Logger, silentLogger } from "@taskbridge/core/protocol";
+import { createManualTimers } from "@taskbridge/core/testing";
 import {
   type AmqpTestClient,
   createAmqpTestClient,
 } from "../../../test/contracts/createAmqpTestClient.js";
-import type { WorkerLogger } from "./logger.js";
 import { registerHandlers, type Worker } from "./registerHandlers.js";
 
 // A reply that cannot be published sends the request back to its queue only after a back-off
 // (100 ms doubling to 5 s): with a live consumer and a broker that keeps refusing the reply, the
 // request is not redelivered in a tight loop.
 
-const silent: WorkerLogger = { info: () => {}, warn: () => {}, error: () => {} };
+const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const TYPE = "t.backoff";
 
 /** Lets the memory broker's deliveries (on later macrotasks) happen. */
@@ -46,9 +40,9 @@ describe("a request whose reply cannot be published", () => {
     });
 
   beforeEach(async () => {
-    const server = createMemoryServer({ logger: silentBrokerLogger });
-    workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
-    clientBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+    const server = createMemoryServer({ logger: silentLogger });
+    workerBroker = createMemoryBroker({ server, logger: silentLogger });
+    clientBroker = createMemoryBroker({ server, logger: silentLogger });
     client = await createAmqpTestClient(clientBroker);
     deliveries = 0;
     // The worker's replies are all nacked by the broker (e.g. a full reply queue).

@@ -1,5 +1,4 @@
 import type { Broker, DeliveredMessage } from "@taskbridge/broker";
-import { type BrokerTimers, realTimers } from "@taskbridge/broker";
 import {
   createError,
   type ErrorBody,
@@ -8,10 +7,12 @@ import {
   isAsyncIterable,
   isErrorCode,
   isGenerator,
+  type Logger,
+  realTimers,
+  type Timers,
   toErrorBody,
 } from "@taskbridge/core/protocol";
 import { createReplySender } from "./createReplySender.js";
-import type { WorkerLogger } from "./logger.js";
 import type { RequestMeta } from "./readRequestMeta.js";
 
 /** Why a running request's signal was aborted. */
@@ -36,13 +37,13 @@ export type Run = {
 export type RequestRunnerOptions = {
   readonly broker: Broker;
   readonly handlers: Handlers;
-  readonly logger: WorkerLogger;
+  readonly logger: Logger;
   /** Send one terminal `error` `CANCELLED` when a running request is cancelled. */
   readonly replyOnCancel: boolean;
   /** Unconfirmed replies from which a streaming handler waits before its next item. */
   readonly maxPendingReplies: number;
   /** Runs the delayed hand-backs. Default: the real timers. */
-  readonly timers?: Pick<BrokerTimers, "setTimeout" | "clearTimeout">;
+  readonly timers?: Pick<Timers, "setTimeout" | "clearTimeout">;
   /** First delay before a request whose reply could not be published is handed back. Default 100. */
   readonly requeueDelayMs?: number;
   /** The delay doubles per failure of the same request, up to this. Default 5 000. */

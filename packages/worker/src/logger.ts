@@ -1,14 +1,5 @@
 import { inspect } from "node:util";
-
-/**
- * Where the worker SDK reports what no client may see: handler stack traces, refused
- * declarations, malformed messages. Same shape as the broker's logger, so one object serves both.
- */
-export type WorkerLogger = {
-  readonly info: (message: string, details?: Readonly<Record<string, unknown>>) => void;
-  readonly warn: (message: string, details?: Readonly<Record<string, unknown>>) => void;
-  readonly error: (message: string, details?: Readonly<Record<string, unknown>>) => void;
-};
+import type { Logger } from "@taskbridge/core/protocol";
 
 const fieldsOf = (fields: Readonly<Record<string, unknown>>): string => {
   try {
@@ -38,16 +29,13 @@ export const formatWorkerLog = (
   return `[worker] ${message}${text}${typeof stack === "string" ? `\n${stack}` : ""}`;
 };
 
-/** Logs to the console, one entry per `formatWorkerLog`: the default of `registerHandlers`. */
-export const consoleWorkerLogger: WorkerLogger = {
+/**
+ * The worker SDK's default logger (handler stack traces, refused declarations, malformed
+ * messages), one entry per `formatWorkerLog`. Any `Logger` (`@taskbridge/core`) may replace it.
+ */
+export const consoleWorkerLogger: Logger = {
+  debug: () => {},
   info: (message, details) => console.info(formatWorkerLog(message, details)),
   warn: (message, details) => console.warn(formatWorkerLog(message, details)),
   error: (message, details) => console.error(formatWorkerLog(message, details)),
-};
-
-/** Drops everything: for tests that provoke failures on purpose. */
-export const silentWorkerLogger: WorkerLogger = {
-  info: () => {},
-  warn: () => {},
-  error: () => {},
 };

@@ -4,15 +4,19 @@ import {
   createMemoryServer,
   type MemoryBroker,
   requestQueueOptions,
-  silentBrokerLogger,
 } from "@taskbridge/broker";
-import { createError, defineHandlers, type HandlerContext } from "@taskbridge/core/protocol";
+import {
+  createError,
+  defineHandlers,
+  type HandlerContext,
+  type Logger,
+  silentLogger,
+} from "@taskbridge/core/protocol";
 import { referenceHandlers } from "@taskbridge/core/reference";
 import {
   type AmqpTestClient,
   createAmqpTestClient,
 } from "../../../test/contracts/createAmqpTestClient.js";
-import type { WorkerLogger } from "./logger.js";
 import { type RegisterHandlersOptions, registerHandlers, type Worker } from "./registerHandlers.js";
 
 const waitAbort = (signal: AbortSignal) =>
@@ -82,7 +86,8 @@ const handlers = defineHandlers({
 const recordingLogger = () => {
   const infos: { message: string; details: unknown }[] = [];
   const errors: { message: string; details: unknown }[] = [];
-  const logger: WorkerLogger = {
+  const logger: Logger = {
+    debug: () => {},
     info: (message, details) => infos.push({ message, details }),
     warn: () => {},
     error: (message, details) => errors.push({ message, details }),
@@ -104,9 +109,9 @@ describe("registerHandlers on the memory broker", () => {
   ) => registerHandlers({ broker, handlers, logger: log.logger, announce: false, ...options });
 
   beforeEach(async () => {
-    server = createMemoryServer({ logger: silentBrokerLogger });
-    workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
-    clientBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+    server = createMemoryServer({ logger: silentLogger });
+    workerBroker = createMemoryBroker({ server, logger: silentLogger });
+    clientBroker = createMemoryBroker({ server, logger: silentLogger });
     client = await createAmqpTestClient(clientBroker);
     log = recordingLogger();
     worker = await start();
@@ -299,7 +304,7 @@ describe("registerHandlers on the memory broker", () => {
   });
 
   it("stops with an error that says so when the queue exists with other arguments", async () => {
-    const other = createMemoryBroker({ server, logger: silentBrokerLogger });
+    const other = createMemoryBroker({ server, logger: silentLogger });
     await other.assertQueue("t2.t.echo", requestQueueOptions("classic"));
     await expect(
       registerHandlers({
@@ -330,7 +335,7 @@ describe("registerHandlers on the memory broker", () => {
     const request = await client.request("t.gated", { name: "g2" });
     await client.until(request.correlationId, (list) => list.length === 1);
     await worker.close();
-    const second = createMemoryBroker({ server, logger: silentBrokerLogger });
+    const second = createMemoryBroker({ server, logger: silentLogger });
     worker = await start({}, second);
     await client.until(request.correlationId, (list) => list.length === 2);
     gates.get("g2")!();
@@ -362,7 +367,7 @@ describe("registerHandlers on the memory broker", () => {
 
   it("connects through `connect` when given a url, and closes that connection itself", async () => {
     await worker!.close();
-    const owned = createMemoryBroker({ server, logger: silentBrokerLogger });
+    const owned = createMemoryBroker({ server, logger: silentLogger });
     const urls: string[] = [];
     worker = await registerHandlers({
       url: "amqp://example:5672",

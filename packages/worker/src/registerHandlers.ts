@@ -1,17 +1,19 @@
-import type { Broker, BrokerTimers, Consumer, DeliveredMessage } from "@taskbridge/broker";
+import type { Broker, Consumer, DeliveredMessage } from "@taskbridge/broker";
 import { REGISTRY_EXCHANGE, type RequestQueueType } from "@taskbridge/broker";
 import {
   BUILTIN_TYPE_PREFIX,
   type Handlers,
   isRequestType,
+  type Logger,
   randomId,
+  type Timers,
 } from "@taskbridge/core/protocol";
 import { createCancelRegistry, parseCancelMessage } from "./cancelRegistry.js";
 import { connectRabbit } from "./connectRabbit.js";
 import { createAnnouncer, type ServiceInfo } from "./createAnnouncer.js";
 import { createRequestRunner, type Run } from "./createRequestRunner.js";
 import { declareWorkerQueues } from "./declareWorkerQueues.js";
-import { consoleWorkerLogger, type WorkerLogger } from "./logger.js";
+import { consoleWorkerLogger } from "./logger.js";
 import { readRequestMeta } from "./readRequestMeta.js";
 import { servicesFromContract, type WorkerContract } from "./servicesFromContract.js";
 
@@ -26,7 +28,7 @@ export type RegisterHandlersOptions = {
   /** An AMQP URL to connect to when no `broker` is given; the worker closes that connection. */
   readonly url?: string;
   /** How a `url` becomes a broker; defaults to RabbitMQ via amqplib. */
-  readonly connect?: (url: string, logger: WorkerLogger) => Promise<Broker>;
+  readonly connect?: (url: string, logger: Logger) => Promise<Broker>;
   /** Unacked requests each type's consumer holds (and runs) at once. Default 16. */
   readonly prefetch?: number;
   readonly queueType?: QueueType;
@@ -36,14 +38,14 @@ export type RegisterHandlersOptions = {
   readonly graceMs?: number;
   /** Names this worker's cancel queue and its registry announcements. Default: random. */
   readonly workerId?: string;
-  readonly logger?: WorkerLogger;
+  readonly logger?: Logger;
   /** The clock deadlines are checked against. */
   readonly now?: () => number;
   /**
    * Timers of the back-off before a request whose reply could not be published is handed back
    * (100 ms doubling to 5 s per request). Default: the real timers.
    */
-  readonly timers?: Pick<BrokerTimers, "setTimeout" | "clearTimeout">;
+  readonly timers?: Pick<Timers, "setTimeout" | "clearTimeout">;
   /** Send one terminal `error` `CANCELLED` when a running request is cancelled. Default true. */
   readonly replyOnCancel?: boolean;
   /** Unconfirmed replies from which a streaming handler waits. Default 256. */

@@ -1,13 +1,8 @@
-import {
-  createMemoryBroker,
-  createMemoryServer,
-  REGISTRY_EXCHANGE,
-  silentBrokerLogger,
-} from "@taskbridge/broker";
+import { createMemoryBroker, createMemoryServer, REGISTRY_EXCHANGE } from "@taskbridge/broker";
+import { silentLogger } from "@taskbridge/core/protocol";
 import { referenceContract } from "@taskbridge/core/reference-contract";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { z } from "zod";
-import { silentWorkerLogger } from "./logger.js";
 import { registerHandlers } from "./registerHandlers.js";
 import { servicesFromContract } from "./servicesFromContract.js";
 
@@ -72,9 +67,9 @@ describe("servicesFromContract", () => {
 
 describe("registerHandlers({ contract })", () => {
   it("announces each served type with the contract's schemas; `services` overrides per field", async () => {
-    const server = createMemoryServer({ logger: silentBrokerLogger });
-    const watcher = createMemoryBroker({ server, logger: silentBrokerLogger });
-    const workerBroker = createMemoryBroker({ server, logger: silentBrokerLogger });
+    const server = createMemoryServer({ logger: silentLogger });
+    const watcher = createMemoryBroker({ server, logger: silentLogger });
+    const workerBroker = createMemoryBroker({ server, logger: silentLogger });
     await watcher.assertExchange(REGISTRY_EXCHANGE, "topic", { durable: true });
     await watcher.assertQueue("registry.watch", { exclusive: true });
     await watcher.bindQueue("registry.watch", REGISTRY_EXCHANGE, "announce.#");
@@ -103,7 +98,7 @@ describe("registerHandlers({ contract })", () => {
       services: { "demo.echo": { description: "Says it back.", version: "3" } },
       queuePrefix: "sfc.",
       workerId: "w-contract",
-      logger: silentWorkerLogger,
+      logger: silentLogger,
     });
     await both;
     expect(heard.get("demo.count")).toEqual({

@@ -17,10 +17,13 @@ export type Timers = {
  */
 export const LONGEST_TIMEOUT_MS = 2_147_483_647;
 
+// Node and Bun have setImmediate, browsers do not (and the DOM typings do not declare it).
+const host = globalThis as { readonly setImmediate?: (callback: () => void) => unknown };
+
 const immediate =
-  typeof globalThis.setImmediate === "function"
+  typeof host.setImmediate === "function"
     ? (callback: () => void): void => {
-        globalThis.setImmediate(callback);
+        host.setImmediate?.(callback);
       }
     : (callback: () => void): void => {
         globalThis.setTimeout(callback, 0);
