@@ -1,17 +1,9 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../tsdown.shared.js";
 
-// Built with `npm run build` (tsdown under Bun): ESM .js + .d.ts + source maps in dist/.
-export default defineConfig({
+export default packageBuild({
   entry: {
     index: "src/index.ts",
     bin: "src/bin.ts",
   },
-  format: "esm",
   platform: "node",
-  target: "es2022",
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  fixedExtension: false,
-  tsconfig: "tsconfig.build.json",
 });

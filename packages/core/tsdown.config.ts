@@ -1,7 +1,6 @@
-import { defineConfig } from "tsdown";
+import { packageBuild } from "../tsdown.shared.js";
 
-// Built with `npm run build` (tsdown under Bun): ESM .js + .d.ts + source maps in dist/.
-export default defineConfig({
+export default packageBuild({
   entry: {
     index: "src/index.ts",
     socketIo: "src/socketIo.ts",
@@ -11,16 +10,9 @@ export default defineConfig({
     referenceContract: "src/referenceContract.ts",
     testing: "src/testing.ts",
   },
-  format: "esm",
+  platform: "neutral",
   // One output file per source module (dist/ mirrors src/): with `sideEffects: false` an app's
   // bundler then drops whole modules it does not use — e.g. the zod reference contract next to
   // the reference handlers a memory-transport app imports.
   unbundle: true,
-  platform: "neutral",
-  target: "es2022",
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  fixedExtension: false,
-  tsconfig: "tsconfig.build.json",
 });
