@@ -3,15 +3,14 @@ import type { ServiceCatalogEntry } from "@taskbridge/core";
 import { createMemoryTransport } from "@taskbridge/core";
 import { createError } from "@taskbridge/core/protocol";
 import { BackendProvider, ServiceCatalog } from "@taskbridge/react";
-import { servicesFromContract } from "@taskbridge/worker";
 import { type ReactNode, useEffect, useMemo } from "react";
 import { expect, userEvent, waitFor, within } from "storybook/test";
-import { greetContract } from "../examples/registry/greetService.js";
+import { greetAnnouncement } from "./support/greetAnnouncement.js";
 
 // A catalog as a gateway lists it: the TypeScript example announces its zod contract (converted
-// here exactly as its worker does), the Python example its TypedDict hints (as the SDK writes
-// them), and a type whose worker went away is stale.
-const greet = servicesFromContract(greetContract)["example.greet"];
+// exactly as its worker does, support/greetAnnouncement.ts), the Python example its TypedDict
+// hints (as the SDK writes them), and a type whose worker went away is stale.
+const greet = greetAnnouncement;
 const CATALOG: ServiceCatalogEntry[] = [
   {
     type: "example.greet",

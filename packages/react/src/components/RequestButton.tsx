@@ -34,7 +34,7 @@ export type RequestButtonBaseProps<TPayload, TResult> = ButtonAttributes & {
    * (`aria-describedby`). Default true; false renders the button alone.
    */
   readonly showError?: boolean;
-  /** The words of that message. Default "Failed: <the error's message>", or "Cancelled". */
+  /** The words of that message. Default "Failed: " and the error's message, or "Cancelled". */
   readonly renderError?: (error: ErrorBody) => ReactNode;
 };
 

@@ -19,7 +19,7 @@ export type StreamingLogBaseProps<TChunk> = {
    * (`.tb-log__outcome`, `data-state="error"`). Default true; false shows only the lines.
    */
   readonly showError?: boolean;
-  /** The words of that last line. Default "Stopped: <the error's message>". */
+  /** The words of that last line. Default "Stopped: " and the error's message. */
   readonly renderError?: (error: ErrorBody) => ReactNode;
   readonly className?: string;
   readonly style?: CSSProperties;
