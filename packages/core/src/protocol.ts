@@ -70,4 +70,4 @@ export {
   realTimers,
   type Timers,
 } from "./protocol/timers.js";
-export { type HandlerOutcome, runHandler } from "./transport/runHandler.js";
+export { type HandlerOutcome, type RunHandlerOptions, runHandler } from "./transport/runHandler.js";

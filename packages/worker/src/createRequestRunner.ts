@@ -4,15 +4,14 @@ import {
   type ErrorBody,
   type HandlerContext,
   type Handlers,
-  isAsyncIterable,
-  isErrorCode,
-  isGenerator,
   type Logger,
   realTimers,
+  runHandler,
   type Timers,
   toErrorBody,
 } from "@taskbridge/core/protocol";
 import { createReplySender } from "./createReplySender.js";
+import { logHandlerError } from "./logHandlerError.js";
 import type { RequestMeta } from "./readRequestMeta.js";
 
 /** Why a running request's signal was aborted. */
@@ -66,19 +65,6 @@ const MAX_TRACKED_FAILURES = 10_000;
 const decoder = new TextDecoder();
 const json = (value: unknown): string => JSON.stringify(value) ?? "null";
 const errorJson = (error: ErrorBody): string => JSON.stringify(error);
-const stackOf = (thrown: unknown): string =>
-  thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
-/** A thrown error body with a code of docs/protocol.md §7: the handler's chosen answer, not a crash. */
-const isDeliberate = (thrown: unknown): boolean =>
-  typeof thrown === "object" &&
-  thrown !== null &&
-  isErrorCode((thrown as { code?: unknown }).code) &&
-  typeof (thrown as { message?: unknown }).message === "string";
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === "object" &&
-  value !== null &&
-  typeof (value as { then?: unknown }).then === "function";
-
 /**
  * Creates the function that runs one accepted request message through its handler and answers
  * it exactly as docs/protocol.md §3 says: chunks and progress in order, one terminal reply, the ack
@@ -224,49 +210,30 @@ export const createRequestRunner = ({
         const error = createError("UNKNOWN_TYPE", `this worker does not serve "${meta.type}"`);
         return finish("error", errorJson(error));
       }
-      let kind: "result" | "error" = "result";
-      let body: string;
-      try {
-        let value: unknown = handler(payload as never, ctx);
-        if (isThenable(value)) value = await value;
-        // A generator object (a `function*` handler) streams too, as in the Python SDK; an
-        // array or another iterable is a result.
-        if (isAsyncIterable(value) || isGenerator(value)) {
-          for await (const item of value) {
-            if (stopReason !== undefined) break;
-            replies.send("chunk", json(item));
-            if (replies.pending() > maxPendingReplies) await replies.drain();
-          }
-          value = null;
-        }
-        body = json(value);
-      } catch (thrown) {
-        const error = toErrorBody(thrown);
-        if (stopReason === undefined && isDeliberate(thrown)) {
-          // `throw createError(…)`: an answer the handler chose, worth a line but no stack.
-          logger.info("a handler answered with an error", {
-            type: meta.type,
-            id: meta.id,
-            code: error.code,
-            message: error.message,
-          });
-        } else if (stopReason === undefined) {
-          logger.error("a handler failed", {
-            type: meta.type,
-            id: meta.id,
-            stack: stackOf(thrown),
-          });
-        }
-        kind = "error";
-        body = errorJson(error);
-      }
+      const outcome = await runHandler(handler, payload, ctx, {
+        // Back-pressure: a streaming handler waits while too many replies are unconfirmed.
+        waitWritable: () => (replies.pending() > maxPendingReplies ? replies.drain() : undefined),
+      });
       if (settled) return;
       if (stopReason === "cancel") {
         if (!replyOnCancel) return settle(true);
         return finish("error", errorJson(createError("CANCELLED", "the request was cancelled")));
       }
-      if (stopReason !== undefined) return settle(false);
-      return finish(kind, body);
+      if (stopReason !== undefined || outcome.kind === "cancelled") return settle(false);
+      if (outcome.kind === "error") {
+        logHandlerError(logger, meta, outcome.thrown, outcome.error);
+        return finish("error", errorJson(outcome.error));
+      }
+      let body: string;
+      try {
+        body = json(outcome.data);
+      } catch (thrown) {
+        // A result JSON cannot carry (a BigInt, a cycle) fails like a throwing handler.
+        const error = toErrorBody(thrown);
+        logHandlerError(logger, meta, thrown, error);
+        return finish("error", errorJson(error));
+      }
+      return finish("result", body);
     };
 
     const run: Run = {

@@ -17,6 +17,7 @@ import { LONGEST_TIMEOUT_MS, realTimers } from "../protocol/timers.js";
 import { describeZodIssues } from "./describeZodIssues.js";
 import type { MemoryTransportOptions } from "./memoryTransportOptions.js";
 import { runHandler } from "./runHandler.js";
+import { isWorkerCrash } from "./simulateWorkerCrash.js";
 import type { ConnectionState, FrameListener, Transport } from "./types.js";
 
 export type { MemoryTransportOptions } from "./memoryTransportOptions.js";
@@ -164,9 +165,9 @@ export const createMemoryTransport = (options: MemoryTransportOptions): Transpor
     };
     const handler = options.handlers[type]!;
     void runHandler(handler, viaJson(payload), ctx).then((outcome) => {
-      if (!isCurrent()) return;
-      if (outcome.kind === "crash") crash();
-      else if (outcome.kind === "error") deliver(flight, outcome);
+      if (!isCurrent() || outcome.kind === "cancelled") return;
+      if (outcome.kind === "error" && isWorkerCrash(outcome.thrown)) crash();
+      else if (outcome.kind === "error") deliver(flight, { kind: "error", error: outcome.error });
       else {
         let data: unknown;
         try {
