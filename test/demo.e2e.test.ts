@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomId } from "@taskbridge/core/protocol";
 import { connect } from "amqplib";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../scripts/chromium.js";
-import { driveDemo, saveScreenshot } from "./support/driveDemo.js";
+import { type DemoState, driveDemo, saveScreenshot } from "./support/driveDemo.js";
 import { type DemoStack, startDemoStack } from "./support/startDemoStack.js";
 
 // `npm start` end to end: the launcher builds the demo and starts the stack, Debian's Chromium
@@ -18,23 +15,49 @@ const REFERENCE_TYPES = ["demo.echo", "demo.count", "demo.progress", "demo.fail"
 
 jest.setTimeout(240_000);
 
-type Browser = { readonly context: BrowserContext; readonly dir: string };
+type OpenBrowser = { readonly browser: Browser; readonly context: BrowserContext };
 
-const openBrowser = async (): Promise<Browser> => {
-  const dir = mkdtempSync(join(tmpdir(), "taskbridge-chromium-"));
-  const context = await chromium.launchPersistentContext(dir, {
+// launch() + newContext(): Playwright gives the launch a fresh temporary profile and deletes it
+// on close (Chromium 156 does not start under launchPersistentContext here).
+const openBrowser = async (): Promise<OpenBrowser> => {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    viewport: { width: 1280, height: 900 },
     args: [...CHROMIUM_ARGS],
   });
-  return { context, dir };
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  return { browser, context };
 };
 
-const closeBrowser = async (browser: Browser | undefined) => {
-  if (browser === undefined) return;
-  await browser.context.close();
-  rmSync(browser.dir, { recursive: true, force: true });
+const closeBrowser = async (open: OpenBrowser | undefined) => {
+  if (open === undefined) return;
+  await open.context.close();
+  await open.browser.close();
+};
+
+/**
+ * Drives the demo and records the page's height in each state: the layout reserves room for
+ * what comes (progress, the Cancel button, an error, a full log), so it must not jump.
+ */
+const driveAndMeasure = async (page: Page): Promise<Map<DemoState, number>> => {
+  const heights = new Map<DemoState, number>();
+  await driveDemo(page, {
+    onState: async (state) => {
+      heights.set(
+        state,
+        await page.evaluate(() => document.documentElement.getBoundingClientRect().height),
+      );
+    },
+  });
+  return heights;
+};
+
+const expectStableHeight = (heights: Map<DemoState, number>) => {
+  const idle = heights.get("idle");
+  expect(idle).toBeGreaterThan(0);
+  for (const [state, height] of heights) {
+    expect({ state, height }).toEqual({ state, height: idle });
+  }
 };
 
 const deleteQueues = async (names: readonly string[]) => {
@@ -64,7 +87,7 @@ describe("npm start on the live stack", () => {
     .toLowerCase()
     .replace(/[^a-z0-9]/g, "x")}.`;
   let stack: DemoStack | undefined;
-  let browser: Browser | undefined;
+  let browser: OpenBrowser | undefined;
 
   beforeAll(async () => {
     stack = await startDemoStack({ amqpUrl: LIVE_AMQP_URL, prefix });
@@ -86,10 +109,11 @@ describe("npm start on the live stack", () => {
     const page = await browser!.context.newPage();
     await page.goto(stack!.url);
     await page.getByText("Live stack:").waitFor();
-    await driveDemo(page);
+    expectStableHeight(await driveAndMeasure(page));
 
     // The Python worker answers py.demo.count when Debian's python3 has aio-pika.
     const python = page.getByRole("region", { name: "Python task", exact: true });
+    await python.getByText("Python worker", { exact: true }).waitFor();
     if (stack!.output().includes("python    running")) {
       await python.getByRole("button", { name: "Stream 30 lines" }).click();
       await python.getByText("30 of 30 lines · done (count 30)").waitFor({ timeout: 60_000 });
@@ -103,7 +127,7 @@ describe("npm start on the live stack", () => {
 
 describe("npm start with RabbitMQ unreachable (embedded mode)", () => {
   let stack: DemoStack | undefined;
-  let browser: Browser | undefined;
+  let browser: OpenBrowser | undefined;
 
   beforeAll(async () => {
     stack = await startDemoStack({ amqpUrl: DEAD_AMQP_URL, prefix: "" });
@@ -122,9 +146,15 @@ describe("npm start with RabbitMQ unreachable (embedded mode)", () => {
     await page.goto(stack!.url);
     const banner = page.getByRole("region", { name: "Embedded mode" });
     await banner.getByText("RabbitMQ was not reachable").waitFor();
-    await driveDemo(page);
+    await banner.getByText("rabbitmq:3-management").waitFor();
+    expectStableHeight(await driveAndMeasure(page));
     const python = page.getByRole("region", { name: "Python task", exact: true });
-    expect(await python.getByRole("button", { name: "Stream 30 lines" }).isDisabled()).toBe(true);
+    const pythonButton = python.getByRole("button", { name: "Stream 30 lines" });
+    expect(await pythonButton.isDisabled()).toBe(true);
+    // Disabled, and looking it: no pointer, greyed.
+    expect(await pythonButton.evaluate((element) => getComputedStyle(element).cursor)).toBe(
+      "not-allowed",
+    );
     await screenshotBoth(page, "demo-embedded");
     await page.close();
   });

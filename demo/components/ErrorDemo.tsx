@@ -26,7 +26,14 @@ export function ErrorDemo() {
           <span>Error message</span>
           <input value={message} onChange={(event) => setMessage(event.target.value)} />
         </label>
-        <RequestButton request={failing} payload={() => ({ message })} showError={false}>
+        <RequestButton
+          request={failing}
+          payload={() => ({ message })}
+          showError={false}
+          // Failing is what this button is for: the alert below shows the error, the button
+          // keeps its ordinary look (demo.css).
+          className="demo-button--expects-error"
+        >
           Run failing task
         </RequestButton>
       </form>

@@ -8,7 +8,8 @@ export type LongTaskProps = {
 
 /**
  * A long task: `demo.progress` reports `{ done, total }` after every step. One request feeds the
- * start button and the progress panel, whose Cancel button aborts the worker's handler.
+ * start button and the progress panel, whose Cancel button aborts the worker's handler: the one
+ * cancel control, so the start button is only busy while the task runs.
  */
 export function LongTask({ steps = 20, delayMs = 400 }: LongTaskProps) {
   const task = useBackendRequest<{ steps: number; delayMs: number }, never, { done: number }>(
@@ -24,12 +25,14 @@ export function LongTask({ steps = 20, delayMs = 400 }: LongTaskProps) {
         <RequestButton
           request={task}
           payload={{ steps, delayMs }}
-          cancelable
-          cancelLabel="Stop"
           // The progress panel says how it ended.
           showError={false}
         >
-          {task.isIdle ? "Start task" : "Run again"}
+          {task.isIdle
+            ? "Start task"
+            : task.isPending || task.isStreaming
+              ? "Running…"
+              : "Run again"}
         </RequestButton>
       </div>
       <ProgressPanel request={task} label="Task progress" cancelLabel="Cancel task" />

@@ -22,7 +22,8 @@ export function ModeBanner({ mode }: { readonly mode: DemoConfig["mode"] }) {
       </p>
       <p>
         For the live stack, start RabbitMQ (<code>apt-get install rabbitmq-server</code> or{" "}
-        <code>docker run -d -p 5672:5672 rabbitmq:3</code>) and run <code>npm start</code> again.
+        <code>docker run -d --name rabbitmq -p 5672:5672 rabbitmq:3-management</code>) and run{" "}
+        <code>npm start</code> again.
       </p>
     </section>
   );

@@ -174,10 +174,10 @@ describe("RequestButton", () => {
       await user.click(screen.getByRole("button", { name }));
       await user.click(screen.getByRole("button", { name: "Cancel" }));
     }
-    expect(screen.getByRole("button", { name: "Plain", description: "Cancelled" })).toHaveAttribute(
-      "data-state",
-      "error",
-    );
+    const plain = screen.getByRole("button", { name: "Plain", description: "Cancelled" });
+    expect(plain).toHaveAttribute("data-state", "error");
+    // A cancel is marked as such, so the stylesheet does not dress it as a failure.
+    expect(plain).toHaveAttribute("data-cancelled", "");
     expect(
       screen.getByRole("button", { name: "Worded", description: "Stopped (CANCELLED)" }),
     ).toBeInTheDocument();
@@ -186,6 +186,7 @@ describe("RequestButton", () => {
     await user.click(silent);
     gate.open();
     await waitFor(() => expect(silent).toHaveAttribute("data-state", "error"));
+    expect(silent).not.toHaveAttribute("data-cancelled");
     expect(silent).not.toHaveAttribute("aria-describedby");
     expect(silent.nextElementSibling).toBeNull();
     expect(screen.queryByText(/quota exceeded/)).toBeNull();

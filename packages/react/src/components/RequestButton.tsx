@@ -98,6 +98,7 @@ function RequestButtonView<TPayload, TResult>({
       type="button"
       className={joinClassNames("tb-button", className)}
       data-state={request.status}
+      data-cancelled={error?.code === "CANCELLED" ? "" : undefined}
       data-cancel={showsCancel ? "" : undefined}
       aria-busy={active}
       aria-describedby={
@@ -141,8 +142,8 @@ function OwnRequestButton<TPayload, TResult>({
 /**
  * A button that runs a request on click. While it runs the button is `aria-busy` and either
  * disabled or, with `cancelable`, a cancel control; `data-state` follows the request
- * (`idle|pending|streaming|success|error`) for styling, and `onSuccess`/`onError` report the
- * outcome. A failed or cancelled request leaves a message after the button ("Failed: <message>"
+ * (`idle|pending|streaming|success|error`, with `data-cancelled` when the error is a cancel) for
+ * styling, and `onSuccess`/`onError` report the outcome. A failed or cancelled request leaves a message after the button ("Failed: <message>"
  * or "Cancelled"; a polite live region that is also the button's `aria-describedby`), so people
  * see and hear why; `showError={false}` leaves it to the app. Give it `type` (and `payload`) to run its own request, or `request` from
  * `useBackendRequest` to drive a request that a `StreamingLog` or `ProgressPanel` also shows.
