@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { createError, type ErrorBody, isErrorBody, isSessionId } from "@taskbridge/core/protocol";
-import type { SessionInfo } from "./createRequestHub.js";
+import type { SessionInfo } from "./createRequestTable.js";
 import type { MaybePromise } from "./definePlugin.js";
 
 /** What the `authenticate` hook sees of a Socket.IO handshake. */

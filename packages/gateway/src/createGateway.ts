@@ -12,19 +12,19 @@ import {
   replyQueueName,
 } from "@taskbridge/broker";
 import type { Logger } from "@taskbridge/core/protocol";
-import { backgroundTimers, createError, EVENTS, type Timers } from "@taskbridge/core/protocol";
-import { Server as SocketIoServer } from "socket.io";
-import { type Authenticate, authenticateHandshake } from "./authenticateHandshake.js";
+import { backgroundTimers, type Timers } from "@taskbridge/core/protocol";
+import type { Server as SocketIoServer } from "socket.io";
+import type { Authenticate } from "./authenticateHandshake.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
 import { createHttpHandler } from "./createHttpHandler.js";
 import { createLogger } from "./createLogger.js";
-import { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
-import { type BuiltinHandler, createRequestHub } from "./createRequestHub.js";
-import { createSchemaValidator } from "./createSchemaValidator.js";
+import type { AllowedOrigins } from "./createOriginCheck.js";
+import { createRequestHub } from "./createRequestHub.js";
 import { createServiceCatalog } from "./createServiceCatalog.js";
+import { createSocketServer } from "./createSocketServer.js";
+import { type BuiltinHandler, createTypePolicy } from "./createTypePolicy.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
-import { namedPluginTypes, type Plugin, pluginMatches } from "./definePlugin.js";
-import { defaultUnroutableError } from "./publishRequest.js";
+import type { Plugin } from "./definePlugin.js";
 
 export type GatewayOptions = {
   /** The broker (RabbitMQ or memory). The gateway never closes it: its owner does. */
@@ -97,46 +97,19 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const registryQueue = `taskbridge.registry.${gatewayId}.${randomUUID().slice(0, 8)}`;
   const catalog = createServiceCatalog({ staleMs: limits.registryWindowMs, now: timers.now });
 
-  const schemas = createSchemaValidator((type, error) =>
-    logger.warn("ignoring an announced payloadSchema that does not compile", {
-      type,
-      error: String(error),
-    }),
-  );
-
+  const policy = createTypePolicy({
+    catalog,
+    plugins,
+    knownTypesOnly: options.knownTypesOnly,
+    builtins: options.builtins,
+    logger,
+  });
   const hub = createRequestHub({
     broker,
     replyQueue,
     cancelExchange: CANCEL_EXCHANGE,
-    plugins,
-    builtins: {
-      "taskbridge.services": () => {
-        const services: { type: string }[] = catalog.list();
-        for (const type of namedPluginTypes(plugins)) {
-          if (!services.some((s) => s.type === type)) services.push({ type });
-        }
-        return { services };
-      },
-      ...options.builtins,
-    },
-    // Known: announced within the catalog's memory (an hour), or claimed by a plugin.
-    isKnownType: options.knownTypesOnly
-      ? (type) =>
-          catalog.statusOf(type) !== "unknown" || plugins.some((p) => pluginMatches(p, type))
-      : undefined,
-    // The broker returned the request: no queue of that name. Never announced and claimed by no
-    // plugin is UNKNOWN_TYPE (a typo, a service that never ran); announced once is UNAVAILABLE.
-    unroutableError: (type) =>
-      catalog.statusOf(type) === "unknown" && !plugins.some((p) => pluginMatches(p, type))
-        ? createError("UNKNOWN_TYPE", `no worker serves or has announced the type ${type}`)
-        : defaultUnroutableError(type),
-    validatePayload: (type, payload) => {
-      // A type the registry covers whose workers all went silent: nobody would take the request.
-      if (options.knownTypesOnly && catalog.statusOf(type) === "stale") {
-        return createError("UNAVAILABLE", `no live worker serves ${type}`, { retryable: true });
-      }
-      return schemas.check(type, catalog.payloadSchemaOf(type), payload);
-    },
+    policy,
+    transformReplies: plugins.some((plugin) => plugin.onReply !== undefined),
     ...limits,
     timers,
     metrics,
@@ -165,50 +138,14 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     "request",
     createHttpHandler({ isReady, registry: metrics.registry, notFound: ownServer }),
   );
-  const originAllowed = createOriginCheck(options.allowedOrigins);
-  const io = new SocketIoServer(httpServer, {
-    path: "/socket.io",
-    serveClient: false,
+  const io = createSocketServer({
+    httpServer,
+    hub,
+    authenticate: options.authenticate,
+    allowedOrigins: options.allowedOrigins,
     maxHttpBufferSize: limits.maxHttpBufferSize,
-    allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      const allowed = originAllowed(origin, req.headers.host);
-      if (!allowed) logger.debug("refused a handshake from a foreign origin", { origin });
-      callback(allowed ? null : "origin not allowed", allowed);
-    },
-    cors: {
-      origin: (origin, callback) =>
-        callback(null, originAllowed(origin, undefined) ? origin : false),
-      credentials: true,
-    },
-  });
-
-  io.use((socket, next) => {
-    authenticateHandshake(
-      socket.handshake.auth,
-      socket.handshake.headers,
-      socket.handshake.address,
-      options.authenticate,
-    ).then((outcome) => {
-      if ("code" in outcome) {
-        next(Object.assign(new Error(outcome.message), { data: outcome }));
-        return;
-      }
-      socket.data.session = outcome;
-      next();
-    }, next);
-  });
-
-  io.on("connection", (socket) => {
-    const session = hub.connect(socket.data.session);
-    metrics.socketConnected();
-    socket.on(EVENTS.request, (body: unknown) => hub.request(session, socket, body));
-    socket.on(EVENTS.cancel, (body: unknown) => hub.cancel(session, socket, body));
-    socket.on(EVENTS.resume, (body: unknown) => hub.resume(session, socket, body));
-    socket.on("disconnect", () => {
-      metrics.socketDisconnected();
-      hub.disconnect(session, socket);
-    });
+    metrics,
+    logger,
   });
 
   const consumers: Consumer[] = [];

@@ -1,15 +1,22 @@
 import type { DeliveredMessage } from "@taskbridge/broker";
 import { readDeath } from "@taskbridge/broker";
-import type { Logger } from "@taskbridge/core/protocol";
 import { createError } from "@taskbridge/core/protocol";
 import type { OrphanHolder } from "./createOrphanHolder.js";
+import type { RequestLifecycle } from "./createRequestLifecycle.js";
 import type { RequestTable } from "./createRequestTable.js";
 
 export type ReplyRouterOptions = {
   readonly table: RequestTable;
+  readonly lifecycle: RequestLifecycle;
   readonly orphans: OrphanHolder;
   readonly replyQueue: string;
-  readonly logger: Logger;
+};
+
+export type ReplyRouter = {
+  /** Handles one message of the gateway's reply queue. */
+  readonly onReply: (message: DeliveredMessage) => void;
+  /** Handles one message of the gateway's dead-letter queue. */
+  readonly onDeadLetter: (message: DeliveredMessage) => void;
 };
 
 const decoder = new TextDecoder();
@@ -29,9 +36,11 @@ const toNumber = (value: unknown, fallback: number): number =>
  * gateway's dead-letter queue — `TIMEOUT` for reason `expired`, `WORKER_CRASHED` for
  * `delivery_limit` and any other reason; dead letters of other gateways are ignored. Messages for
  * keys the gateway does not know go to the orphan holder (kept only in a restarted process's first
- * minute). The hot path: one map lookup, one JSON parse, frames emitted synchronously.
+ * minute). What a message means for its request is the lifecycle's to act on. The hot path: one
+ * map lookup, one JSON parse, frames emitted synchronously.
  */
-export const createReplyRouter = ({ table, orphans, replyQueue, logger }: ReplyRouterOptions) => {
+export const createReplyRouter = (options: ReplyRouterOptions): ReplyRouter => {
+  const { table, lifecycle, orphans, replyQueue } = options;
   const onReply = (message: DeliveredMessage): void => {
     const key = message.properties.correlationId;
     if (key === undefined) return;
@@ -40,25 +49,21 @@ export const createReplyRouter = ({ table, orphans, replyQueue, logger }: ReplyR
       orphans.hold(key, () => onReply(message));
       return;
     }
-    entry.awaitingFirstFrame = false;
     const headers = message.properties.headers ?? {};
     const kind = headers["x-kind"];
     const body = decode(message.body);
-    try {
-      if (body === undefined && (kind === "result" || kind === "error")) {
-        entry.frames.end(createError("INTERNAL", "the worker sent an unreadable reply"));
-        return;
-      }
-      entry.frames.fromWorker(
-        kind,
-        toNumber(headers["x-seq"], 0),
-        toNumber(headers["x-attempt"], 1),
-        body,
-      );
-    } catch (error) {
-      logger.error("reply hook failed", { error: String(error) });
-      entry.frames.end(createError("INTERNAL", "a gateway plugin failed"));
+    if (body === undefined && (kind === "result" || kind === "error")) {
+      const error = createError("INTERNAL", "the worker sent an unreadable reply");
+      lifecycle.dispatch(entry, { type: "failed", error });
+      return;
     }
+    lifecycle.dispatch(entry, {
+      type: "replied",
+      kind,
+      seq: toNumber(headers["x-seq"], 0),
+      attempt: toNumber(headers["x-attempt"], 1),
+      body,
+    });
   };
 
   const onDeadLetter = (message: DeliveredMessage): void => {
@@ -70,8 +75,7 @@ export const createReplyRouter = ({ table, orphans, replyQueue, logger }: ReplyR
       return;
     }
     const reason = readDeath(headers)?.reason ?? "unknown";
-    entry.awaitingFirstFrame = false;
-    entry.frames.end(
+    const error =
       reason === "expired"
         ? createError("TIMEOUT", "nobody took the request in time", {
             details: { reason },
@@ -79,8 +83,8 @@ export const createReplyRouter = ({ table, orphans, replyQueue, logger }: ReplyR
           })
         : createError("WORKER_CRASHED", "the request failed on every attempt", {
             details: { reason },
-          }),
-    );
+          });
+    lifecycle.dispatch(entry, { type: "failed", error });
   };
 
   return { onReply, onDeadLetter };

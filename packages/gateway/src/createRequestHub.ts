@@ -1,52 +1,30 @@
 import type { Broker, DeliveredMessage } from "@taskbridge/broker";
-import type { Logger } from "@taskbridge/core/protocol";
 import {
-  BUILTIN_TYPE_PREFIX,
-  cancelledError,
-  createError,
   type ErrorBody,
   EVENTS,
+  type Logger,
   parseCancelEvent,
-  parseRequestEvent,
-  type RequestEvent,
   type Timers,
 } from "@taskbridge/core/protocol";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import { createOrphanHolder } from "./createOrphanHolder.js";
 import { createReplyRouter } from "./createReplyRouter.js";
-import {
-  createRequestTable,
-  type FrameSocket,
-  type RequestEntry,
-  type Session,
-  type SessionInfo,
-} from "./createRequestTable.js";
+import { createRequestHandler } from "./createRequestHandler.js";
+import { createRequestLifecycle } from "./createRequestLifecycle.js";
+import { createRequestTable, type Session, type SessionInfo } from "./createRequestTable.js";
 import { createResumeHandler } from "./createResumeHandler.js";
 import type { RateLimit } from "./createTokenBucket.js";
-import type { Plugin } from "./definePlugin.js";
-import { type Publication, preparePublication } from "./preparePublication.js";
-import { publishRequest } from "./publishRequest.js";
-
-export type { FrameSocket, Session, SessionInfo } from "./createRequestTable.js";
-
-/** A built-in `taskbridge.*` type answered by the gateway itself: a result, or an error body. */
-export type BuiltinHandler = (payload: unknown, session: SessionInfo) => unknown;
+import type { TypePolicy } from "./createTypePolicy.js";
+import type { FrameSocket } from "./reduceRequestRecord.js";
 
 export type RequestHubOptions = {
   readonly broker: Broker;
   readonly replyQueue: string;
   readonly cancelExchange: string;
-  readonly plugins: readonly Plugin[];
-  readonly builtins: Readonly<Record<string, BuiltinHandler>>;
-  /** When given, a type it rejects is `UNKNOWN_TYPE` instead of being published by name. */
-  readonly isKnownType?: (type: string) => boolean;
-  /**
-   * The answer when the broker returns a request (no queue takes it): by default `UNAVAILABLE`.
-   * A gateway with a registry says `UNKNOWN_TYPE` for types nothing ever announced or claimed.
-   */
-  readonly unroutableError?: (type: string) => ErrorBody;
-  /** Checks a payload against what is known of its type (announced schemas); an error refuses. */
-  readonly validatePayload?: (type: string, payload: unknown) => ErrorBody | undefined;
+  /** Which types are built in, known, routable, and which payloads they take. */
+  readonly policy: TypePolicy;
+  /** True when some plugin has a reply hook. */
+  readonly transformReplies: boolean;
   readonly maxPayloadBytes: number;
   readonly maxInFlightPerSession: number;
   readonly rateLimit: RateLimit;
@@ -86,14 +64,18 @@ export type RequestHub = {
  * (docs/protocol.md §2–§3). `createGateway` feeds it socket events and broker deliveries.
  */
 export const createRequestHub = (options: RequestHubOptions): RequestHub => {
-  const { broker, timers, metrics, logger, plugins } = options;
+  const { broker, timers, metrics, logger } = options;
   const table = createRequestTable({
+    rateLimit: options.rateLimit,
+    retentionMs: options.retentionMs,
+    timers,
+  });
+  const lifecycle = createRequestLifecycle({
+    table,
     broker,
     cancelExchange: options.cancelExchange,
-    rateLimit: options.rateLimit,
     replayFrames: options.replayFrames,
-    retentionMs: options.retentionMs,
-    transformReplies: plugins.length > 0,
+    transformReplies: options.transformReplies,
     timers,
     metrics,
     logger,
@@ -103,7 +85,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     holdMs: options.orphanWindowMs,
     timers,
   });
-  const router = createReplyRouter({ table, orphans, replyQueue: options.replyQueue, logger });
+  const router = createReplyRouter({ table, lifecycle, orphans, replyQueue: options.replyQueue });
   let draining = false;
 
   const protocolError = (socket: FrameSocket, error: ErrorBody): void => {
@@ -111,124 +93,30 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     socket.emit(EVENTS.protocolError, error);
   };
 
-  const refuse = (socket: FrameSocket, id: string, error: ErrorBody): void => {
-    metrics.requestEnded("-", error.code, undefined);
-    socket.emit(EVENTS.reply, { id, seq: 0, kind: "error", error });
-  };
-
   const resume = createResumeHandler({
-    table,
+    lifecycle,
     orphans,
     maxInFlightPerSession: options.maxInFlightPerSession,
     defaultTimeoutMs: options.defaultTimeoutMs,
     maxTimeoutMs: options.maxTimeoutMs,
-    timers,
     isDraining: () => draining,
     onProtocolError: protocolError,
   });
 
-  const publish = (entry: RequestEntry, prepared: Publication | ErrorBody): void => {
-    if (entry.frames.isTerminal()) return;
-    if ("code" in prepared) {
-      entry.frames.end(prepared);
-      return;
-    }
-    entry.deadline = prepared.deadline;
-    entry.onReply = prepared.onReply;
-    table.startTimer(entry, prepared.timeoutMs);
-    publishRequest(broker, options.replyQueue, entry, prepared, logger, options.unroutableError);
-  };
-
-  const runBuiltin = (session: Session, socket: FrameSocket, event: RequestEvent): void => {
-    const handler = options.builtins[event.type];
-    const entry = table.register(session, socket, event.id, event.type, 0);
-    entry.frames.accept();
-    let result: unknown;
-    try {
-      result = handler?.(event.payload, session);
-    } catch {
-      entry.frames.end(createError("INTERNAL", `${event.type} failed`));
-      return;
-    }
-    entry.frames.fromWorker("result", 0, 1, result);
-  };
-
-  const admission = (session: Session, event: RequestEvent): ErrorBody | undefined => {
-    if (draining) {
-      return createError("UNAVAILABLE", "the gateway is shutting down", { retryable: true });
-    }
-    if (session.inFlight >= options.maxInFlightPerSession) {
-      return createError(
-        "RATE_LIMITED",
-        `at most ${options.maxInFlightPerSession} requests in flight`,
-        { retryable: true },
-      );
-    }
-    if (!session.bucket.take()) {
-      return createError("RATE_LIMITED", "too many requests", { retryable: true });
-    }
-    const { type } = event;
-    if (type.startsWith(BUILTIN_TYPE_PREFIX)) {
-      return Object.hasOwn(options.builtins, type)
-        ? undefined
-        : createError("UNKNOWN_TYPE", `unknown built-in type ${type}`);
-    }
-    if (options.isKnownType !== undefined && !options.isKnownType(type)) {
-      return createError("UNKNOWN_TYPE", `unknown type ${type}`);
-    }
-    return options.validatePayload?.(type, event.payload);
-  };
-
-  const request = (session: Session, socket: FrameSocket, body: unknown): void => {
-    const parsed = parseRequestEvent(body, options.maxPayloadBytes);
-    if (parsed.kind === "protocolError") {
-      protocolError(socket, parsed.error);
-      return;
-    }
-    const id = parsed.kind === "ok" ? parsed.value.id : parsed.id;
-    if (session.entries.has(id)) {
-      const error = createError("BAD_REQUEST", `request id ${id} is still in use`, {
-        details: { id },
-      });
-      protocolError(socket, error);
-      return;
-    }
-    const refusal = parsed.kind === "reject" ? parsed.error : admission(session, parsed.value);
-    if (refusal !== undefined || parsed.kind !== "ok") {
-      if (refusal !== undefined) refuse(socket, id, refusal);
-      return;
-    }
-    const event = parsed.value;
-    if (event.type.startsWith(BUILTIN_TYPE_PREFIX)) {
-      runBuiltin(session, socket, event);
-      return;
-    }
-    const entry = table.register(session, socket, id, event.type, 0);
-    const prepared = preparePublication(plugins, {
-      id,
-      type: event.type,
-      payload: event.payload,
-      principal: session.principal,
-      claims: session.claims,
-      sessionId: session.sessionId,
-      requestKey: entry.key,
-      timeoutMs: event.timeoutMs ?? undefined,
-      defaultTimeoutMs: options.defaultTimeoutMs,
-      maxTimeoutMs: options.maxTimeoutMs,
-      now: entry.startedAt,
-    });
-    if (prepared instanceof Promise) {
-      // A plugin that never answers must not hold the request forever.
-      table.startTimer(
-        entry,
-        Math.min(event.timeoutMs ?? options.defaultTimeoutMs, options.maxTimeoutMs),
-      );
-      prepared.then(
-        (value) => publish(entry, value),
-        () => publish(entry, createError("INTERNAL", "a gateway plugin failed")),
-      );
-    } else publish(entry, prepared);
-  };
+  const request = createRequestHandler({
+    lifecycle,
+    policy: options.policy,
+    broker,
+    replyQueue: options.replyQueue,
+    maxPayloadBytes: options.maxPayloadBytes,
+    maxInFlightPerSession: options.maxInFlightPerSession,
+    defaultTimeoutMs: options.defaultTimeoutMs,
+    maxTimeoutMs: options.maxTimeoutMs,
+    isDraining: () => draining,
+    onProtocolError: protocolError,
+    metrics,
+    logger,
+  });
 
   const cancel = (session: Session, socket: FrameSocket, body: unknown): void => {
     const parsed = parseCancelEvent(body);
@@ -237,9 +125,13 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
       return;
     }
     const entry = session.entries.get(parsed.value.id);
-    if (entry === undefined || entry.frames.isTerminal()) return;
-    if (entry.owner === undefined) entry.owner = socket;
-    if (entry.frames.end(cancelledError())) table.publishCancel(entry);
+    if (entry !== undefined) lifecycle.dispatch(entry, { type: "cancelled", socket });
+  };
+
+  const disconnect = (session: Session, socket: FrameSocket): void => {
+    const released = { type: "released", socket } as const;
+    for (const entry of session.entries.values()) lifecycle.dispatch(entry, released);
+    table.disconnect(session);
   };
 
   return {
@@ -247,7 +139,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     request,
     cancel,
     resume,
-    disconnect: table.disconnect,
+    disconnect,
     onReply: router.onReply,
     onDeadLetter: router.onDeadLetter,
     drain: () => {
@@ -256,6 +148,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     stats: table.stats,
     close: () => {
       orphans.close();
+      lifecycle.close();
       table.close();
     },
   };

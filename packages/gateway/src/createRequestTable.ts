@@ -1,19 +1,8 @@
-import type { Broker } from "@taskbridge/broker";
-import type { Logger } from "@taskbridge/core/protocol";
-import {
-  createError,
-  EVENTS,
-  type ReplyFrame,
-  requestKey,
-  type Timers,
-} from "@taskbridge/core/protocol";
-import type { GatewayMetrics } from "./createGatewayMetrics.js";
-import { createRequestFrames, type RequestFrames } from "./createRequestFrames.js";
+import type { Timers } from "@taskbridge/core/protocol";
+import type { RequestFrames } from "./createRequestFrames.js";
 import { createRetentionQueue } from "./createRetentionQueue.js";
 import { createTokenBucket, type RateLimit, type TokenBucket } from "./createTokenBucket.js";
-
-/** Where a request's frames go: a Socket.IO socket, or anything with the same `emit`. */
-export type FrameSocket = { readonly emit: (event: string, body: unknown) => unknown };
+import type { RequestRecord } from "./reduceRequestRecord.js";
 
 /** An authenticated client session: `<principal>:<sessionId>`, shared by its reconnecting sockets. */
 export type SessionInfo = {
@@ -24,55 +13,61 @@ export type SessionInfo = {
 
 /** One request the gateway holds, from receipt until it is forgotten after its terminal frame. */
 export type RequestEntry = {
+  /** `<principal>:<sessionId>:<id>`: the AMQP correlation id. */
   readonly key: string;
   readonly id: string;
   readonly session: Session;
+  /** The type the client asked for (`-` for a re-attached request: its type is not known). */
+  readonly type: string;
   readonly startedAt: number;
+  /** Its client-facing frames (numbering, restarts, the replay buffer), driven by the lifecycle. */
   readonly frames: RequestFrames;
-  /** The socket that last sent `request` or `resume` for it, while connected. */
-  owner: FrameSocket | undefined;
-  type: string;
-  deadline: number;
-  published: boolean;
-  /** A re-attached request that has not seen a frame yet (see `createOrphanHolder`). */
-  awaitingFirstFrame: boolean;
-  onReply: ((frame: ReplyFrame) => ReplyFrame | null) | undefined;
-  timer: unknown;
+  /** Where it is in its life; only the request lifecycle (`createRequestLifecycle`) replaces it. */
+  readonly record: RequestRecord;
 };
 
-/** One session's state. */
+/** One session's state. Its counters and its requests by id are the request table's to change. */
 export type Session = SessionInfo & {
   readonly key: string;
+  /** Sockets of the session now connected. */
   sockets: number;
+  /** Requests of the session without a terminal frame yet. */
   inFlight: number;
   readonly bucket: TokenBucket;
   readonly entries: Map<string, RequestEntry>;
 };
 
 export type RequestTableOptions = {
-  readonly broker: Broker;
-  readonly cancelExchange: string;
   readonly rateLimit: RateLimit;
-  readonly replayFrames: number;
+  /** How long a finished request is remembered (its frames held, its id taken). */
   readonly retentionMs: number;
-  /** True when reply frames may need a plugin's `onReply` (skips the hook's cost otherwise). */
-  readonly transformReplies: boolean;
   readonly timers: Timers;
-  readonly metrics: GatewayMetrics;
-  readonly logger: Logger;
 };
 
-export type RequestTable = ReturnType<typeof createRequestTable>;
+export type RequestTable = {
+  /** A socket of the session `info` connected: its session, created on first use. */
+  readonly connect: (info: SessionInfo) => Session;
+  /** A socket of `session` disconnected; the session is freed once it holds nothing. */
+  readonly disconnect: (session: Session) => void;
+  /** Holds a new request (in flight) by key and by id within its session. */
+  readonly add: (entry: RequestEntry) => void;
+  /** The request has sent its terminal frame: no longer in flight, forgotten `retentionMs` later. */
+  readonly settle: (entry: RequestEntry) => void;
+  /** The request with this key, if held. */
+  readonly byKey: (key: string) => RequestEntry | undefined;
+  readonly stats: () => { readonly sessions: number; readonly requests: number };
+  readonly close: () => void;
+};
 
 /**
  * What the gateway remembers, and for how long: sessions by `<principal>:<sessionId>` (while a
  * socket is connected or a request is held), requests by key `<principal>:<sessionId>:<id>` and
- * by id within their session, each with its frames, owner socket and timer. A request is
- * forgotten `retentionMs` after its terminal frame; a session once it has neither sockets nor
- * requests — so a disconnected client leaks nothing once its requests time out.
+ * by id within their session. A request is forgotten `retentionMs` after its terminal frame; a
+ * session once it has neither sockets nor requests — so a disconnected client leaks nothing once
+ * its requests time out. What happens to a request while it is held is the lifecycle's business.
  */
-export const createRequestTable = (options: RequestTableOptions) => {
-  const { broker, timers, metrics, logger } = options;
+export const createRequestTable = (options: RequestTableOptions): RequestTable => {
+  const { timers } = options;
   const sessions = new Map<string, Session>();
   const requests = new Map<string, RequestEntry>();
 
@@ -98,10 +93,16 @@ export const createRequestTable = (options: RequestTableOptions) => {
     if (session.sockets <= 0 && session.entries.size === 0) sessions.delete(session.key);
   };
 
+  const disconnect = (session: Session): void => {
+    session.sockets -= 1;
+    maybeFree(session);
+  };
+
   const forget = (entry: RequestEntry): void => {
     requests.delete(entry.key);
-    if (entry.session.entries.get(entry.id) === entry) entry.session.entries.delete(entry.id);
-    maybeFree(entry.session);
+    const { session } = entry;
+    if (session.entries.get(entry.id) === entry) session.entries.delete(entry.id);
+    maybeFree(session);
   };
 
   const retained = createRetentionQueue<RequestEntry>({
@@ -110,89 +111,18 @@ export const createRequestTable = (options: RequestTableOptions) => {
     timers,
   });
 
-  const finished = (entry: RequestEntry, frame: ReplyFrame): void => {
-    timers.clearTimeout(entry.timer);
+  const add = (entry: RequestEntry): void => {
+    entry.session.entries.set(entry.id, entry);
+    entry.session.inFlight += 1;
+    requests.set(entry.key, entry);
+  };
+
+  const settle = (entry: RequestEntry): void => {
     entry.session.inFlight -= 1;
-    const outcome = frame.kind === "error" ? frame.error.code : "result";
-    // Only accepted requests name their type: clients choose types, and labelling refused or
-    // unroutable ones would let them grow the metrics without bound.
-    const type = entry.frames.isAccepted() ? entry.type : "-";
-    metrics.requestEnded(type, outcome, (timers.now() - entry.startedAt) / 1000);
     retained.add(entry);
   };
 
-  const register = (
-    session: Session,
-    socket: FrameSocket,
-    id: string,
-    type: string,
-    firstSeq: number,
-  ): RequestEntry => {
-    const frames = createRequestFrames({
-      id,
-      firstSeq,
-      accepted: firstSeq > 0,
-      replayFrames: options.replayFrames,
-      send: (frame) => {
-        entry.owner?.emit(EVENTS.reply, frame);
-        if (frame.kind === "result" || frame.kind === "error") finished(entry, frame);
-      },
-      transform: !options.transformReplies
-        ? undefined
-        : (frame) => (entry.onReply === undefined ? frame : entry.onReply(frame)),
-    });
-    const entry: RequestEntry = {
-      key: requestKey(session.principal, session.sessionId, id),
-      id,
-      session,
-      startedAt: timers.now(),
-      owner: socket,
-      type,
-      deadline: 0,
-      published: false,
-      awaitingFirstFrame: false,
-      onReply: undefined,
-      timer: undefined,
-      frames,
-    };
-    session.entries.set(id, entry);
-    requests.set(entry.key, entry);
-    session.inFlight += 1;
-    metrics.requestStarted();
-    return entry;
-  };
-
-  const publishCancel = (entry: RequestEntry): void => {
-    if (!entry.published) return;
-    const body = JSON.stringify({ correlationId: entry.key, deadline: entry.deadline });
-    broker
-      .publish(options.cancelExchange, "", body, { contentType: "application/json" })
-      .catch((error: unknown) => logger.warn("cancel publish failed", { error: String(error) }));
-  };
-
-  /** (Re)starts the request's timer: `TIMEOUT` and a cancel broadcast when it fires. */
-  const startTimer = (entry: RequestEntry, timeoutMs: number): void => {
-    timers.clearTimeout(entry.timer);
-    entry.timer = timers.setTimeout(() => {
-      const timeout = createError("TIMEOUT", `no result within ${timeoutMs} ms`, {
-        retryable: true,
-      });
-      if (entry.frames.end(timeout)) {
-        publishCancel(entry);
-      }
-    }, timeoutMs);
-  };
-
-  const disconnect = (session: Session, socket: FrameSocket): void => {
-    for (const entry of session.entries.values()) {
-      if (entry.owner === socket) entry.owner = undefined;
-    }
-    session.sockets -= 1;
-    maybeFree(session);
-  };
-
   const close = (): void => {
-    for (const entry of requests.values()) timers.clearTimeout(entry.timer);
     retained.close();
     requests.clear();
     sessions.clear();
@@ -201,13 +131,9 @@ export const createRequestTable = (options: RequestTableOptions) => {
   return {
     connect,
     disconnect,
-    register,
-    /** The request with this key, if held. */
-    byKey: (key: string): RequestEntry | undefined => requests.get(key),
-    startTimer,
-    publishCancel,
-    /** Books a terminal frame sent outside `frames` (the resume `frames-dropped` answer). */
-    finished,
+    add,
+    settle,
+    byKey: (key) => requests.get(key),
     stats: () => ({ sessions: sessions.size, requests: requests.size }),
     close,
   };

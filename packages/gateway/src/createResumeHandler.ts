@@ -1,24 +1,21 @@
-import {
-  createError,
-  type ErrorBody,
-  EVENTS,
-  parseResumeEvent,
-  type ReplyFrame,
-  type Timers,
-} from "@taskbridge/core/protocol";
+import { createError, type ErrorBody, EVENTS, parseResumeEvent } from "@taskbridge/core/protocol";
 import type { OrphanHolder } from "./createOrphanHolder.js";
-import type { FrameSocket, RequestTable, Session } from "./createRequestTable.js";
+import type { RequestLifecycle } from "./createRequestLifecycle.js";
+import type { Session } from "./createRequestTable.js";
+import type { FrameSocket } from "./reduceRequestRecord.js";
 
 export type ResumeHandlerOptions = {
-  readonly table: RequestTable;
+  readonly lifecycle: RequestLifecycle;
   readonly orphans: OrphanHolder;
   readonly maxInFlightPerSession: number;
   readonly defaultTimeoutMs: number;
   readonly maxTimeoutMs: number;
-  readonly timers: Timers;
   readonly isDraining: () => boolean;
   readonly onProtocolError: (socket: FrameSocket, error: ErrorBody) => void;
 };
+
+/** Handles one `resume` event of `socket`. */
+export type ResumeHandler = (session: Session, socket: FrameSocket, body: unknown) => void;
 
 /**
  * The `resume` event (docs/protocol.md §2): the socket becomes the request's owner and gets the held
@@ -28,8 +25,8 @@ export type ResumeHandlerOptions = {
  * from the frames held for its key, numbered from `after + 1`, and ends with `TIMEOUT` unless a
  * terminal frame comes within the resume's `timeoutMs`.
  */
-export const createResumeHandler = (options: ResumeHandlerOptions) => {
-  const { table, orphans, timers, isDraining, onProtocolError } = options;
+export const createResumeHandler = (options: ResumeHandlerOptions): ResumeHandler => {
+  const { lifecycle, orphans, isDraining, onProtocolError } = options;
 
   const adopt = (
     session: Session,
@@ -38,19 +35,11 @@ export const createResumeHandler = (options: ResumeHandlerOptions) => {
     after: number,
     timeoutMs: number,
   ): void => {
-    const entry = table.register(session, socket, id, "-", after + 1);
-    entry.deadline = timers.now() + timeoutMs;
-    entry.published = true;
-    table.startTimer(entry, timeoutMs);
-    const held = orphans.take(entry.key);
-    for (const replay of held) replay();
-    if (held.length > 0 || entry.frames.isTerminal()) return;
-    entry.awaitingFirstFrame = true;
-    orphans.onClose(() => {
-      if (entry.awaitingFirstFrame) {
-        entry.frames.end(createError("NOT_FOUND", `request ${id} is unknown`));
-      }
-    });
+    const entry = lifecycle.reattach(session, socket, id, { after, timeoutMs });
+    for (const replay of orphans.take(entry.key)) replay();
+    // Nothing held for it yet: unless a reply comes before the window closes, it is unknown.
+    if (entry.record.stage !== "reattached") return;
+    orphans.onClose(() => lifecycle.dispatch(entry, { type: "orphanWindowClosed" }));
   };
 
   const resume = (session: Session, socket: FrameSocket, body: unknown): void => {
@@ -88,21 +77,7 @@ export const createResumeHandler = (options: ResumeHandlerOptions) => {
       });
       return;
     }
-    entry.owner = socket;
-    const outcome = entry.frames.since(after);
-    if (outcome.kind === "frames") {
-      for (const frame of outcome.frames) socket.emit(EVENTS.reply, frame);
-      return;
-    }
-    const error = createError("NOT_FOUND", `frames after ${after} of ${id} are no longer held`, {
-      details: { reason: "frames-dropped" },
-    });
-    const frame: ReplyFrame = { id, seq: after + 1, kind: "error", error };
-    socket.emit(EVENTS.reply, frame);
-    if (entry.frames.endWith(frame)) {
-      table.finished(entry, frame);
-      table.publishCancel(entry);
-    }
+    lifecycle.dispatch(entry, { type: "resumed", socket, after });
   };
 
   return resume;

@@ -96,6 +96,15 @@ export const pluginMatches = (plugin: Plugin, type: string): boolean => {
   return match.test(type);
 };
 
+const NONE: readonly Plugin[] = [];
+
+/** The plugins that claim `type`, in their order (the same empty array when none does). */
+export const claimingPlugins = (plugins: readonly Plugin[], type: string): readonly Plugin[] => {
+  if (plugins.length === 0) return NONE;
+  const claiming = plugins.filter((plugin) => pluginMatches(plugin, type));
+  return claiming.length === 0 ? NONE : claiming;
+};
+
 /** The exact types a set of plugins names (string matches): the types the gateway knows for sure. */
 export const namedPluginTypes = (plugins: readonly Plugin[]): string[] =>
   plugins.flatMap((plugin) => (typeof plugin.match === "string" ? [plugin.match] : []));

@@ -22,8 +22,9 @@ export { createGateway, type Gateway, type GatewayOptions } from "./createGatewa
 export { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
 export { createLogger, type LogLevel } from "./createLogger.js";
 export { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
-export type { BuiltinHandler, SessionInfo } from "./createRequestHub.js";
+export type { SessionInfo } from "./createRequestTable.js";
 export type { RateLimit } from "./createTokenBucket.js";
+export type { BuiltinHandler } from "./createTypePolicy.js";
 export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 export {
   definePlugin,

@@ -4,7 +4,7 @@ import {
   isErrorBody,
   type ReplyFrame,
 } from "@taskbridge/core/protocol";
-import { type Plugin, type PluginContext, pluginMatches } from "./definePlugin.js";
+import { claimingPlugins, type Plugin, type PluginContext } from "./definePlugin.js";
 
 /** A request ready to publish: where to, what, with which headers, and how its replies are shaped. */
 export type Publication = {
@@ -47,24 +47,35 @@ const isThenable = <T>(value: T | Promise<T>): value is Promise<T> =>
 /**
  * Runs the plugins that claim a request's type, in order, and returns what to publish or the
  * error body that refuses the request (docs/protocol.md §2: `BAD_REQUEST`, `FORBIDDEN`, or what a
- * plugin chose; a plugin that throws gives `INTERNAL`). With no matching plugin the answer is
- * synchronous — the hot path of a plain request awaits nothing here. Type T goes to queue T by
- * default; the timeout is the client's, else the first plugin's, else the gateway default, and
- * never more than the gateway's maximum.
+ * plugin chose; a plugin that throws gives `INTERNAL`). Type T goes to queue T by default; the
+ * timeout is the client's, else the first plugin's, else the gateway default, and never more than
+ * the gateway's maximum. What a plugin test calls: the gateway itself has matched the plugins
+ * already (its type policy) and calls `prepareClaimedPublication`.
+ *
+ * @example
+ * await preparePublication([reports], input); // { queue: "reports", headers: {…}, … } or an error body
  */
 export const preparePublication = (
   plugins: readonly Plugin[],
   input: PublicationInput,
+): Publication | ErrorBody | Promise<Publication | ErrorBody> =>
+  prepareClaimedPublication(claimingPlugins(plugins, input.type), input);
+
+/**
+ * `preparePublication` with the plugins that claim the type given (`claimingPlugins`). With none
+ * the answer is synchronous: the hot path of a plain request awaits nothing here.
+ */
+export const prepareClaimedPublication = (
+  claiming: readonly Plugin[],
+  input: PublicationInput,
 ): Publication | ErrorBody | Promise<Publication | ErrorBody> => {
-  const matching =
-    plugins.length === 0 ? plugins : plugins.filter((p) => pluginMatches(p, input.type));
-  const pluginTimeout = matching.find((p) => p.timeoutMs !== undefined)?.timeoutMs;
+  const pluginTimeout = claiming.find((p) => p.timeoutMs !== undefined)?.timeoutMs;
   const timeoutMs = Math.min(
     input.timeoutMs ?? pluginTimeout ?? input.defaultTimeoutMs,
     input.maxTimeoutMs,
   );
   const deadline = input.now + timeoutMs;
-  if (matching.length === 0) {
+  if (claiming.length === 0) {
     return {
       queue: input.type,
       payload: input.payload,
@@ -74,7 +85,7 @@ export const preparePublication = (
       onReply: undefined,
     };
   }
-  return runPlugins(matching, input, timeoutMs, deadline);
+  return runPlugins(claiming, input, timeoutMs, deadline);
 };
 
 const pickQueue = (plugins: readonly Plugin[], type: string): string => {
@@ -91,9 +102,9 @@ const runPlugins = async (
 ): Promise<Publication | ErrorBody> => {
   let current: Plugin | undefined;
   try {
-    let queue = input.type;
+    // A `queue` function that throws is that plugin's failure.
     current = plugins.find((p) => p.queue !== undefined);
-    queue = pickQueue(plugins, input.type);
+    const queue = pickQueue(plugins, input.type);
     let ctx: PluginContext = {
       id: input.id,
       type: input.type,

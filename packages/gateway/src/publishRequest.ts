@@ -1,58 +1,59 @@
 import { randomUUID } from "node:crypto";
 import type { Broker } from "@taskbridge/broker";
-import type { Logger } from "@taskbridge/core/protocol";
-import { createError, type ErrorBody } from "@taskbridge/core/protocol";
-import type { RequestEntry } from "./createRequestTable.js";
+import { createError, type ErrorBody, type Logger } from "@taskbridge/core/protocol";
 import type { Publication } from "./preparePublication.js";
 
+/** What the broker's answer means for the request: `accepted`, or the error that ends it. */
+export type PublishAnswer =
+  | { readonly type: "accepted" }
+  | { readonly type: "failed"; readonly error: ErrorBody };
+
+export type PublishRequestOptions = {
+  readonly broker: Broker;
+  /** The gateway's reply queue: the message's `replyTo`. */
+  readonly replyQueue: string;
+  /** The request key: the message's `correlationId`. */
+  readonly requestKey: string;
+  readonly publication: Publication;
+  /** The error when the broker returns the message: no queue takes the type. */
+  readonly unroutableError: () => ErrorBody;
+  /** Told the broker's answer, whenever it comes. */
+  readonly onAnswer: (answer: PublishAnswer) => void;
+  readonly logger: Logger;
+};
+
 /**
- * Publishes one request as docs/protocol.md §3 prescribes — default exchange, routing key = the
+ * Publishes one request as docs/protocol.md §3.2 prescribes — default exchange, routing key = the
  * queue, `mandatory`, on the confirm channel, `correlationId` = the request key, `replyTo` = the
  * gateway's reply queue, a fresh `messageId`, `expiration` = the timeout, the plugins' headers —
- * and turns the broker's answer into frames: `accepted` on the confirm, `UNAVAILABLE` when the
- * message is returned (nobody serves the type; `unroutableError` may say more), nacked or the
- * broker is unreachable (retryable). Nothing is awaited by the caller: frames follow whenever the
- * confirm comes.
+ * and turns the broker's answer into `accepted` on the confirm, or `failed` when the message is
+ * returned (`unroutableError`), nacked or the broker is unreachable (`UNAVAILABLE`, retryable).
+ * Nothing is awaited by the caller.
  */
-/** A returned request: nobody serves its type right now. */
-export const defaultUnroutableError = (type: string): ErrorBody =>
-  createError("UNAVAILABLE", `no service takes requests of type ${type}`);
-
-export const publishRequest = (
-  broker: Broker,
-  replyQueue: string,
-  entry: RequestEntry,
-  prepared: Publication,
-  logger: Logger,
-  unroutableError: (type: string) => ErrorBody = defaultUnroutableError,
-): void => {
-  entry.published = true;
-  broker
-    .publish("", prepared.queue, JSON.stringify(prepared.payload ?? null), {
+export const publishRequest = (options: PublishRequestOptions): void => {
+  const { publication, onAnswer } = options;
+  const fail = (error: ErrorBody): void => onAnswer({ type: "failed", error });
+  options.broker
+    .publish("", publication.queue, JSON.stringify(publication.payload ?? null), {
       mandatory: true,
       contentType: "application/json",
-      correlationId: entry.key,
-      replyTo: replyQueue,
+      correlationId: options.requestKey,
+      replyTo: options.replyQueue,
       messageId: randomUUID(),
-      expiration: String(prepared.timeoutMs),
-      headers: prepared.headers,
+      expiration: String(publication.timeoutMs),
+      headers: publication.headers,
     })
     .then(
       (outcome) => {
-        if (outcome === "routed") entry.frames.accept();
-        else if (outcome === "returned") {
-          entry.frames.end(unroutableError(entry.type));
-        } else {
-          entry.frames.end(
-            createError("UNAVAILABLE", "the broker refused the request", { retryable: true }),
-          );
+        if (outcome === "routed") onAnswer({ type: "accepted" });
+        else if (outcome === "returned") fail(options.unroutableError());
+        else {
+          fail(createError("UNAVAILABLE", "the broker refused the request", { retryable: true }));
         }
       },
       (error: unknown) => {
-        logger.warn("request publish failed", { error: String(error) });
-        entry.frames.end(
-          createError("UNAVAILABLE", "the broker is unreachable", { retryable: true }),
-        );
+        options.logger.warn("request publish failed", { error: String(error) });
+        fail(createError("UNAVAILABLE", "the broker is unreachable", { retryable: true }));
       },
     );
 };

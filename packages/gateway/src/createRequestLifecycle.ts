@@ -1,0 +1,241 @@
+import type { Broker } from "@taskbridge/broker";
+import {
+  cancelledError,
+  createError,
+  type ErrorBody,
+  EVENTS,
+  isTerminalFrame,
+  type Logger,
+  type ReplyFrame,
+  requestKey,
+  type Timers,
+} from "@taskbridge/core/protocol";
+import type { GatewayMetrics } from "./createGatewayMetrics.js";
+import { createRequestFrames } from "./createRequestFrames.js";
+import type { RequestEntry, RequestTable, Session } from "./createRequestTable.js";
+import { publishCancel } from "./publishCancel.js";
+import {
+  type FrameSocket,
+  type RequestRecord,
+  type RequestRecordEvent,
+  reattachedRecord,
+  receivedRecord,
+  reduceRequestRecord,
+} from "./reduceRequestRecord.js";
+
+export type RequestLifecycleOptions = {
+  readonly table: RequestTable;
+  readonly broker: Broker;
+  readonly cancelExchange: string;
+  /** Frames held per request for `resume`. */
+  readonly replayFrames: number;
+  /** True when some plugin has a reply hook (skips the hook's cost otherwise). */
+  readonly transformReplies: boolean;
+  readonly timers: Timers;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+};
+
+/** What other modules tell the lifecycle (it sends `ended` itself). */
+export type RequestLifecycleEvent = Exclude<RequestRecordEvent, { readonly type: "ended" }>;
+
+export type RequestLifecycle = {
+  /** Holds a request `socket` just sent: `received`, frames numbered from 0. */
+  readonly receive: (
+    session: Session,
+    socket: FrameSocket,
+    id: string,
+    type: string,
+  ) => RequestEntry;
+  /**
+   * Holds a predecessor's request that `socket` resumed after a restart: numbered from
+   * `after + 1`, and ended by `TIMEOUT` (with a cancel) unless it ends within `timeoutMs`.
+   */
+  readonly reattach: (
+    session: Session,
+    socket: FrameSocket,
+    id: string,
+    resumed: { readonly after: number; readonly timeoutMs: number },
+  ) => RequestEntry;
+  /** Moves `entry` on by `event` and does what the event calls for; returns its record now. */
+  readonly dispatch: (entry: RequestEntry, event: RequestLifecycleEvent) => RequestRecord;
+  /** Stops every gateway timer. */
+  readonly close: () => void;
+};
+
+/**
+ * The life of every request the gateway holds, in one place: the record moves only through
+ * `reduceRequestRecord`, and what an event calls for happens here — frames numbered and sent to
+ * the owner (`createRequestFrames`), the gateway timer (`TIMEOUT`), the cancel broadcast for a
+ * published request that ends by `cancel`, timeout or `frames-dropped` (docs/protocol.md §3.5),
+ * the replay of a `resume`, and, on the terminal frame, the metrics and the hand-over to the
+ * table's retention. The hub, the reply router, the resume handler and `publishRequest` only
+ * send events.
+ *
+ * @example
+ * const entry = lifecycle.receive(session, socket, "r1", "demo.echo");
+ * lifecycle.dispatch(entry, { type: "published", publication });
+ * lifecycle.dispatch(entry, { type: "accepted" }); // { id: "r1", seq: 0, kind: "accepted" } to the owner
+ */
+export const createRequestLifecycle = (options: RequestLifecycleOptions): RequestLifecycle => {
+  const { table, broker, timers, metrics, logger } = options;
+  /** The gateway timer of each request in flight, by key. */
+  const timeouts = new Map<string, unknown>();
+
+  // The one place a request's record changes; everywhere else it is read-only.
+  const commit = (entry: RequestEntry, event: RequestRecordEvent): void => {
+    const next = reduceRequestRecord(entry.record, event);
+    if (next !== entry.record) (entry as { record: RequestRecord }).record = next;
+  };
+
+  /** Tells the workers to stop `entry`, unless it was never published (no worker can hold it). */
+  const cancelPublished = (entry: RequestEntry): void => {
+    const { deadline } = entry.record;
+    if (deadline === undefined) return;
+    const exchange = options.cancelExchange;
+    publishCancel({ broker, exchange, requestKey: entry.key, deadline, logger });
+  };
+
+  const finish = (entry: RequestEntry, frame: ReplyFrame): void => {
+    commit(entry, { type: "ended", frame });
+    timers.clearTimeout(timeouts.get(entry.key));
+    timeouts.delete(entry.key);
+    const outcome = frame.kind === "error" ? frame.error.code : "result";
+    // Only accepted requests name their type: clients choose types, and labelling refused or
+    // unroutable ones would let them grow the metrics without bound.
+    const type = entry.frames.isAccepted() ? entry.type : "-";
+    metrics.requestEnded(type, outcome, (timers.now() - entry.startedAt) / 1000);
+    table.settle(entry);
+  };
+
+  /** Ends `entry` with `error` and, when it was published, tells the workers to stop. */
+  const abandon = (entry: RequestEntry, error: ErrorBody): void => {
+    if (entry.frames.end(error)) cancelPublished(entry);
+  };
+
+  const arm = (entry: RequestEntry, timeoutMs: number): void => {
+    timers.clearTimeout(timeouts.get(entry.key));
+    const fire = () => dispatch(entry, { type: "timedOut", timeoutMs });
+    timeouts.set(entry.key, timers.setTimeout(fire, timeoutMs));
+  };
+
+  const replied = (entry: RequestEntry, event: RequestLifecycleEvent & { type: "replied" }) => {
+    try {
+      entry.frames.fromWorker(event.kind, event.seq, event.attempt, event.body);
+    } catch (error) {
+      logger.error("reply hook failed", { error: String(error) });
+      entry.frames.end(createError("INTERNAL", "a gateway plugin failed"));
+    }
+  };
+
+  const resumed = (entry: RequestEntry, socket: FrameSocket, after: number): void => {
+    const outcome = entry.frames.since(after);
+    if (outcome.kind === "frames") {
+      for (const frame of outcome.frames) socket.emit(EVENTS.reply, frame);
+      return;
+    }
+    const message = `frames after ${after} of ${entry.id} are no longer held`;
+    const error = createError("NOT_FOUND", message, { details: { reason: "frames-dropped" } });
+    const frame: ReplyFrame = { id: entry.id, seq: after + 1, kind: "error", error };
+    socket.emit(EVENTS.reply, frame);
+    if (entry.frames.endWith(frame)) {
+      finish(entry, frame);
+      cancelPublished(entry);
+    }
+  };
+
+  const dispatch = (entry: RequestEntry, event: RequestLifecycleEvent): RequestRecord => {
+    const before = entry.record;
+    commit(entry, event);
+    switch (event.type) {
+      case "preparing":
+        // A plugin that never answers must not hold the request forever.
+        arm(entry, event.timeoutMs);
+        break;
+      case "published":
+        if (before.stage === "received") arm(entry, event.publication.timeoutMs);
+        break;
+      case "accepted":
+        entry.frames.accept();
+        break;
+      case "replied":
+        replied(entry, event);
+        break;
+      case "failed":
+        entry.frames.end(event.error);
+        break;
+      case "cancelled":
+        abandon(entry, cancelledError());
+        break;
+      case "timedOut":
+        abandon(
+          entry,
+          createError("TIMEOUT", `no result within ${event.timeoutMs} ms`, { retryable: true }),
+        );
+        break;
+      case "resumed":
+        resumed(entry, event.socket, event.after);
+        break;
+      case "orphanWindowClosed":
+        if (entry.record.stage === "reattached") {
+          entry.frames.end(createError("NOT_FOUND", `request ${entry.id} is unknown`));
+        }
+        break;
+      case "released":
+        break;
+    }
+    return entry.record;
+  };
+
+  const open = (
+    session: Session,
+    socket: FrameSocket,
+    id: string,
+    type: string,
+    resumed?: { readonly after: number; readonly timeoutMs: number },
+  ): RequestEntry => {
+    const startedAt = timers.now();
+    const firstSeq = resumed === undefined ? 0 : resumed.after + 1;
+    const entry: RequestEntry = {
+      key: requestKey(session.principal, session.sessionId, id),
+      id,
+      session,
+      type,
+      startedAt,
+      record:
+        resumed === undefined
+          ? receivedRecord(socket)
+          : reattachedRecord(socket, startedAt + resumed.timeoutMs),
+      frames: createRequestFrames({
+        id,
+        firstSeq,
+        accepted: firstSeq > 0,
+        replayFrames: options.replayFrames,
+        send: (frame) => {
+          entry.record.owner?.emit(EVENTS.reply, frame);
+          if (isTerminalFrame(frame)) finish(entry, frame);
+        },
+        transform: !options.transformReplies
+          ? undefined
+          : (frame) => {
+              const hook = entry.record.onReply;
+              return hook === undefined ? frame : hook(frame); // null drops the frame
+            },
+      }),
+    };
+    table.add(entry);
+    metrics.requestStarted();
+    if (resumed !== undefined) arm(entry, resumed.timeoutMs);
+    return entry;
+  };
+
+  return {
+    receive: (session, socket, id, type) => open(session, socket, id, type),
+    reattach: (session, socket, id, resumed) => open(session, socket, id, "-", resumed),
+    dispatch,
+    close: () => {
+      for (const timer of timeouts.values()) timers.clearTimeout(timer);
+      timeouts.clear();
+    },
+  };
+};
