@@ -1,23 +1,5 @@
-import type { DeliveredMessage } from "@taskbridge/broker";
 import { createSessionId, randomId } from "@taskbridge/core/protocol";
 import { createGatewayHarness, type GatewayHarness } from "../testing/createGatewayHarness.js";
-
-const inbox = (harness: GatewayHarness, queue: string) => {
-  const messages: DeliveredMessage[] = [];
-  const waiters: ((message: DeliveredMessage) => void)[] = [];
-  const ready = harness.serve(queue, (message) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else messages.push(message);
-  });
-  return {
-    ready,
-    next: async (): Promise<DeliveredMessage> => {
-      await ready;
-      return messages.shift() ?? new Promise((resolve) => waiters.push(resolve));
-    },
-  };
-};
 
 const get = async (url: string) => {
   const response = await fetch(url);
@@ -53,7 +35,7 @@ describe("gateway operations", () => {
 
   it("exposes Prometheus metrics on /metrics", async () => {
     const harness = await start();
-    const queue = inbox(harness, "demo.echo");
+    const queue = harness.inbox("demo.echo");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "a", type: "demo.echo", payload: 1 });
@@ -83,7 +65,7 @@ describe("gateway operations", () => {
 
   it("on drain refuses new requests with UNAVAILABLE (retryable) and leaves requests in flight open", async () => {
     const harness = await start();
-    const queue = inbox(harness, "demo.echo");
+    const queue = harness.inbox("demo.echo");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "a", type: "demo.echo", payload: 1 });
@@ -102,7 +84,7 @@ describe("gateway operations", () => {
   it("re-attaches a predecessor's request on resume after a restart with the same gateway id", async () => {
     const gatewayId = `gw-${randomId(8)}`;
     const first = await start({ gatewayId });
-    const queue = inbox(first, "demo.count");
+    const queue = first.inbox("demo.count");
     await queue.ready;
     const sessionId = createSessionId();
     const before = await first.connect({ sessionId });

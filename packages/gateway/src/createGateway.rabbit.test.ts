@@ -7,13 +7,11 @@ import {
   requestQueueOptions,
   waitForConnected,
 } from "@taskbridge/broker";
-import { type ReplyFrame, randomId, silentLogger } from "@taskbridge/core/protocol";
+import { randomId, silentLogger } from "@taskbridge/core/protocol";
+import { brief } from "../testing/brief.js";
 import { createGatewayHarness, type GatewayHarness } from "../testing/createGatewayHarness.js";
 
 // Runs on the shared RabbitMQ (AMQP_URL or 127.0.0.1:5672) with unique names, deleted afterwards.
-const brief = (frames: ReplyFrame[]) =>
-  frames.map((f) => (f.kind === "error" ? `${f.seq}:error:${f.error.code}` : `${f.seq}:${f.kind}`));
-
 describe("createGateway on RabbitMQ", () => {
   const suffix = randomId(8)
     .toLowerCase()

@@ -1,26 +1,8 @@
-import type { DeliveredMessage } from "@taskbridge/broker";
 import { createError, createSessionId } from "@taskbridge/core/protocol";
 import { createGatewayHarness, type GatewayHarness } from "../testing/createGatewayHarness.js";
 import type { Authenticate } from "./authenticateHandshake.js";
 import { definePlugin } from "./definePlugin.js";
 import { createRolePlugin } from "./plugins/createRolePlugin.js";
-
-const inbox = (harness: GatewayHarness, queue: string) => {
-  const messages: DeliveredMessage[] = [];
-  const waiters: ((message: DeliveredMessage) => void)[] = [];
-  const ready = harness.serve(queue, (message) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else messages.push(message);
-  });
-  return {
-    ready,
-    next: async (): Promise<DeliveredMessage> => {
-      await ready;
-      return messages.shift() ?? new Promise((resolve) => waiters.push(resolve));
-    },
-  };
-};
 
 const users: Record<string, { principal: string; claims: { roles: string[] } }> = {
   "alice-token": { principal: "alice", claims: { roles: ["admin"] } },
@@ -74,7 +56,7 @@ describe("gateway security", () => {
 
   it("keys requests by principal and session: another session can neither cancel nor resume them", async () => {
     harness = await createGatewayHarness({ authenticate });
-    const queue = inbox(harness, "demo.echo");
+    const queue = harness.inbox("demo.echo");
     await queue.ready;
     const sessionId = createSessionId();
     const alice = await harness.connect({ sessionId, token: "alice-token" });
@@ -100,7 +82,7 @@ describe("gateway security", () => {
       authenticate,
       plugins: [createRolePlugin({ rules: [{ match: /^admin\./, roles: ["admin"] }] })],
     });
-    const queue = inbox(harness, "admin.purge");
+    const queue = harness.inbox("admin.purge");
     await queue.ready;
     const bob = await harness.connect({ token: "bob-token" });
     bob.socket.emit("request", { v: 1, id: "p", type: "admin.purge", payload: null });
@@ -131,8 +113,8 @@ describe("gateway security", () => {
         }),
       ],
     });
-    const fragile = inbox(harness, "demo.fragile");
-    const echo = inbox(harness, "demo.echo");
+    const fragile = harness.inbox("demo.fragile");
+    const echo = harness.inbox("demo.echo");
     await Promise.all([fragile.ready, echo.ready]);
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "f", type: "demo.fragile", payload: null });
@@ -174,7 +156,7 @@ describe("gateway security", () => {
     harness = await createGatewayHarness({
       limits: { maxInFlightPerSession: 1, rateLimit: { tokens: 2, perMs: 3_600_000 } },
     });
-    const queue = inbox(harness, "demo.echo");
+    const queue = harness.inbox("demo.echo");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "a", type: "demo.echo", payload: 1 });

@@ -1,28 +1,8 @@
-import type { DeliveredMessage } from "@taskbridge/broker";
-import { createSessionId, type ReplyFrame } from "@taskbridge/core/protocol";
+import { createSessionId } from "@taskbridge/core/protocol";
 import { createManualTimers } from "@taskbridge/core/testing";
 import type { Socket as ServerSocket } from "socket.io";
+import { brief } from "../testing/brief.js";
 import { createGatewayHarness, type GatewayHarness } from "../testing/createGatewayHarness.js";
-
-const brief = (frames: ReplyFrame[]) =>
-  frames.map((f) => (f.kind === "error" ? `${f.seq}:error:${f.error.code}` : `${f.seq}:${f.kind}`));
-
-const inbox = (harness: GatewayHarness, queue: string) => {
-  const messages: DeliveredMessage[] = [];
-  const waiters: ((message: DeliveredMessage) => void)[] = [];
-  const ready = harness.serve(queue, (message) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else messages.push(message);
-  });
-  return {
-    ready,
-    next: async (): Promise<DeliveredMessage> => {
-      await ready;
-      return messages.shift() ?? new Promise((resolve) => waiters.push(resolve));
-    },
-  };
-};
 
 /** Resolves when the server side of the next connection disconnects. */
 const serverDisconnect = (harness: GatewayHarness): Promise<void> =>
@@ -40,7 +20,7 @@ describe("sessions, resume and per-socket routing", () => {
 
   it("replays held frames after a reconnect without gap or repeat, then continues live", async () => {
     harness = await createGatewayHarness();
-    const queue = inbox(harness, "demo.count");
+    const queue = harness.inbox("demo.count");
     await queue.ready;
     const sessionId = createSessionId();
     const first = await harness.connect({ sessionId });
@@ -65,7 +45,7 @@ describe("sessions, resume and per-socket routing", () => {
 
   it("sends each request's frames only to the socket that last sent request or resume", async () => {
     harness = await createGatewayHarness();
-    const queue = inbox(harness, "demo.echo");
+    const queue = harness.inbox("demo.echo");
     await queue.ready;
     const sessionId = createSessionId();
     const a = await harness.connect({ sessionId });
@@ -114,7 +94,7 @@ describe("sessions, resume and per-socket routing", () => {
 
   it("ends a request with NOT_FOUND frames-dropped when the replay would have a gap", async () => {
     harness = await createGatewayHarness({ limits: { replayFrames: 2 } });
-    const queue = inbox(harness, "demo.count");
+    const queue = harness.inbox("demo.count");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "r", type: "demo.count", payload: null });
@@ -142,7 +122,7 @@ describe("sessions, resume and per-socket routing", () => {
   it("keeps a disconnected session's request until its timeout, then frees everything", async () => {
     const timers = createManualTimers();
     harness = await createGatewayHarness({ timers, limits: { retentionMs: 1000 } });
-    const queue = inbox(harness, "demo.slow");
+    const queue = harness.inbox("demo.slow");
     await queue.ready;
     const gone = serverDisconnect(harness);
     const client = await harness.connect();

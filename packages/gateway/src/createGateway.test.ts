@@ -1,28 +1,7 @@
 import type { DeliveredMessage } from "@taskbridge/broker";
-import { REGISTRY_EXCHANGE } from "@taskbridge/broker";
-import { cancelledError, type ReplyFrame, randomId } from "@taskbridge/core/protocol";
+import { cancelledError, randomId } from "@taskbridge/core/protocol";
+import { brief } from "../testing/brief.js";
 import { createGatewayHarness, type GatewayHarness } from "../testing/createGatewayHarness.js";
-
-const brief = (frames: ReplyFrame[]) =>
-  frames.map((f) => (f.kind === "error" ? `${f.seq}:error:${f.error.code}` : `${f.seq}:${f.kind}`));
-
-/** Serves `queue`, handing each request message to the test through `next()`. */
-const inbox = (harness: GatewayHarness, queue: string) => {
-  const messages: DeliveredMessage[] = [];
-  const waiters: ((message: DeliveredMessage) => void)[] = [];
-  const ready = harness.serve(queue, (message) => {
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else messages.push(message);
-  });
-  const next = async (): Promise<DeliveredMessage> => {
-    await ready;
-    const queued = messages.shift();
-    if (queued) return queued;
-    return new Promise((resolve) => waiters.push(resolve));
-  };
-  return { ready, next };
-};
 
 describe("createGateway over the memory broker", () => {
   let harness: GatewayHarness;
@@ -32,7 +11,7 @@ describe("createGateway over the memory broker", () => {
 
   it("publishes a request with the protocol's properties and relays the reply frames", async () => {
     harness = await createGatewayHarness({ gatewayId: "gw-relay" });
-    const queue = inbox(harness, "demo.count");
+    const queue = harness.inbox("demo.count");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", {
@@ -69,147 +48,9 @@ describe("createGateway over the memory broker", () => {
     ]);
   });
 
-  it("answers a type never announced with UNKNOWN_TYPE, an announced one nobody serves with UNAVAILABLE", async () => {
-    harness = await createGatewayHarness();
-    const client = await harness.connect();
-    const never = `t.${randomId(6).toLowerCase()}`;
-    client.socket.emit("request", { v: 1, id: "x", type: never, payload: null });
-    await client.terminal("x");
-    expect(brief(client.framesOf("x"))).toEqual(["0:error:UNKNOWN_TYPE"]);
-
-    // Announced once (its worker and queue are gone now): known, but unavailable.
-    const gone = `t.${randomId(6).toLowerCase()}`;
-    const worker = { id: "w-1", language: "typescript", sdkVersion: "0.1.0" };
-    await harness.worker.publish(
-      REGISTRY_EXCHANGE,
-      `announce.${gone}`,
-      JSON.stringify({ type: gone, queue: gone, worker }),
-      { contentType: "application/json" },
-    );
-    // The announcement reaches the gateway on its own time: ask until the catalog lists it.
-    for (let n = 0; ; n++) {
-      client.socket.emit("request", { v: 1, id: `s${n}`, type: "taskbridge.services" });
-      const last = await client.terminal(`s${n}`);
-      const services =
-        last.kind === "result" ? (last.data as { services: { type: string }[] }) : undefined;
-      if (services?.services.some((s) => s.type === gone)) break;
-    }
-    client.socket.emit("request", { v: 1, id: "y", type: gone, payload: null });
-    await client.terminal("y");
-    expect(brief(client.framesOf("y"))).toEqual(["0:error:UNAVAILABLE"]);
-  });
-
-  it("answers UNKNOWN_TYPE for unknown built-ins, and for unknown types when knownTypesOnly", async () => {
-    harness = await createGatewayHarness({ knownTypesOnly: true });
-    const client = await harness.connect();
-    client.socket.emit("request", { v: 1, id: "a", type: "taskbridge.nope", payload: null });
-    client.socket.emit("request", { v: 1, id: "b", type: "nobody.serves", payload: null });
-    client.socket.emit("request", { v: 1, id: "c", type: "taskbridge.services" });
-    expect((await client.terminal("a")).kind === "error" && brief(client.framesOf("a"))).toEqual([
-      "0:error:UNKNOWN_TYPE",
-    ]);
-    expect(brief(client.framesOf("b"))).toEqual(["0:error:UNKNOWN_TYPE"]);
-    const services = await client.terminal("c");
-    expect(brief(client.framesOf("c"))).toEqual(["0:accepted", "1:result"]);
-    expect(services).toMatchObject({ data: { services: [] } });
-  });
-
-  it("answers extra built-in types, and INTERNAL when one throws", async () => {
-    harness = await createGatewayHarness({
-      builtins: {
-        "taskbridge.whoami": (_payload, session) => ({ principal: session.principal }),
-        "taskbridge.broken": () => {
-          throw new Error("secret");
-        },
-      },
-    });
-    const client = await harness.connect();
-    client.socket.emit("request", { v: 1, id: "w", type: "taskbridge.whoami" });
-    client.socket.emit("request", { v: 1, id: "b", type: "taskbridge.broken" });
-    expect(await client.terminal("w")).toEqual({
-      id: "w",
-      seq: 1,
-      kind: "result",
-      data: { principal: "anon" },
-    });
-    expect(await client.terminal("b")).toEqual({
-      id: "b",
-      seq: 1,
-      kind: "error",
-      error: { code: "INTERNAL", message: "taskbridge.broken failed" },
-    });
-  });
-
-  it("lists announced services in taskbridge.services", async () => {
-    harness = await createGatewayHarness();
-    await harness.worker.publish(
-      "taskbridge.registry",
-      "announce.demo.echo",
-      JSON.stringify({
-        type: "demo.echo",
-        queue: "demo.echo",
-        worker: { id: "w1", language: "typescript", sdkVersion: "0.1.0" },
-      }),
-    );
-    const client = await harness.connect();
-    let n = 0;
-    // the announcement travels through the broker; ask until it is in
-    for (;;) {
-      const id = `s${n++}`;
-      client.socket.emit("request", { v: 1, id, type: "taskbridge.services" });
-      const frame = await client.terminal(id);
-      if (frame.kind === "result" && (frame.data as { services: unknown[] }).services.length > 0) {
-        expect(frame.data).toEqual({
-          services: [
-            {
-              type: "demo.echo",
-              queue: "demo.echo",
-              workers: [{ id: "w1", language: "typescript", sdkVersion: "0.1.0" }],
-            },
-          ],
-        });
-        break;
-      }
-    }
-  });
-
-  it("validates payloads against an announced payloadSchema", async () => {
-    harness = await createGatewayHarness();
-    const queue = inbox(harness, "demo.count");
-    await queue.ready;
-    await harness.worker.publish(
-      "taskbridge.registry",
-      "announce.demo.count",
-      JSON.stringify({
-        type: "demo.count",
-        queue: "demo.count",
-        payloadSchema: { type: "object", properties: { n: { type: "integer" } }, required: ["n"] },
-      }),
-    );
-    const client = await harness.connect();
-    // the announcement travels through the broker: ask until the gateway knows the schema
-    for (let n = 0; ; n++) {
-      client.socket.emit("request", {
-        v: 1,
-        id: `bad${n}`,
-        type: "demo.count",
-        payload: { n: "x" },
-      });
-      const frame = await client.terminal(`bad${n}`);
-      if (frame.kind === "error" && frame.error.code === "BAD_REQUEST") {
-        expect(frame).toMatchObject({ seq: 0, error: { details: { issues: [{ path: "/n" }] } } });
-        break;
-      }
-      await harness.reply(await queue.next(), { kind: "result", body: null });
-    }
-    client.socket.emit("request", { v: 1, id: "good", type: "demo.count", payload: { n: 2 } });
-    await harness.reply(await queue.next(), { kind: "result", body: { count: 2 } });
-    expect(await client.terminal("good")).toMatchObject({ kind: "result" });
-  });
-
   it("refuses bad requests by id with BAD_REQUEST or PAYLOAD_TOO_LARGE, and keeps serving", async () => {
     harness = await createGatewayHarness({ limits: { maxPayloadBytes: 1024 } });
-    const queue = inbox(harness, "demo.echo");
+    const queue = harness.inbox("demo.echo");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", { v: 2, id: "v", type: "demo.echo" });
@@ -248,7 +89,7 @@ describe("createGateway over the memory broker", () => {
 
   it("answers unusable frames with protocol_error and ignores unknown events", async () => {
     harness = await createGatewayHarness();
-    const queue = inbox(harness, "demo.echo");
+    const queue = harness.inbox("demo.echo");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", "nope");
@@ -288,7 +129,7 @@ describe("createGateway over the memory broker", () => {
 
   it("cancels at once and broadcasts the cancel to workers", async () => {
     harness = await createGatewayHarness();
-    const queue = inbox(harness, "demo.progress");
+    const queue = harness.inbox("demo.progress");
     await harness.worker.assertQueue("test.cancels", { exclusive: true });
     await harness.worker.bindQueue("test.cancels", "taskbridge.cancel", "");
     const cancels: unknown[] = [];
@@ -325,7 +166,7 @@ describe("createGateway over the memory broker", () => {
 
   it("ends a request with TIMEOUT when its timer fires", async () => {
     harness = await createGatewayHarness();
-    const queue = inbox(harness, "demo.slow");
+    const queue = harness.inbox("demo.slow");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", {
@@ -344,7 +185,7 @@ describe("createGateway over the memory broker", () => {
 
   it("sends restart on a higher attempt and on x-seq 0 again", async () => {
     harness = await createGatewayHarness();
-    const queue = inbox(harness, "demo.count");
+    const queue = harness.inbox("demo.count");
     await queue.ready;
     const client = await harness.connect();
     client.socket.emit("request", { v: 1, id: "r", type: "demo.count", payload: { n: 1 } });
@@ -361,7 +202,7 @@ describe("createGateway over the memory broker", () => {
 
   it("turns dead letters into WORKER_CRASHED or TIMEOUT and ignores other gateways'", async () => {
     harness = await createGatewayHarness({ gatewayId: `gw-${randomId(6)}` });
-    const queue = inbox(harness, "demo.crash");
+    const queue = harness.inbox("demo.crash");
     await queue.ready;
     const client = await harness.connect();
     const deadLetter = (message: DeliveredMessage, reason: string, replyTo?: string) =>

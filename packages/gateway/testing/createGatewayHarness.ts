@@ -5,31 +5,12 @@ import {
   type MemoryBroker,
   type MemoryServer,
 } from "@taskbridge/broker";
-import {
-  createSessionId,
-  type ErrorBody,
-  type ReplyFrame,
-  realTimers,
-  silentLogger,
-  type Timers,
-} from "@taskbridge/core/protocol";
+import { createSessionId, realTimers, silentLogger, type Timers } from "@taskbridge/core/protocol";
 import { io, type Socket } from "socket.io-client";
 import { createGateway, type Gateway, type GatewayOptions } from "../src/createGateway.js";
+import { createTestClient, type TestClient } from "./createTestClient.js";
 
-/** A raw protocol client: a socket.io-client socket plus everything it has received. */
-export type TestClient = {
-  readonly socket: Socket;
-  readonly sessionId: string;
-  readonly replies: ReplyFrame[];
-  readonly protocolErrors: ErrorBody[];
-  /** The frames received for one request id, in arrival order. */
-  readonly framesOf: (id: string) => ReplyFrame[];
-  /** Resolves once `predicate` holds over what was received (checked on every event). */
-  readonly until: (predicate: () => boolean, label?: string) => Promise<void>;
-  /** Resolves with the terminal frame of `id`. */
-  readonly terminal: (id: string) => Promise<ReplyFrame>;
-  readonly close: () => void;
-};
+export type { TestClient } from "./createTestClient.js";
 
 export type ConnectOptions = {
   readonly sessionId?: string;
@@ -44,6 +25,14 @@ export type WorkerReply = {
   readonly body: unknown;
   readonly seq?: number;
   readonly attempt?: number;
+};
+
+/** The request messages of one queue, for a test to take one by one. */
+export type Inbox = {
+  /** Resolves once the queue is served. */
+  readonly ready: Promise<void>;
+  /** The next request message, waiting for it if need be. */
+  readonly next: () => Promise<DeliveredMessage>;
 };
 
 export type GatewayHarness = {
@@ -62,6 +51,8 @@ export type GatewayHarness = {
   readonly refused: (options?: ConnectOptions) => Promise<unknown>;
   /** Declares `queue` and hands each request message to `onRequest`. */
   readonly serve: (queue: string, onRequest: (message: DeliveredMessage) => void) => Promise<void>;
+  /** Serves `queue`, handing each request message to the test through `next()`. */
+  readonly inbox: (queue: string) => Inbox;
   /** Publishes one reply for `message` as a worker would. */
   readonly reply: (message: DeliveredMessage, reply: WorkerReply) => Promise<void>;
   readonly close: () => Promise<void>;
@@ -77,8 +68,6 @@ const unrefTimers: Timers = {
     return handle;
   },
 };
-
-const isTerminal = (frame: ReplyFrame) => frame.kind === "result" || frame.kind === "error";
 
 /**
  * Test kit for the gateway: a gateway on an ephemeral port over a memory broker, raw
@@ -125,47 +114,7 @@ export const createGatewayHarness = async (
   const connect = (options: ConnectOptions = {}): Promise<TestClient> => {
     const sessionId = options.sessionId ?? createSessionId();
     const socket = open({ ...options, sessionId });
-    const replies: ReplyFrame[] = [];
-    const protocolErrors: ErrorBody[] = [];
-    const waiters = new Set<() => void>();
-    const check = () => {
-      for (const waiter of [...waiters]) waiter();
-    };
-    socket.on("reply", (frame: ReplyFrame) => {
-      replies.push(frame);
-      check();
-    });
-    socket.on("protocol_error", (error: ErrorBody) => {
-      protocolErrors.push(error);
-      check();
-    });
-    const until = (predicate: () => boolean): Promise<void> =>
-      new Promise((resolve) => {
-        if (predicate()) return resolve();
-        const waiter = () => {
-          if (!predicate()) return;
-          waiters.delete(waiter);
-          resolve();
-        };
-        waiters.add(waiter);
-      });
-    const framesOf = (id: string) => replies.filter((frame) => frame.id === id);
-    const client: TestClient = {
-      socket,
-      sessionId,
-      replies,
-      protocolErrors,
-      framesOf,
-      until,
-      terminal: async (id) => {
-        await until(() => framesOf(id).some(isTerminal));
-        return framesOf(id).find(isTerminal)!;
-      },
-      close: () => {
-        clients.delete(client);
-        socket.close();
-      },
-    };
+    const client = createTestClient(socket, sessionId, (closed) => clients.delete(closed));
     clients.add(client);
     return new Promise((resolve, reject) => {
       socket.once("connect", () => resolve(client));
@@ -194,6 +143,21 @@ export const createGatewayHarness = async (
     });
   };
 
+  const inbox = (queue: string): Inbox => {
+    const messages: DeliveredMessage[] = [];
+    const waiters: ((message: DeliveredMessage) => void)[] = [];
+    const ready = serve(queue, (message) => {
+      const waiter = waiters.shift();
+      if (waiter) waiter(message);
+      else messages.push(message);
+    });
+    const next = async (): Promise<DeliveredMessage> => {
+      await ready;
+      return messages.shift() ?? new Promise((resolve) => waiters.push(resolve));
+    };
+    return { ready, next };
+  };
+
   const reply = async (message: DeliveredMessage, reply: WorkerReply): Promise<void> => {
     await worker.publish("", message.properties.replyTo ?? "", JSON.stringify(reply.body ?? null), {
       correlationId: message.properties.correlationId,
@@ -219,6 +183,7 @@ export const createGatewayHarness = async (
     connect,
     refused,
     serve,
+    inbox,
     reply,
     close,
   };
