@@ -23,8 +23,8 @@ import { createRequestHub } from "./createRequestHub.js";
 import { createServiceCatalog } from "./createServiceCatalog.js";
 import { createSocketServer } from "./createSocketServer.js";
 import { type BuiltinHandler, createTypePolicy } from "./createTypePolicy.js";
-import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 import type { Plugin } from "./definePlugin.js";
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
 
 export type GatewayOptions = {
   /** The broker (RabbitMQ or memory). The gateway never closes it: its owner does. */

@@ -57,11 +57,12 @@ export type RequestHub = {
 };
 
 /**
- * The gateway's core, free of Socket.IO and HTTP: sessions keyed `<principal>:<sessionId>`,
- * requests keyed `<principal>:<sessionId>:<id>`, publishing with confirms, the gateway timer,
- * cancels, replies and dead letters turned into frames for the socket that owns each request,
- * `resume` from the replay buffer, and re-attaching a predecessor's requests after a restart
- * (docs/protocol.md §2–§3). `createGateway` feeds it socket events and broker deliveries.
+ * The gateway's core, free of Socket.IO and HTTP (docs/protocol.md §2–§3): it puts together the
+ * request table (sessions `<principal>:<sessionId>`, requests `<principal>:<sessionId>:<id>`),
+ * the request lifecycle (the only writer of a request's record), the `request` and `resume`
+ * handlers, the reply router and the orphan holder of a restarted process, and turns `cancel`
+ * and disconnects into lifecycle events. `createGateway` feeds it socket events and broker
+ * deliveries.
  */
 export const createRequestHub = (options: RequestHubOptions): RequestHub => {
   const { broker, timers, metrics, logger } = options;

@@ -25,7 +25,6 @@ export { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
 export type { SessionInfo } from "./createRequestTable.js";
 export type { RateLimit } from "./createTokenBucket.js";
 export type { BuiltinHandler } from "./createTypePolicy.js";
-export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
 export {
   definePlugin,
   type MaybePromise,
@@ -35,6 +34,7 @@ export {
   type PublishChange,
   pluginMatches,
 } from "./definePlugin.js";
+export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
 export {
   createRolePlugin,
   type RolePluginOptions,

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { DEFAULT_AMQP_URL } from "@taskbridge/broker";
 import { isLogLevel, type LogLevel } from "./createLogger.js";
-import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./defaultLimits.js";
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
 
 /** The gateway's settings as `packages/gateway/src/main.ts` reads them from the environment. */
 export type GatewayEnv = {
