@@ -183,12 +183,15 @@ describe("StreamingLog", () => {
     expect(log).toHaveTextContent("Stopped: the request was cancelled");
     expect(log).not.toHaveTextContent("No output yet.");
     expect(within(log).getByText(/^Stopped/)).toHaveAttribute("data-code", "CANCELLED");
+    // A cancel, not a failure: the stylesheet keeps a data-cancelled log out of the red.
+    expect(log).toHaveAttribute("data-cancelled", "");
 
     // A new run clears it.
     fireEvent.click(screen.getByRole("button", { name: "start" }));
     feed.push(["again"]);
     await waitFor(() => expect(lines(log)).toEqual(["again"]));
     expect(log).not.toHaveTextContent("Stopped");
+    expect(log).not.toHaveAttribute("data-cancelled");
   });
 
   it("renderError words the last line; showError={false} leaves it out", async () => {

@@ -124,6 +124,9 @@ function StreamingLogView<TChunk>({
       tabIndex={0}
       className={joinClassNames("tb-log", className)}
       data-state={request.status}
+      data-cancelled={
+        request.status === "error" && request.error?.code === "CANCELLED" ? "" : undefined
+      }
       style={{ ...style, ["--tb-log-row-height" as string]: `${rowHeight}px` }}
       onScroll={onScroll}
     >
@@ -184,9 +187,10 @@ function OwnStreamingLog<TChunk, TPayload>({
  * lines while the reader is at the bottom and staying put once they scroll up (until they
  * scroll back down). Virtualized with @tanstack/react-virtual, so 100,000 lines cost a screenful
  * of DOM rows. A request that fails or is cancelled ends the log with a line saying so
- * ("Stopped: <message>", `data-state="error"`; `showError={false}` leaves it out). Fed `request`
- * from `useBackendRequest` it shows that request; given `type` and `payload` it starts its own
- * request when it mounts.
+ * ("Stopped: <message>", `data-state="error"`; `showError={false}` leaves it out); a cancelled
+ * one also carries `data-cancelled` on the log, which the stylesheet keeps out of the red. Fed
+ * `request` from `useBackendRequest` it shows that request; given `type` and `payload` it starts
+ * its own request when it mounts.
  *
  * @example
  * <StreamingLog request={build} renderChunk={(line: string) => <code>{line}</code>} />
