@@ -7,11 +7,14 @@ which interpreter it runs on, and when none has aio-pika names the ones it tried
 make one that works.
 """
 
+from __future__ import annotations
+
 import os
 import platform
 import subprocess
 import sys
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -59,7 +62,8 @@ def missing_message(tried: Sequence[str]) -> str:
         f"taskbridge: no Python with aio-pika (tried {', '.join(tried)}).\n"
         f"  Debian: apt-get install python3-aio-pika, or from the checkout's root:\n"
         f"  {VENV_RECIPE}\n"
-        f"  (or pip install aio-pika where a Python package registry is reachable; see docs/python.md)\n"
+        "  (or pip install aio-pika where a Python package registry is reachable; "
+        "see docs/python.md)\n"
     )
 
 
@@ -72,7 +76,9 @@ def main() -> None:
             tried = [sys.executable, *(path for path in FALLBACKS if os.path.exists(path))]
             sys.stderr.write(missing_message(tried))
             sys.exit(1)
-        sys.stderr.write(f"taskbridge: {sys.executable} has no aio-pika; re-running under {chosen}\n")
+        sys.stderr.write(
+            f"taskbridge: {sys.executable} has no aio-pika; re-running under {chosen}\n"
+        )
         sys.stderr.flush()
         os.execv(chosen, [chosen, os.path.abspath(__file__), *sys.argv[1:]])
     sys.stderr.write(

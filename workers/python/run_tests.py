@@ -16,7 +16,11 @@ except ImportError:
     fallback = "/usr/bin/python3"
     if os.path.realpath(sys.executable) != os.path.realpath(fallback) and os.path.exists(fallback):
         os.execv(fallback, [fallback, os.path.abspath(__file__), *sys.argv[1:]])
-    sys.stderr.write("taskbridge: the tests need aio-pika and pytest (apt-get install python3-aio-pika python3-pytest)\n")
+    sys.stderr.write(
+        "taskbridge: the tests need aio-pika and pytest "
+        "(apt-get install python3-aio-pika python3-pytest)\n"
+    )
     sys.exit(1)
 
-sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "--rootdir", HERE, os.path.join(HERE, "tests"), *sys.argv[1:]]))
+ARGS = ["-q", "-p", "no:cacheprovider", "--rootdir", HERE, os.path.join(HERE, "tests")]
+sys.exit(pytest.main([*ARGS, *sys.argv[1:]]))

@@ -12,19 +12,19 @@ import type { RequestLifecycle } from "./createRequestLifecycle.js";
 import type { RequestEntry, Session } from "./createRequestTable.js";
 import type { BuiltinHandler, TypePolicy } from "./createTypePolicy.js";
 import type { Plugin } from "./definePlugin.js";
+import type { GatewayLimits } from "./gatewayLimits.js";
 import { type Publication, prepareClaimedPublication } from "./preparePublication.js";
 import { publishRequest } from "./publishRequest.js";
 import type { FrameSocket } from "./reduceRequestRecord.js";
 
-export type RequestHandlerOptions = {
+export type RequestHandlerOptions = Pick<
+  GatewayLimits,
+  "maxPayloadBytes" | "maxInFlightPerSession" | "defaultTimeoutMs" | "maxTimeoutMs"
+> & {
   readonly lifecycle: RequestLifecycle;
   readonly policy: TypePolicy;
   readonly broker: Broker;
   readonly replyQueue: string;
-  readonly maxPayloadBytes: number;
-  readonly maxInFlightPerSession: number;
-  readonly defaultTimeoutMs: number;
-  readonly maxTimeoutMs: number;
   readonly isDraining: () => boolean;
   readonly onProtocolError: (socket: FrameSocket, error: ErrorBody) => void;
   readonly metrics: GatewayMetrics;

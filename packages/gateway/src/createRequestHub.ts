@@ -13,11 +13,21 @@ import { createRequestHandler } from "./createRequestHandler.js";
 import { createRequestLifecycle } from "./createRequestLifecycle.js";
 import { createRequestTable, type Session, type SessionInfo } from "./createRequestTable.js";
 import { createResumeHandler } from "./createResumeHandler.js";
-import type { RateLimit } from "./createTokenBucket.js";
 import type { TypePolicy } from "./createTypePolicy.js";
+import type { GatewayLimits } from "./gatewayLimits.js";
 import type { FrameSocket } from "./reduceRequestRecord.js";
 
-export type RequestHubOptions = {
+export type RequestHubOptions = Pick<
+  GatewayLimits,
+  | "maxPayloadBytes"
+  | "maxInFlightPerSession"
+  | "rateLimit"
+  | "defaultTimeoutMs"
+  | "maxTimeoutMs"
+  | "replayFrames"
+  | "retentionMs"
+  | "orphanWindowMs"
+> & {
   readonly broker: Broker;
   readonly replyQueue: string;
   readonly cancelExchange: string;
@@ -25,15 +35,6 @@ export type RequestHubOptions = {
   readonly policy: TypePolicy;
   /** True when some plugin has a reply hook. */
   readonly transformReplies: boolean;
-  readonly maxPayloadBytes: number;
-  readonly maxInFlightPerSession: number;
-  readonly rateLimit: RateLimit;
-  readonly defaultTimeoutMs: number;
-  readonly maxTimeoutMs: number;
-  readonly replayFrames: number;
-  readonly retentionMs: number;
-  /** How long a new process holds frames of unknown keys for `resume` (0 turns it off). */
-  readonly orphanWindowMs: number;
   readonly timers: Timers;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;

@@ -2,14 +2,15 @@ import { createError, type ErrorBody, EVENTS, parseResumeEvent } from "@taskbrid
 import type { OrphanHolder } from "./createOrphanHolder.js";
 import type { RequestLifecycle } from "./createRequestLifecycle.js";
 import type { Session } from "./createRequestTable.js";
+import type { GatewayLimits } from "./gatewayLimits.js";
 import type { FrameSocket } from "./reduceRequestRecord.js";
 
-export type ResumeHandlerOptions = {
+export type ResumeHandlerOptions = Pick<
+  GatewayLimits,
+  "maxInFlightPerSession" | "defaultTimeoutMs" | "maxTimeoutMs"
+> & {
   readonly lifecycle: RequestLifecycle;
   readonly orphans: OrphanHolder;
-  readonly maxInFlightPerSession: number;
-  readonly defaultTimeoutMs: number;
-  readonly maxTimeoutMs: number;
   readonly isDraining: () => boolean;
   readonly onProtocolError: (socket: FrameSocket, error: ErrorBody) => void;
 };

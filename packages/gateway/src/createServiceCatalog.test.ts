@@ -1,15 +1,5 @@
-import type { DeliveredMessage } from "@taskbridge/broker";
+import { announcement } from "../testing/announcement.js";
 import { createServiceCatalog } from "./createServiceCatalog.js";
-
-const announcement = (body: unknown): DeliveredMessage => ({
-  body: new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
-  properties: {},
-  exchange: "taskbridge.registry",
-  routingKey: "announce.x",
-  redelivered: false,
-  ack: () => {},
-  nack: () => {},
-});
 
 describe("createServiceCatalog", () => {
   it("lists announcements per type with their fresh workers, marks silent types stale, then forgets them", () => {

@@ -1,18 +1,9 @@
-import type { DeliveredMessage } from "@taskbridge/broker";
 import { silentLogger } from "@taskbridge/core/protocol";
+import { announcement } from "../testing/announcement.js";
 import { createServiceCatalog } from "./createServiceCatalog.js";
 import { createTypePolicy, type TypePolicyOptions } from "./createTypePolicy.js";
 import { definePlugin } from "./definePlugin.js";
 
-const announcement = (body: unknown): DeliveredMessage => ({
-  body: new TextEncoder().encode(JSON.stringify(body)),
-  properties: {},
-  exchange: "taskbridge.registry",
-  routingKey: "announce.x",
-  redelivered: false,
-  ack: () => {},
-  nack: () => {},
-});
 const schema = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
 const reports = definePlugin({ name: "reports", match: /^report\./ });
 const session = { principal: "anon", sessionId: "s".repeat(16), claims: {} };

@@ -1,13 +1,21 @@
 """taskbridge for Python: serve taskbridge request types from RabbitMQ.
 
 A handler is ``async def handler(payload, ctx)`` (or an async generator, or a plain ``def`` that
-runs in a thread); ``ctx`` has ``emit``, ``progress``, ``cancelled``, ``attempt``, ``id``,
-``type``, ``deadline`` and ``principal``. See docs/python.md.
+runs in a thread); ``ctx`` (a :class:`HandlerContext`) has ``emit``, ``progress``,
+``cancelled``, ``attempt``, ``id``, ``type``, ``deadline`` and ``principal``. See docs/python.md.
 """
 
-from .context import Context, encode_json
-from .errors import ERROR_CODES, ErrorBody, TaskbridgeError, create_error, to_error_body
-from .execute import Handler
+from .context import Context, HandlerContext, encode_json
+from .errors import (
+    ERROR_CODES,
+    ErrorBody,
+    ErrorCode,
+    TaskbridgeError,
+    create_error,
+    to_error_body,
+)
+from .execute import Handler, HandlerOutcome, Handlers
+from .frames import Frame, Progress, ReplyKind
 from .run import options_from_env, run, serve
 from .service import schema_from_hint, service
 from .topology import TopologyError, request_queue_arguments
@@ -19,7 +27,14 @@ __all__ = [
     "Context",
     "ERROR_CODES",
     "ErrorBody",
+    "ErrorCode",
+    "Frame",
     "Handler",
+    "HandlerContext",
+    "HandlerOutcome",
+    "Handlers",
+    "Progress",
+    "ReplyKind",
     "TaskbridgeError",
     "TopologyError",
     "Worker",

@@ -1,15 +1,17 @@
-"""Registry announcements (docs/protocol.md §6): which types this worker serves, from which queues."""
+"""Registry announcements (docs/protocol.md §6): the types a worker serves and their queues."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from typing import Any, Dict, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 import aio_pika
 from aio_pika.abc import AbstractChannel
 
+from .tasks import spawn
 from .topology import REGISTRY_EXCHANGE
 
 #: This SDK's version, as announced in the registry.
@@ -24,12 +26,17 @@ ServiceInfo = Mapping[str, Any]
 
 def announcement_bodies(
     worker_id: str, queues: Mapping[str, str], services: Mapping[str, ServiceInfo]
-) -> Dict[str, bytes]:
+) -> dict[str, bytes]:
     """Routing key ``announce.<type>`` → body ``{type, queue, …service info, worker}``."""
     worker = {"id": worker_id, "language": "python", "sdkVersion": SDK_VERSION}
     return {
         f"announce.{type_name}": json.dumps(
-            {"type": type_name, "queue": queue, **dict(services.get(type_name, {})), "worker": worker},
+            {
+                "type": type_name,
+                "queue": queue,
+                **dict(services.get(type_name, {})),
+                "worker": worker,
+            },
             separators=(",", ":"),
             ensure_ascii=False,
         ).encode("utf-8")
@@ -38,8 +45,9 @@ def announcement_bodies(
 
 
 class Announcer:
-    """Announces now, every ``interval`` seconds, and on ``announce()`` (a gateway's ``query``,
-    a reconnect). Failures are logged, never raised: the registry is advisory."""
+    """Announces now, every ``interval`` seconds, on ``announce()`` (a gateway's ``query``) and
+    on ``announce_soon()`` (a reconnect). Failures are logged, never raised: the registry is
+    advisory."""
 
     def __init__(
         self,
@@ -52,7 +60,8 @@ class Announcer:
         self._bodies = dict(bodies)
         self._logger = logger
         self._interval = interval
-        self._task: Optional["asyncio.Task[None]"] = None
+        self._task: Optional[asyncio.Task[None]] = None
+        self._tasks: set[asyncio.Task[Any]] = set()
 
     async def announce(self) -> None:
         """Publish one announcement per type."""
@@ -70,7 +79,12 @@ class Announcer:
     def start(self) -> None:
         """Announce now and every ``interval`` seconds until :meth:`stop`."""
         if self._task is None:
-            self._task = asyncio.ensure_future(self._loop())
+            self._task = spawn(self._loop(), self._tasks, self._logger, "announcing")
+
+    def announce_soon(self) -> None:
+        """Announce in a task of its own, for callers that cannot wait (a reconnect callback);
+        the task is kept until it ends and :meth:`stop` stops it too."""
+        spawn(self.announce(), self._tasks, self._logger, "announcing")
 
     async def _loop(self) -> None:
         while True:
@@ -78,8 +92,19 @@ class Announcer:
             await asyncio.sleep(self._interval)
 
     async def stop(self) -> None:
-        """Stop the periodic announcements."""
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.wait([self._task])
-            self._task = None
+        """Stop the periodic announcements and any announcement still under way."""
+        running = list(self._tasks)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+        self._task = None
+
+
+__all__ = [
+    "ANNOUNCE_INTERVAL_SECONDS",
+    "Announcer",
+    "SDK_VERSION",
+    "ServiceInfo",
+    "announcement_bodies",
+]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Dict, Optional
+from collections.abc import Callable
+from typing import Any, Optional
 
 #: How long a cancel without a usable deadline is remembered: the default request timeout.
 DEFAULT_MEMORY_MS = 600_000
@@ -19,7 +20,7 @@ class CancelMemory:
     its cancel is dropped; forgotten entries are pruned as new ones come in."""
 
     def __init__(self, clock: Callable[[], int] = now_ms) -> None:
-        self._until: Dict[str, int] = {}
+        self._until: dict[str, int] = {}
         self._clock = clock
         self._last_prune = 0
 

@@ -1,16 +1,23 @@
-"""The ``ctx`` a handler gets besides its payload: the Python twin of ``HandlerContext``."""
+"""The ``ctx`` a handler gets besides its payload: ``HandlerContext``, as in the TypeScript SDK.
+
+What the worker and the test helper do to a context beyond what a handler may (cancel it, close
+it, wait for its replies to drain) are functions of this module, not methods a handler sees.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import threading
-from typing import Any, Awaitable, Callable, Dict, Generic, Optional, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, Optional, TypeVar
+
+from .frames import ReplyKind, progress_body
 
 TChunk = TypeVar("TChunk")
 
 #: Where a context sends its frames: ``(kind, json_bytes)``, always called on the event loop.
-FrameSink = Callable[[str, bytes], None]
+FrameSink = Callable[[ReplyKind, bytes], None]
 
 
 def encode_json(value: Any) -> bytes:
@@ -24,20 +31,8 @@ def encode_json(value: Any) -> bytes:
     )
 
 
-def progress_body(
-    done: float, total: Optional[float] = None, message: Optional[str] = None
-) -> Dict[str, Any]:
-    """The body of a ``progress`` frame: ``{done, total?, message?}`` without absent fields."""
-    body: Dict[str, Any] = {"done": done}
-    if total is not None:
-        body["total"] = total
-    if message is not None:
-        body["message"] = message
-    return body
-
-
-class Context(Generic[TChunk]):
-    """What a handler gets besides its payload.
+class HandlerContext(Generic[TChunk]):
+    """What a handler gets besides its payload (``Context`` is the same class, by its first name).
 
     ``emit`` and ``progress`` may be called from the event loop or, in a plain ``def`` handler,
     from its worker thread: frames keep the order they were emitted in either way. After a
@@ -101,24 +96,47 @@ class Context(Generic[TChunk]):
         """Send one ``progress`` frame ``{done, total?, message?}``."""
         self._send("progress", encode_json(progress_body(done, total, message)))
 
-    def _send(self, kind: str, data: bytes) -> None:
+    def _send(self, kind: ReplyKind, data: bytes) -> None:
         if threading.get_ident() == self._loop_thread:
             self._deliver(kind, data)
         else:
             self._loop.call_soon_threadsafe(self._deliver, kind, data)
 
-    def _deliver(self, kind: str, data: bytes) -> None:
+    def _deliver(self, kind: ReplyKind, data: bytes) -> None:
         if self._closed or self.cancelled:
             return
         self._sink(kind, data)
 
-    async def _wait_writable(self) -> None:
-        # back-pressure for streamed items: wait while too many replies are unconfirmed
-        if self._drain is not None:
-            await self._drain()
 
-    def _cancel(self) -> None:
-        self.cancel_event.set()
+#: The name this SDK used first; the same class.
+Context = HandlerContext
 
-    def _close(self) -> None:
-        self._closed = True
+
+def cancel_context(ctx: HandlerContext[Any]) -> None:
+    """Mark ``ctx`` cancelled: ``ctx.cancelled`` becomes true, ``ctx.cancel_event`` is set and
+    later frames are dropped (the worker's and the test helper's part of a cancel)."""
+    ctx.cancel_event.set()
+
+
+def close_context(ctx: HandlerContext[Any]) -> None:
+    """Drop every frame ``ctx`` is asked to send from now on: its request has ended."""
+    ctx._closed = True
+
+
+async def wait_writable(ctx: HandlerContext[Any]) -> None:
+    """Wait while too many of ``ctx``'s replies are unconfirmed (back-pressure between the
+    items of a streaming handler)."""
+    if ctx._drain is not None:
+        await ctx._drain()
+
+
+__all__ = [
+    "Context",
+    "FrameSink",
+    "HandlerContext",
+    "cancel_context",
+    "close_context",
+    "encode_json",
+    "progress_body",
+    "wait_writable",
+]

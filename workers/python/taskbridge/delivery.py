@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, Optional, Set
+from collections.abc import Awaitable, Callable
+from typing import Any, Optional
 
 import aiormq
 from aio_pika.abc import AbstractIncomingMessage
 
-from .context import Context
+from .context import HandlerContext, cancel_context
+from .frames import ReplyKind
+from .tasks import spawn
 
 #: Unconfirmed replies from which a streaming handler waits before its next item.
 DEFAULT_MAX_PENDING_REPLIES = 256
 
 
-async def publish_reply(delivery: "Delivery", kind: str, seq: int, data: bytes) -> None:
+async def publish_reply(delivery: Delivery, kind: ReplyKind, seq: int, data: bytes) -> None:
     """Publish one reply frame (``x-kind``, ``x-seq``, ``x-attempt``) to the request's
     ``reply_to`` and wait for its confirm."""
     # On the very channel the request came from (where it is acked, too): while aio-pika
@@ -59,31 +62,30 @@ class Delivery:
         self.seq = 0
         self.failed = False
         self.settled = False
-        self.ctx: Optional[Context[Any]] = None
-        self.task: Optional["asyncio.Task[Any]"] = None
-        self._pending: Set["asyncio.Task[None]"] = set()
+        self.ctx: Optional[HandlerContext[Any]] = None
+        self.task: Optional[asyncio.Task[Any]] = None
+        self._pending: set[asyncio.Task[Any]] = set()
         self._max_pending = max_pending
         self._writable = asyncio.Event()
         self._writable.set()
 
-    def send(self, kind: str, data: bytes) -> None:
+    def send(self, kind: ReplyKind, data: bytes) -> None:
         """Publish one reply frame with the next ``seq``; ignored once settled or failed."""
         if self.settled or self.failed:
             return
         seq = self.seq
         self.seq += 1
-        task = asyncio.ensure_future(self._publish(kind, seq, data))
-        self._pending.add(task)
+        task = spawn(self._publish(kind, seq, data), self._pending, self.logger, f"reply {kind}")
         task.add_done_callback(self._published)
         if len(self._pending) > self._max_pending:
             self._writable.clear()
 
-    def _published(self, task: "asyncio.Task[None]") -> None:
-        self._pending.discard(task)
+    def _published(self, task: asyncio.Task[Any]) -> None:
+        # spawn's callback, added first, has already taken the task out of _pending
         if len(self._pending) <= self._max_pending // 2 or self.failed:
             self._writable.set()
 
-    async def _publish(self, kind: str, seq: int, data: bytes) -> None:
+    async def _publish(self, kind: ReplyKind, seq: int, data: bytes) -> None:
         if self.failed or self.settled:
             return
         try:
@@ -108,7 +110,7 @@ class Delivery:
     def cancel(self) -> None:
         """Stop the handler: its ``ctx`` says cancelled and an async handler's task is cancelled."""
         if self.ctx is not None:
-            self.ctx._cancel()
+            cancel_context(self.ctx)
         if self.task is not None and not self.task.done():
             self.task.cancel()
 
@@ -120,7 +122,7 @@ class Delivery:
         """Nack the request with requeue once (RabbitMQ redelivers it), unless already settled."""
         await self._settle(lambda: self.message.nack(requeue=True), "nack")
 
-    async def _settle(self, action: Callable[[], Any], what: str) -> None:
+    async def _settle(self, action: Callable[[], Awaitable[Any]], what: str) -> None:
         if self.settled:
             return
         self.settled = True

@@ -1,17 +1,18 @@
-"""``Dispatcher``: what a worker does with each request and cancel it consumes (docs/protocol.md §3)."""
+"""``Dispatcher``: what a worker does with each request and cancel it consumes (protocol.md §3)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from concurrent.futures import Executor
-from typing import Any, Dict, Mapping, Set
+from typing import Any
 
 from aio_pika.abc import AbstractIncomingMessage
 
 from .cancels import CancelMemory, now_ms
-from .context import Context, encode_json
+from .context import HandlerContext, close_context, encode_json
 from .delivery import Delivery
 from .errors import create_error
 from .execute import CANCELLED_ERROR, Handler, execute
@@ -35,11 +36,11 @@ class Dispatcher:
         self.logger = logger
         self.closing = False
         #: The requests being served, each with the consumer task serving it.
-        self.tasks: Dict[Delivery, "asyncio.Task[Any]"] = {}
+        self.tasks: dict[Delivery, asyncio.Task[Any]] = {}
         self._executor = executor
         self._reply_on_cancel = reply_on_cancel
         self._cancels = CancelMemory()
-        self._running: Dict[str, Set[Delivery]] = {}
+        self._running: dict[str, set[Delivery]] = {}
 
     def on_cancel(self, message: AbstractIncomingMessage) -> None:
         """Remember a cancel message's correlation id until its deadline and stop the requests
@@ -114,7 +115,7 @@ class Dispatcher:
             return
         loop = asyncio.get_running_loop()
         principal = headers.get("x-principal")
-        ctx: Context[Any] = Context(
+        ctx: HandlerContext[Any] = HandlerContext(
             id=request_id_of(delivery.correlation_id),
             type=type_name,
             attempt=delivery.attempt,
@@ -130,7 +131,8 @@ class Dispatcher:
         # No timer of its own at the deadline: the gateway's timer ends the request with TIMEOUT
         # and publishes a cancel, which stops the handler. A worker-side stop would race it with
         # a CANCELLED the client could see instead of TIMEOUT (the TS SDK does the same).
-        delivery.task = asyncio.ensure_future(
+        # Referenced by the delivery and awaited right here: its outcome or exception is ours.
+        delivery.task = asyncio.create_task(
             execute(handler, payload, ctx, executor=self._executor, logger=self.logger)
         )
         try:
@@ -141,7 +143,7 @@ class Dispatcher:
                     raise
                 outcome = None
         finally:
-            ctx._close()
+            close_context(ctx)
             running = self._running.get(delivery.correlation_id)
             if running is not None:
                 running.discard(delivery)

@@ -1,10 +1,12 @@
-"""Error bodies of docs/protocol.md §7: plain dicts that cross JSON, AMQP and TypeScript unchanged."""
+"""Error bodies of docs/protocol.md §7: plain dicts crossing JSON, AMQP and TypeScript unchanged."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+import typing
+from typing import Any, Literal, Optional, TypedDict
 
-ERROR_CODES = (
+#: The error codes of docs/protocol.md §7, as the TypeScript ``ErrorCode``.
+ErrorCode = Literal[
     "BAD_REQUEST",
     "UNKNOWN_TYPE",
     "UNAUTHORIZED",
@@ -18,13 +20,35 @@ ERROR_CODES = (
     "WORKER_CRASHED",
     "NOT_FOUND",
     "INTERNAL",
-)
+]
 
-ErrorBody = Dict[str, Any]
+#: Every :data:`ErrorCode`, in the order of docs/protocol.md §7.
+ERROR_CODES: tuple[ErrorCode, ...] = typing.get_args(ErrorCode)
+
+# A code read as a string (from a raised TaskbridgeError) → the code, typed; one lookup.
+_KNOWN_CODES: dict[str, ErrorCode] = {code: code for code in ERROR_CODES}
+
+
+class _ErrorBodyFields(TypedDict):
+    code: ErrorCode
+    message: str
+
+
+class ErrorBody(_ErrorBodyFields, total=False):
+    """``{code, message, details?, retryable?}``: absent optional fields are left out, never
+    ``None`` (Python 3.9 has no ``NotRequired``, hence the required fields in a base class)."""
+
+    details: Any
+    retryable: bool
+
+
+def error_code_of(value: object, fallback: ErrorCode = "INTERNAL") -> ErrorCode:
+    """``value`` when it is one of :data:`ERROR_CODES`, else ``fallback``."""
+    return _KNOWN_CODES.get(value, fallback) if isinstance(value, str) else fallback
 
 
 def create_error(
-    code: str,
+    code: ErrorCode,
     message: str,
     *,
     details: Any = None,
@@ -34,11 +58,11 @@ def create_error(
 
     Optional fields are left out when not given, so the body serialises to exactly what
     docs/protocol.md §7 shows and what the TypeScript ``createError`` produces. An unknown code
-    becomes ``INTERNAL``.
+    (from an untyped caller) becomes ``INTERNAL``.
 
     Example: ``create_error("TIMEOUT", "no reply within 5000 ms", retryable=True)``
     """
-    body: ErrorBody = {"code": code if code in ERROR_CODES else "INTERNAL", "message": message}
+    body: ErrorBody = {"code": error_code_of(code), "message": message}
     if details is not None:
         body["details"] = details
     if retryable is not None:
@@ -72,13 +96,13 @@ class TaskbridgeError(Exception):
         self.retryable = retryable
 
     def to_body(self) -> ErrorBody:
-        """The error body this exception stands for."""
+        """The error body this exception stands for (an unknown code becomes ``INTERNAL``)."""
         return create_error(
-            self.code, self.message, details=self.details, retryable=self.retryable
+            error_code_of(self.code), self.message, details=self.details, retryable=self.retryable
         )
 
 
-def to_error_body(exc: BaseException, fallback_code: str = "WORKER_ERROR") -> ErrorBody:
+def to_error_body(exc: BaseException, fallback_code: ErrorCode = "WORKER_ERROR") -> ErrorBody:
     """Turn whatever a handler raised into an error body fit for a client.
 
     A :class:`TaskbridgeError` with a code of docs/protocol.md §7 keeps it; anything else, a
@@ -86,7 +110,18 @@ def to_error_body(exc: BaseException, fallback_code: str = "WORKER_ERROR") -> Er
     exception's message (its class name when the message is empty) and never a traceback, as
     the TypeScript ``toErrorBody`` does.
     """
-    if isinstance(exc, TaskbridgeError) and exc.code in ERROR_CODES:
+    if isinstance(exc, TaskbridgeError) and exc.code in _KNOWN_CODES:
         return exc.to_body()
     message = str(exc) or type(exc).__name__
     return create_error(fallback_code, message)
+
+
+__all__ = [
+    "ERROR_CODES",
+    "ErrorBody",
+    "ErrorCode",
+    "TaskbridgeError",
+    "create_error",
+    "error_code_of",
+    "to_error_body",
+]

@@ -1,31 +1,48 @@
-"""Runs one handler to its end, whatever its shape: the core the worker and the test helper share."""
+"""Runs one handler to its end, whatever its shape: the core the worker and the test helper share.
+
+The Python twin of the TypeScript ``runHandler`` (``packages/core/src/transport/runHandler.ts``):
+:func:`execute` returns a :class:`HandlerOutcome` as ``runHandler`` does. It keeps its own name
+because ``taskbridge.testing.run_handler``, public since the first release, already means "run
+a handler and collect its frames".
+"""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional, Tuple, Union
+from typing import Any, Literal, Optional, Union
 
-from .context import Context, encode_json
+from .context import HandlerContext, cancel_context, encode_json, wait_writable
 from .errors import ERROR_CODES, ErrorBody, TaskbridgeError, create_error, to_error_body
 
 #: A handler: ``async def h(payload, ctx)``, an async generator, or a plain ``def`` (run in a
 #: thread; a plain generator streams its items too).
-Handler = Callable[[Any, Context[Any]], Union[Awaitable[Any], Any]]
+Handler = Callable[[Any, HandlerContext[Any]], Union[Awaitable[Any], Any]]
+
+#: Handlers by request type, as ``register_handlers`` and ``run`` take them.
+Handlers = Mapping[str, Handler]
+
+#: How a handler ended; TypeScript's ``crash`` (a simulated worker crash) has no Python twin,
+#: ``cancelled`` has no TypeScript one (there the signal's abort ends the run).
+OutcomeKind = Literal["result", "error", "cancelled"]
 
 
 @dataclass(frozen=True)
-class Outcome:
+class HandlerOutcome:
     """How a handler ended: ``kind`` is ``result`` (``data``: JSON bytes), ``error``
     (``error``: an error body) or ``cancelled``."""
 
-    kind: str
+    kind: OutcomeKind
     data: bytes = b"null"
     error: Optional[ErrorBody] = None
 
+
+#: The name this SDK used first; the same class.
+Outcome = HandlerOutcome
 
 CANCELLED_ERROR = create_error("CANCELLED", "the request was cancelled")
 
@@ -33,24 +50,25 @@ CANCELLED_ERROR = create_error("CANCELLED", "the request was cancelled")
 def is_async_handler(handler: Any) -> bool:
     """True for handlers that run on the event loop: coroutine and async generator functions
     (also behind ``functools.partial`` or an ``async def __call__``)."""
-    for candidate in (handler, getattr(handler, "__call__", None)):
-        if inspect.iscoroutinefunction(candidate) or inspect.isasyncgenfunction(candidate):
-            return True
-    return False
+    candidates = (handler, handler.__call__) if callable(handler) else (handler,)
+    return any(
+        inspect.iscoroutinefunction(candidate) or inspect.isasyncgenfunction(candidate)
+        for candidate in candidates
+    )
 
 
-async def _stream(items: Any, ctx: Context[Any]) -> None:
+async def _stream(items: Any, ctx: HandlerContext[Any]) -> None:
     try:
         async for item in items:
             ctx.emit(item)
-            await ctx._wait_writable()
+            await wait_writable(ctx)
     finally:
         aclose = getattr(items, "aclose", None)
         if aclose is not None:
             await aclose()
 
 
-def _drain(generator: Any, ctx: Context[Any]) -> None:
+def _drain(generator: Any, ctx: HandlerContext[Any]) -> None:
     # a plain generator's items are chunks; its return value is ignored, as in TypeScript
     for item in generator:
         if ctx.cancelled:
@@ -59,7 +77,7 @@ def _drain(generator: Any, ctx: Context[Any]) -> None:
         ctx.emit(item)
 
 
-def _call_sync(handler: Handler, payload: Any, ctx: Context[Any]) -> Any:
+def _call_sync(handler: Handler, payload: Any, ctx: HandlerContext[Any]) -> Any:
     value = handler(payload, ctx)
     if inspect.isgenerator(value):
         _drain(value, ctx)
@@ -68,7 +86,10 @@ def _call_sync(handler: Handler, payload: Any, ctx: Context[Any]) -> Any:
 
 
 async def _run_in_thread(
-    function: Callable[..., Any], args: Tuple[Any, ...], ctx: Context[Any], executor: Optional[Executor]
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    ctx: HandlerContext[Any],
+    executor: Optional[Executor],
 ) -> Any:
     loop = asyncio.get_running_loop()
     future = loop.run_in_executor(executor, function, *args)
@@ -77,7 +98,7 @@ async def _run_in_thread(
     except asyncio.CancelledError:
         # A thread cannot be interrupted: tell it through ctx and wait until it stops, so the
         # request is acked only after its handler really ended.
-        ctx._cancel()
+        cancel_context(ctx)
         await asyncio.wait([future])
         raise
 
@@ -85,21 +106,21 @@ async def _run_in_thread(
 async def execute(
     handler: Handler,
     payload: Any,
-    ctx: Context[Any],
+    ctx: HandlerContext[Any],
     *,
     executor: Optional[Executor] = None,
     logger: Optional[logging.Logger] = None,
-) -> Outcome:
+) -> HandlerOutcome:
     """Run ``handler(payload, ctx)`` and say how it ended; chunks and progress go to ``ctx``.
 
     An async generator (or a handler returning an async iterable) streams its items as chunks
     and ends with a ``null`` result; so does a plain generator, whatever handler returned it
-    (lists, dicts and other iterables are results, as in TypeScript). A plain ``def`` runs in ``executor`` so it cannot block the
-    event loop (and the connection's heartbeats). A raised exception becomes ``WORKER_ERROR``
-    with its message only; the traceback goes to ``logger`` at ERROR. A raised
-    :class:`TaskbridgeError` keeps its code and is logged at INFO without a traceback: the
-    handler chose that answer. Cancelling the task that awaits
-    this (after ``ctx._cancel()``) yields ``Outcome("cancelled")``.
+    (lists, dicts and other iterables are results, as in TypeScript). A plain ``def`` runs in
+    ``executor`` so it cannot block the event loop (and the connection's heartbeats). A raised
+    exception becomes ``WORKER_ERROR`` with its message only; the traceback goes to ``logger``
+    at ERROR. A raised :class:`TaskbridgeError` keeps its code and is logged at INFO without a
+    traceback: the handler chose that answer. Cancelling the task that awaits this (after
+    :func:`~taskbridge.context.cancel_context`) yields ``HandlerOutcome("cancelled")``.
     """
     log = logger or logging.getLogger("taskbridge")
     try:
@@ -120,15 +141,15 @@ async def execute(
             await _stream(value, ctx)
             value = None
         if ctx.cancelled:
-            return Outcome("cancelled")
-        return Outcome("result", data=encode_json(value))
+            return HandlerOutcome("cancelled")
+        return HandlerOutcome("result", data=encode_json(value))
     except asyncio.CancelledError:
         if ctx.cancelled:
-            return Outcome("cancelled")
+            return HandlerOutcome("cancelled")
         raise
     except Exception as exc:  # noqa: BLE001 - every handler failure becomes an error frame
         if ctx.cancelled:
-            return Outcome("cancelled")
+            return HandlerOutcome("cancelled")
         error = to_error_body(exc)
         if isinstance(exc, TaskbridgeError) and exc.code in ERROR_CODES:
             # an answer the handler chose (``raise TaskbridgeError(...)``): a line, no traceback
@@ -148,4 +169,16 @@ async def execute(
                 ctx.attempt,
                 exc_info=exc,
             )
-        return Outcome("error", error=error)
+        return HandlerOutcome("error", error=error)
+
+
+__all__ = [
+    "CANCELLED_ERROR",
+    "Handler",
+    "HandlerOutcome",
+    "Handlers",
+    "Outcome",
+    "OutcomeKind",
+    "execute",
+    "is_async_handler",
+]

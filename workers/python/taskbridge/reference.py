@@ -13,9 +13,10 @@ import asyncio
 import json
 import math
 import os
-from typing import Any, Dict, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from .context import Context
+from .context import HandlerContext
 from .errors import TaskbridgeError
 from .execute import Handler
 from .run import run
@@ -45,12 +46,12 @@ def _is_delay(payload: Mapping[str, Any]) -> bool:
     return math.isfinite(value) and value >= 0
 
 
-async def echo(payload: Any, ctx: Context[Any]) -> Any:
+async def echo(payload: Any, ctx: HandlerContext[Any]) -> Any:
     """``demo.echo``: the result is the payload."""
     return payload
 
 
-async def count(payload: Any, ctx: Context[Dict[str, int]]) -> Dict[str, int]:
+async def count(payload: Any, ctx: HandlerContext[dict[str, int]]) -> dict[str, int]:
     """``demo.count {n, delayMs?}``: chunks ``{i}`` for i = 0 … n-1, each after ``delayMs``,
     then ``{count: n}``; anything else is ``BAD_REQUEST``."""
     if not isinstance(payload, dict) or not _is_count(payload.get("n")) or not _is_delay(payload):
@@ -66,11 +67,15 @@ async def count(payload: Any, ctx: Context[Dict[str, int]]) -> Dict[str, int]:
     return {"count": n}
 
 
-async def progress(payload: Any, ctx: Context[Any]) -> Dict[str, int]:
+async def progress(payload: Any, ctx: HandlerContext[Any]) -> dict[str, int]:
     """``demo.progress {steps, delayMs}``: progress ``{done: k, total: steps}`` for k = 1 …
     steps, each after ``delayMs``, then ``{done: steps}``; anything else is ``BAD_REQUEST``. A
     cancel stops it at once (its task is cancelled)."""
-    if not isinstance(payload, dict) or not _is_count(payload.get("steps")) or not _is_delay(payload):
+    if (
+        not isinstance(payload, dict)
+        or not _is_count(payload.get("steps"))
+        or not _is_delay(payload)
+    ):
         raise TaskbridgeError(
             "BAD_REQUEST", "demo.progress needs { steps: integer ≥ 0, delayMs: number ≥ 0 }"
         )
@@ -83,7 +88,7 @@ async def progress(payload: Any, ctx: Context[Any]) -> Dict[str, int]:
     return {"done": steps}
 
 
-async def fail(payload: Any, ctx: Context[Any]) -> None:
+async def fail(payload: Any, ctx: HandlerContext[Any]) -> None:
     """``demo.fail {message}``: raises, so the request ends with ``WORKER_ERROR`` and that message
     (``demo.fail failed`` when it is missing or empty). A :class:`TaskbridgeError`, as the
     TypeScript one throws an error body: a deliberate failure, logged without a traceback."""
@@ -93,9 +98,9 @@ async def fail(payload: Any, ctx: Context[Any]) -> None:
     )
 
 
-def _load_services() -> Dict[str, Dict[str, Any]]:
+def _load_services() -> dict[str, dict[str, Any]]:
     with open(_SCHEMAS_PATH, encoding="utf-8") as file:
-        services: Dict[str, Dict[str, Any]] = json.load(file)
+        services: dict[str, dict[str, Any]] = json.load(file)
     return services
 
 
@@ -103,9 +108,9 @@ def _load_services() -> Dict[str, Dict[str, Any]]:
 #: Schemas of ``workers/reference/referenceContract.ts``, generated into
 #: ``reference_schemas.json`` (``npx tsx scripts/generate-reference-schemas.ts``; a Jest test
 #: fails when the two drift apart), so a gateway validates the same whichever worker announced.
-REFERENCE_SERVICES: Dict[str, Dict[str, Any]] = _load_services()
+REFERENCE_SERVICES: dict[str, dict[str, Any]] = _load_services()
 
-REFERENCE_HANDLERS: Dict[str, Handler] = {
+REFERENCE_HANDLERS: dict[str, Handler] = {
     "demo.echo": echo,
     "demo.count": count,
     "demo.progress": progress,

@@ -8,7 +8,8 @@ import os
 import signal
 import sys
 import threading
-from typing import Any, Dict, Mapping, Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 from .execute import Handler
 from .worker import register_handlers
@@ -26,7 +27,9 @@ def _stop_when_stdin_closes(loop: asyncio.AbstractEventLoop, stop: asyncio.Event
 
     def read_until_end() -> None:
         try:
-            while sys.stdin is not None and sys.stdin.buffer.read1(65536):
+            # unbuffered reads of whatever is there; b"" only at the end of the stream
+            descriptor = sys.stdin.fileno() if sys.stdin is not None else -1
+            while descriptor >= 0 and os.read(descriptor, 65536):
                 pass
         except (OSError, ValueError):
             pass
@@ -51,7 +54,7 @@ def _whole(env: Mapping[str, str], name: str, minimum: int) -> Optional[int]:
     return int(value)
 
 
-def options_from_env(env: Mapping[str, str]) -> Dict[str, Any]:
+def options_from_env(env: Mapping[str, str]) -> dict[str, Any]:
     """The worker options a script takes from its environment, as ``npm run worker`` does.
 
     ``TASKBRIDGE_QUEUE_TYPE`` (quorum | classic), ``TASKBRIDGE_QUEUE_PREFIX``,
@@ -59,11 +62,13 @@ def options_from_env(env: Mapping[str, str]) -> Dict[str, Any]:
     ``TASKBRIDGE_HEARTBEAT`` in seconds. A value that cannot be used raises ``ValueError``
     with its name, so a misconfigured worker stops at once instead of guessing.
     """
-    options: Dict[str, Any] = {}
+    options: dict[str, Any] = {}
     queue_type = env.get("TASKBRIDGE_QUEUE_TYPE", "")
     if queue_type:
         if queue_type not in ("quorum", "classic"):
-            raise ValueError(f'TASKBRIDGE_QUEUE_TYPE must be "quorum" or "classic", not {queue_type!r}')
+            raise ValueError(
+                f'TASKBRIDGE_QUEUE_TYPE must be "quorum" or "classic", not {queue_type!r}'
+            )
         options["queue_type"] = queue_type
     if env.get("TASKBRIDGE_QUEUE_PREFIX"):
         options["queue_prefix"] = env["TASKBRIDGE_QUEUE_PREFIX"]
@@ -105,16 +110,15 @@ async def serve(
         _stop_when_stdin_closes(loop, stop)
     try:
         settings = {**options_from_env(os.environ), **options}
-        worker = await register_handlers(
+        async with await register_handlers(
             url or os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL, handlers, **settings
-        )
-        # The queues it consumes, prefix included: what it really serves.
-        line = ready_message or (
-            f"python worker ready: {', '.join(worker.queues.values())} ({worker.worker_id})"
-        )
-        print(line, flush=True)
-        await stop.wait()
-        await worker.close()
+        ) as worker:
+            # The queues it consumes, prefix included: what it really serves.
+            line = ready_message or (
+                f"python worker ready: {', '.join(worker.queues.values())} ({worker.worker_id})"
+            )
+            print(line, flush=True)
+            await stop.wait()
     finally:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)

@@ -10,52 +10,60 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional, cast
 
-from .context import Context
+from .context import HandlerContext, cancel_context, close_context
 from .errors import ErrorBody
-from .execute import CANCELLED_ERROR, Handler, Outcome, execute
-
-#: One frame as a worker would send it: ``{"seq", "kind", ...}`` with ``data`` (chunk, result),
-#: ``progress`` or ``error``, and ``attempt``.
-Frame = Dict[str, Any]
+from .execute import CANCELLED_ERROR, Handler, HandlerOutcome, execute
+from .frames import Frame, Progress, ReplyKind, TerminalFrame
 
 
 @dataclass
 class RunResult:
     """The frames a handler produced, in order, with shortcuts for the usual questions."""
 
-    frames: List[Frame] = field(default_factory=list)
+    frames: list[Frame] = field(default_factory=list)
 
     @property
-    def terminal(self) -> Frame:
+    def terminal(self) -> TerminalFrame:
         """The last frame: ``result`` or ``error``."""
-        return self.frames[-1]
+        last = self.frames[-1]
+        if last["kind"] == "result" or last["kind"] == "error":
+            return last
+        raise AssertionError(f"the run ended with {last!r}, not a result or an error")
 
     @property
     def result(self) -> Any:
         """The result value; raises ``AssertionError`` when the handler ended with an error."""
-        if self.terminal["kind"] != "result":
-            raise AssertionError(f"the handler ended with {self.terminal!r}, not a result")
-        return self.terminal["data"]
+        last = self.frames[-1]
+        if last["kind"] != "result":
+            raise AssertionError(f"the handler ended with {last!r}, not a result")
+        return last["data"]
 
     @property
     def error(self) -> Optional[ErrorBody]:
         """The error body when the handler ended with an error, else ``None``."""
-        return self.terminal["error"] if self.terminal["kind"] == "error" else None
+        last = self.frames[-1]
+        return last["error"] if last["kind"] == "error" else None
 
     @property
-    def chunks(self) -> List[Any]:
+    def chunks(self) -> list[Any]:
         """The chunk values in the order they were emitted."""
         return [f["data"] for f in self.frames if f["kind"] == "chunk"]
 
     @property
-    def progress(self) -> List[Dict[str, Any]]:
+    def progress(self) -> list[Progress]:
         """The progress bodies ``{done, total?, message?}`` in order."""
         return [f["progress"] for f in self.frames if f["kind"] == "progress"]
 
 
-_FIELD = {"chunk": "data", "result": "data", "progress": "progress", "error": "error"}
+# The key that carries each kind's value.
+_FIELD: dict[ReplyKind, str] = {
+    "chunk": "data",
+    "result": "data",
+    "progress": "progress",
+    "error": "error",
+}
 
 
 async def run_handler(
@@ -84,10 +92,12 @@ async def run_handler(
     loop = asyncio.get_running_loop()
     run = RunResult()
 
-    def add(kind: str, value: Any) -> None:
-        run.frames.append({"seq": len(run.frames), "kind": kind, "attempt": attempt, _FIELD[kind]: value})
+    def add(kind: ReplyKind, value: Any) -> None:
+        # `value` is decoded JSON, as a client would see it: the frame is as typed as the wire.
+        frame = {"seq": len(run.frames), "kind": kind, "attempt": attempt, _FIELD[kind]: value}
+        run.frames.append(cast(Frame, frame))
 
-    ctx: Context[Any] = Context(
+    ctx: HandlerContext[Any] = HandlerContext(
         id=id,
         type=type,
         attempt=attempt,
@@ -98,10 +108,11 @@ async def run_handler(
         correlation_id=f"{principal}:test-session:{id}",
     )
     wire_payload = json.loads(json.dumps(payload))
-    task = asyncio.ensure_future(execute(handler, wire_payload, ctx))
+    # Referenced here and awaited below: its outcome or exception is ours.
+    task = asyncio.create_task(execute(handler, wire_payload, ctx))
 
     def cancel() -> None:
-        ctx._cancel()
+        cancel_context(ctx)
         task.cancel()
 
     timer = loop.call_later(cancel_after, cancel) if cancel_after is not None else None
@@ -111,11 +122,11 @@ async def run_handler(
         except asyncio.CancelledError:
             if not (ctx.cancelled and task.cancelled()):
                 raise
-            outcome = Outcome("cancelled")
+            outcome = HandlerOutcome("cancelled")
     finally:
         if timer is not None:
             timer.cancel()
-    ctx._close()
+    close_context(ctx)
     if outcome.kind == "result":
         add("result", json.loads(outcome.data))
     elif outcome.kind == "error":
@@ -123,3 +134,6 @@ async def run_handler(
     else:
         add("error", dict(CANCELLED_ERROR))
     return run
+
+
+__all__ = ["Frame", "RunResult", "run_handler"]

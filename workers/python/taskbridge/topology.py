@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractQueue
@@ -19,7 +19,7 @@ class TopologyError(RuntimeError):
     """RabbitMQ refused a declaration, typically a queue that exists with other arguments."""
 
 
-def request_queue_arguments(queue_type: str) -> Dict[str, Any]:
+def request_queue_arguments(queue_type: str) -> dict[str, Any]:
     """The arguments of a type's request queue: quorum (the default) or classic.
 
     Quorum: delivery limit 3 with at-least-once dead-lettering to ``taskbridge.dead``
@@ -54,7 +54,7 @@ async def declare_shared_topology(channel: AbstractChannel) -> None:
 async def declare_request_queue(
     channel: AbstractChannel, name: str, queue_type: str
 ) -> AbstractQueue:
-    """Declare the request queue ``name``; a refusal becomes a :class:`TopologyError` that says why."""
+    """Declare the request queue ``name``; a refusal becomes a :class:`TopologyError` saying why."""
     try:
         return await channel.declare_queue(
             name, durable=True, arguments=request_queue_arguments(queue_type)

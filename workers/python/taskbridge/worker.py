@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from typing import Mapping, Optional, Union
+from collections.abc import Mapping
+from typing import Optional, Union
 
 from aio_pika.abc import AbstractConnection
 
@@ -22,7 +23,7 @@ from .execute import Handler
 from .message_headers import attempt_of, deadline_of, request_id_of  # noqa: F401 - as before
 from .service import announced_services
 from .topology import TopologyError
-from .worker_handle import Worker
+from .worker_handle import Worker, start_worker
 
 TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
 
@@ -62,14 +63,15 @@ async def register_handlers(
     marked on each handler and ``services`` (type → ``description``, ``version``,
     ``payloadSchema``, ``chunkSchema``, ``resultSchema``: JSON Schema dicts), which wins.
 
+    The :class:`Worker` is an async context manager that closes it on exit.
+
     Example::
 
         async def echo(payload, ctx):
             return payload
 
-        worker = await register_handlers("amqp://guest:guest@127.0.0.1:5672", {"demo.echo": echo})
-        ...
-        await worker.close()
+        async with await register_handlers(url, {"demo.echo": echo}) as worker:
+            ...  # serving until the block ends; then closed gracefully
     """
     if not handlers:
         raise ValueError("register_handlers needs at least one handler")
@@ -105,12 +107,15 @@ async def register_handlers(
         announce=announce,
         services=announced_services(handlers, services),
     )
-    try:
-        await worker._start()
-    except BaseException:
-        await worker._teardown()
-        raise
-    return worker
+    return await start_worker(worker)
 
 
-__all__ = ["Worker", "register_handlers", "TopologyError", "attempt_of", "request_id_of"]
+__all__ = [
+    "DEFAULT_MAX_PENDING_REPLIES",
+    "TopologyError",
+    "Worker",
+    "attempt_of",
+    "deadline_of",
+    "register_handlers",
+    "request_id_of",
+]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, List, Mapping, Optional, Tuple
+from types import TracebackType
+from typing import Any, Optional
 
 from aio_pika.abc import (
     AbstractChannel,
@@ -27,7 +29,11 @@ from .topology import (
 
 
 class Worker:
-    """A running worker: returned by :func:`register_handlers`; ``await worker.close()`` stops it."""
+    """A running worker: returned by :func:`register_handlers`; ``await worker.close()`` stops it.
+
+    It is also an async context manager that closes it on the way out, as an aio-pika connection
+    is: ``async with await register_handlers(url, handlers) as worker: ...``.
+    """
 
     def __init__(
         self,
@@ -59,9 +65,9 @@ class Worker:
         self._services = services
         self._announcer: Optional[Announcer] = None
         self._channel: Optional[AbstractChannel] = None
-        self._consumers: List[Tuple[AbstractQueue, str]] = []
-        self._control: Optional[Tuple[AbstractQueue, str]] = None
-        self._closed: Optional["asyncio.Future[None]"] = None
+        self._consumers: list[tuple[AbstractQueue, str]] = []
+        self._control: Optional[tuple[AbstractQueue, str]] = None
+        self._closed: Optional[asyncio.Future[None]] = None
         sync_count = sum(1 for h in self.handlers.values() if not is_async_handler(h))
         self._executor = ThreadPoolExecutor(
             max_workers=max(1, min(64, prefetch * max(sync_count, 1))),
@@ -75,7 +81,7 @@ class Worker:
         )
 
     @property
-    def types(self) -> List[str]:
+    def types(self) -> list[str]:
         """The request types (queue names) this worker serves."""
         return list(self.handlers)
 
@@ -116,7 +122,7 @@ class Worker:
 
     def _on_reconnect(self, *_: Any) -> None:
         if self._announcer is not None and not self._dispatcher.closing:
-            asyncio.ensure_future(self._announcer.announce())
+            self._announcer.announce_soon()
 
     async def _on_control(self, message: AbstractIncomingMessage) -> None:
         if message.exchange == REGISTRY_EXCHANGE:
@@ -124,6 +130,17 @@ class Worker:
                 await self._announcer.announce()
             return
         self._dispatcher.on_cancel(message)
+
+    async def __aenter__(self) -> Worker:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> None:
+        await self.close()
 
     async def close(self, grace_seconds: Optional[float] = None) -> None:
         """Shut down gracefully (docs/protocol.md §3): stop consuming, let in-flight handlers finish
@@ -187,4 +204,15 @@ class Worker:
         self._executor.shutdown(wait=False)
 
 
-__all__ = ["Worker"]
+async def start_worker(worker: Worker) -> Worker:
+    """Declare ``worker``'s topology and start consuming; on failure release what it opened
+    (its channel, its connection when it owns it, its threads) and raise."""
+    try:
+        await worker._start()
+    except BaseException:
+        await worker._teardown()
+        raise
+    return worker
+
+
+__all__ = ["Worker", "start_worker"]
