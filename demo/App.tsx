@@ -49,7 +49,7 @@ export function App({ transport, config }: AppProps) {
         <footer className="demo-footer">
           Components: <code>RequestButton</code>, <code>ProgressPanel</code>,{" "}
           <code>StreamingLog</code>, <code>useConnectionState</code> from{" "}
-          <code>taskbridge/react</code>. See <code>docs/architecture.md</code>.
+          <code>@taskbridge/react</code>. See <code>docs/architecture.md</code>.
         </footer>
       </div>
     </BackendProvider>
