@@ -70,4 +70,9 @@ export {
   realTimers,
   type Timers,
 } from "./protocol/timers.js";
+export {
+  createHandlerContext,
+  type HandlerContextFields,
+  type HandlerUpdate,
+} from "./transport/createHandlerContext.js";
 export { type HandlerOutcome, type RunHandlerOptions, runHandler } from "./transport/runHandler.js";

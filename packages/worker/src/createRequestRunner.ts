@@ -1,16 +1,15 @@
 import type { Broker, DeliveredMessage } from "@taskbridge/broker";
 import {
   createError,
+  createHandlerContext,
   type ErrorBody,
-  type HandlerContext,
   type Handlers,
   type Logger,
-  realTimers,
   runHandler,
-  type Timers,
   toErrorBody,
 } from "@taskbridge/core/protocol";
 import { createReplySender } from "./createReplySender.js";
+import { createRequeueBackoff, type RequeueBackoffOptions } from "./createRequeueBackoff.js";
 import { logHandlerError } from "./logHandlerError.js";
 import type { RequestMeta } from "./readRequestMeta.js";
 
@@ -33,7 +32,7 @@ export type Run = {
   readonly done: Promise<void>;
 };
 
-export type RequestRunnerOptions = {
+export type RequestRunnerOptions = RequeueBackoffOptions & {
   readonly broker: Broker;
   readonly handlers: Handlers;
   readonly logger: Logger;
@@ -41,12 +40,6 @@ export type RequestRunnerOptions = {
   readonly replyOnCancel: boolean;
   /** Unconfirmed replies from which a streaming handler waits before its next item. */
   readonly maxPendingReplies: number;
-  /** Runs the delayed hand-backs. Default: the real timers. */
-  readonly timers?: Pick<Timers, "setTimeout" | "clearTimeout">;
-  /** First delay before a request whose reply could not be published is handed back. Default 100. */
-  readonly requeueDelayMs?: number;
-  /** The delay doubles per failure of the same request, up to this. Default 5 000. */
-  readonly maxRequeueDelayMs?: number;
 };
 
 /** What `createRequestRunner` returns. */
@@ -57,30 +50,20 @@ export type RequestRunner = {
   readonly handBackAll: () => void;
 };
 
-export const DEFAULT_REQUEUE_DELAY_MS = 100;
-export const DEFAULT_MAX_REQUEUE_DELAY_MS = 5_000;
-/** Requests whose failure count is remembered (the oldest is forgotten first). */
-const MAX_TRACKED_FAILURES = 10_000;
-
 const decoder = new TextDecoder();
 const json = (value: unknown): string => JSON.stringify(value) ?? "null";
 const errorJson = (error: ErrorBody): string => JSON.stringify(error);
+
 /**
- * Creates the function that runs one accepted request message through its handler and answers
- * it exactly as docs/protocol.md §3 says: chunks and progress in order, one terminal reply, the ack
+ * Creates the function that runs one accepted request message through its handler (core's
+ * `runHandler`, the runner of the memory transport and, in Python, `execute`) and answers it
+ * exactly as docs/protocol.md §3 says: chunks and progress in order, one terminal reply, the ack
  * only after the broker confirmed that terminal reply. A body that is not JSON gets
  * `BAD_REQUEST`, a type without a handler `UNKNOWN_TYPE`, a throw `WORKER_ERROR` with the message
  * only (the stack goes to the logger's `error`), a thrown error body passes through (an `info`
- * line without a stack: the handler chose that answer). An async iterable or
- * a generator object returned by the handler streams its items as chunks and then a `null`
- * result; a generator's
- * `return` value is ignored, as in the Python SDK, whose async generators cannot return one.
- *
- * When a reply cannot be published (the broker nacks it or is unreachable) the message goes back
- * to its queue only after a delay that doubles per failure of the same request (by correlation
- * id; 100 ms up to 5 s by default), so a live consumer facing a persistent failure does not
- * redeliver it in a tight loop and burn its delivery limit. `handBackAll` (at `close()`) hands
- * back whatever waits at once.
+ * line without a stack: the handler chose that answer). A streaming handler waits before its next
+ * item while more than `maxPendingReplies` replies are unconfirmed. A request whose reply could
+ * not be published goes back to its queue after a back-off (`createRequeueBackoff`).
  */
 export const createRequestRunner = ({
   broker,
@@ -88,39 +71,10 @@ export const createRequestRunner = ({
   logger,
   replyOnCancel,
   maxPendingReplies,
-  timers = realTimers,
-  requeueDelayMs = DEFAULT_REQUEUE_DELAY_MS,
-  maxRequeueDelayMs = DEFAULT_MAX_REQUEUE_DELAY_MS,
+  ...backoffOptions
 }: RequestRunnerOptions): RequestRunner => {
   const lowWater = Math.max(1, Math.floor(maxPendingReplies / 2));
-  const failures = new Map<string, number>();
-  const delayed = new Map<unknown, () => void>();
-  let handingBack = false;
-
-  /** Nacks (requeue) after the back-off of `key`, and counts one more failure for it. */
-  const handBackLater = (key: string, message: DeliveredMessage) => {
-    const count = failures.get(key) ?? 0;
-    failures.delete(key);
-    failures.set(key, count + 1);
-    if (failures.size > MAX_TRACKED_FAILURES) failures.delete(failures.keys().next().value ?? "");
-    if (handingBack) return message.nack(true);
-    const ms = Math.min(maxRequeueDelayMs, requeueDelayMs * 2 ** Math.min(count, 30));
-    const handle = timers.setTimeout(() => {
-      delayed.delete(handle);
-      message.nack(true);
-    }, ms);
-    delayed.set(handle, () => {
-      timers.clearTimeout(handle);
-      message.nack(true);
-    });
-  };
-
-  const handBackAll = () => {
-    handingBack = true;
-    const all = [...delayed.values()];
-    delayed.clear();
-    for (const nack of all) nack();
-  };
+  const backoff = createRequeueBackoff(backoffOptions);
 
   const run = (message: DeliveredMessage, meta: RequestMeta, onDone: (run: Run) => void): Run => {
     const controller = new AbortController();
@@ -131,9 +85,9 @@ export const createRequestRunner = ({
       if (settled) return;
       settled = true;
       if (ack) {
-        failures.delete(meta.correlationId);
+        backoff.forget(meta.correlationId);
         message.ack();
-      } else if (publishFailed) handBackLater(meta.correlationId, message);
+      } else if (publishFailed) backoff.handBackLater(meta.correlationId, message);
       else message.nack(true);
     };
     const replies = createReplySender({
@@ -170,29 +124,21 @@ export const createRequestRunner = ({
       settle(false);
     };
 
-    const ctx: HandlerContext = {
-      id: meta.id,
-      type: meta.type,
-      attempt: meta.attempt,
-      signal: controller.signal,
-      deadline: meta.deadline,
-      principal: meta.principal,
-      emit: (chunk) => {
-        if (stopReason === undefined) replies.send("chunk", json(chunk));
+    const ctx = createHandlerContext(
+      {
+        id: meta.id,
+        type: meta.type,
+        attempt: meta.attempt,
+        signal: controller.signal,
+        deadline: meta.deadline,
+        principal: meta.principal,
       },
-      progress: (done, total, text) => {
+      (update) => {
         if (stopReason !== undefined) return;
-        const body =
-          total === undefined && text === undefined
-            ? { done }
-            : text === undefined
-              ? { done, total }
-              : total === undefined
-                ? { done, message: text }
-                : { done, total, message: text };
-        replies.send("progress", JSON.stringify(body));
+        if (update.kind === "chunk") replies.send("chunk", json(update.data));
+        else replies.send("progress", JSON.stringify(update.progress));
       },
-    };
+    );
 
     const execute = async (): Promise<void> => {
       let payload: unknown;
@@ -252,5 +198,5 @@ export const createRequestRunner = ({
     return run;
   };
 
-  return { run, handBackAll };
+  return { run, handBackAll: backoff.handBackAll };
 };
