@@ -8,7 +8,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractIncomingMessage
@@ -37,7 +37,7 @@ class Reply:
 
 
 class Client:
-    """Publishes requests like a gateway (docs/protocol.md §3) and collects each request's replies."""
+    """Publishes requests like a gateway (docs/protocol.md §3), collects each request's replies."""
 
     def __init__(self, url: str = AMQP_URL, prefix: Optional[str] = None) -> None:
         self.url = url
@@ -47,10 +47,10 @@ class Client:
         self.channel: Optional[AbstractChannel] = None
         self.reply_queue = ""
         self.session = secrets.token_hex(8)
-        self._replies: Dict[str, "asyncio.Queue[Reply]"] = {}
-        self.declared: List[str] = []
+        self._replies: dict[str, asyncio.Queue[Reply]] = {}
+        self.declared: list[str] = []
 
-    async def __aenter__(self) -> "Client":
+    async def __aenter__(self) -> Client:
         self.connection = await aio_pika.connect(self.url)
         self.channel = await self.connection.channel()
         queue = await self.channel.declare_queue("", exclusive=True)
@@ -67,7 +67,7 @@ class Client:
                 pass
         await self.connection.close()
 
-    def _inbox(self, correlation_id: str) -> "asyncio.Queue[Reply]":
+    def _inbox(self, correlation_id: str) -> asyncio.Queue[Reply]:
         return self._replies.setdefault(correlation_id, asyncio.Queue())
 
     async def _on_reply(self, message: AbstractIncomingMessage) -> None:
@@ -105,9 +105,11 @@ class Client:
         queue = queue or f"{self.prefix}{type_name}"
         key = self.key(request_id or secrets.token_hex(4), principal)
         self._inbox(key)
-        headers: Dict[str, Any] = {
+        if deadline is None:
+            deadline = int(time.time() * 1000) + timeout_ms
+        headers: dict[str, Any] = {
             "x-type": type_name,
-            "x-deadline": deadline if deadline is not None else int(time.time() * 1000) + timeout_ms,
+            "x-deadline": deadline,
             "x-principal": principal,
         }
         if without_deadline:
@@ -132,8 +134,8 @@ class Client:
     async def next(self, key: str, timeout: float = TIMEOUT) -> Reply:
         return await asyncio.wait_for(self._inbox(key).get(), timeout)
 
-    async def until_terminal(self, key: str, timeout: float = TIMEOUT) -> List[Reply]:
-        replies: List[Reply] = []
+    async def until_terminal(self, key: str, timeout: float = TIMEOUT) -> list[Reply]:
+        replies: list[Reply] = []
         while not replies or not replies[-1].terminal:
             replies.append(await self.next(key, timeout))
         return replies

@@ -66,16 +66,18 @@ class RabbitNode:
             "RABBITMQ_PID_FILE": self.pid_file,
             "ERL_EPMD_ADDRESS": "127.0.0.1",
         }
-        self.process: Optional[subprocess.Popen] = None
+        self.process: Optional[subprocess.Popen[bytes]] = None
 
-    async def start(self, timeout: float = 90) -> None:
+    def _spawn(self) -> subprocess.Popen[bytes]:
         if os.path.exists(self.pid_file):
             os.remove(self.pid_file)
-        log = open(os.path.join(self.dir, "log", "console.log"), "a")
-        self.process = subprocess.Popen(
-            [SERVER], env=self.env, stdout=log, stderr=log, start_new_session=True
-        )
-        log.close()
+        with open(os.path.join(self.dir, "log", "console.log"), "a") as log:
+            return subprocess.Popen(
+                [SERVER], env=self.env, stdout=log, stderr=log, start_new_session=True
+            )
+
+    async def start(self, timeout: float = 90) -> None:
+        self.process = await asyncio.to_thread(self._spawn)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not await _can_connect(self.port):

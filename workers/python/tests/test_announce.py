@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from typing import Any, Dict
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
@@ -25,7 +25,7 @@ async def test_the_worker_announces_its_types_at_start_and_on_query() -> None:
         registry = await client.channel.get_exchange("taskbridge.registry")
         heard = await client.channel.declare_queue("", exclusive=True)
         await heard.bind(registry, routing_key="announce.echo")
-        announcements: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+        announcements: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
         async def on_announce(message: AbstractIncomingMessage) -> None:
             body = json.loads(message.body)

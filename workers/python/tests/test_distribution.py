@@ -22,7 +22,11 @@ print(build_meta.build_sdist(out))
 def build(out_dir):
     # setuptools' PEP 517 backend in a child process (no `build` package, no network needed).
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(out_dir)], cwd=HERE, capture_output=True, text=True, check=True
+        [sys.executable, "-c", BUILD, str(out_dir)],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     # setuptools logs to stdout too; the backend's answers are the file names it built.
     lines = done.stdout.splitlines()
@@ -36,7 +40,8 @@ def test_wheel_and_sdist_carry_the_license_urls_and_only_the_package(tmp_path):
 
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-        metadata = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+        metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = archive.read(metadata_name).decode()
     assert any(n.endswith(".dist-info/LICENSE") for n in names)
     assert "taskbridge/reference_schemas.json" in names and "taskbridge/py.typed" in names
     assert all(n.startswith(("taskbridge/", "taskbridge-")) for n in names), names

@@ -8,7 +8,7 @@ import os
 import secrets
 import signal
 import sys
-from typing import Any, Dict, List, Optional
+from typing import Any, Optional
 
 from aio_pika.abc import AbstractIncomingMessage
 
@@ -16,15 +16,21 @@ from amqp_client import AMQP_URL, Client
 from taskbridge import register_handlers
 from taskbridge.reference import REFERENCE_HANDLERS, REFERENCE_SERVICES
 
-LAUNCHER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "run_reference.py")
+SDK = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAUNCHER = os.path.join(SDK, "run_reference.py")
 
 
 async def start_worker(
-    client: Client, extra_env: Dict[str, str] = {}, stdin: Optional[int] = None
-) -> "asyncio.subprocess.Process":
+    client: Client, extra_env: Optional[dict[str, str]] = None, stdin: Optional[int] = None
+) -> asyncio.subprocess.Process:
     """Start the reference worker on the client's queues; returns once it printed its ready line."""
     client.declared.extend(f"{client.prefix}{name}" for name in REFERENCE_HANDLERS)
-    env = {**os.environ, "AMQP_URL": AMQP_URL, "TASKBRIDGE_QUEUE_PREFIX": client.prefix, **extra_env}
+    env = {
+        **os.environ,
+        "AMQP_URL": AMQP_URL,
+        "TASKBRIDGE_QUEUE_PREFIX": client.prefix,
+        **(extra_env or {}),
+    }
     process = await asyncio.create_subprocess_exec(
         sys.executable, LAUNCHER, env=env, stdin=stdin, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL, start_new_session=True,
@@ -76,7 +82,7 @@ async def test_the_reference_worker_announces_the_ts_contracts_description_and_s
         registry = await client.channel.get_exchange("taskbridge.registry")
         heard = await client.channel.declare_queue("", exclusive=True)
         await heard.bind(registry, routing_key="announce.demo.*")
-        announcements: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+        announcements: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
         async def on_announce(message: AbstractIncomingMessage) -> None:
             body = json.loads(message.body)
@@ -113,7 +119,8 @@ async def test_a_refused_queue_declaration_exits_1_and_says_why() -> None:
         )
         output, _ = await asyncio.wait_for(process.communicate(), 20)
         assert process.returncode == 1
-        assert f'cannot declare queue "{client.prefix}demo.echo" as a quorum queue' in output.decode()
+        refusal = f'cannot declare queue "{client.prefix}demo.echo" as a quorum queue'
+        assert refusal in output.decode()
 
 
 async def test_sigkill_mid_stream_redelivers_to_the_other_worker_as_attempt_2_from_seq_0() -> None:
@@ -129,12 +136,13 @@ async def test_sigkill_mid_stream_redelivers_to_the_other_worker_as_attempt_2_fr
             )
             doomed.send_signal(signal.SIGKILL)
             await doomed.wait()
-            replies: List = [first]
+            replies: list = [first]
             while replies[-1].kind != "result":
                 replies.append(await client.next(key))
             second = [r for r in replies if r.attempt == 2]
             assert all(r.attempt == 1 for r in replies[: len(replies) - len(second)])
-            assert [(r.seq, r.kind) for r in second] == [(i, "chunk") for i in range(30)] + [(30, "result")]
+            expected = [(i, "chunk") for i in range(30)] + [(30, "result")]
+            assert [(r.seq, r.kind) for r in second] == expected
             assert [r.body for r in second[:-1]] == [{"i": i} for i in range(30)]
             assert second[-1].body == {"count": 30}
         finally:

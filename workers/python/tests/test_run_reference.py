@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from typing import List, Tuple
 
 import run_reference
 from amqp_client import AMQP_URL, Client
@@ -23,13 +22,14 @@ def test_pick_interpreter_takes_the_first_existing_one_with_aio_pika() -> None:
         for path in (first, second):
             open(path, "w").close()
         missing = os.path.join(tmp, "missing")
-        asked: List[str] = []
+        asked: list[str] = []
 
         def works(python: str) -> bool:
             asked.append(python)
             return python == second
 
-        assert run_reference.pick_interpreter("/bin/current", [missing, first, second], works) == second
+        candidates = [missing, first, second]
+        assert run_reference.pick_interpreter("/bin/current", candidates, works) == second
         assert asked == [first, second]
         # the running interpreter is not asked again; nothing left that works: None
         assert run_reference.pick_interpreter(second, [first, second], works) is None
@@ -44,7 +44,7 @@ def test_without_any_it_names_what_it_tried_and_the_venv_recipe() -> None:
     ) in message
 
 
-async def _first_lines(python: str, prefix: str) -> Tuple[List[str], str]:
+async def _first_lines(python: str, prefix: str) -> tuple[list[str], str]:
     """Start the launcher under ``python``; its stderr lines up to the ready line, and that line."""
     env = {**os.environ, "AMQP_URL": AMQP_URL, "TASKBRIDGE_QUEUE_PREFIX": prefix}
     process = await asyncio.create_subprocess_exec(
@@ -54,9 +54,10 @@ async def _first_lines(python: str, prefix: str) -> Tuple[List[str], str]:
     assert process.stdout is not None and process.stderr is not None
     try:
         ready = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
-        notes: List[str] = []
+        notes: list[str] = []
         while not any(line.startswith("taskbridge: python worker on ") for line in notes):
-            notes.append((await asyncio.wait_for(process.stderr.readline(), 5)).decode().rstrip("\n"))
+            line = await asyncio.wait_for(process.stderr.readline(), 5)
+            notes.append(line.decode().rstrip("\n"))
         return notes, ready
     finally:
         process.send_signal(signal.SIGTERM)
@@ -75,7 +76,8 @@ async def test_it_says_which_interpreter_it_runs_on() -> None:
 async def test_under_a_python_without_aio_pika_it_re_runs_under_one_that_has_it() -> None:
     # What a pyenv python3 first on PATH is: an interpreter without aio-pika.
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", tmp], check=True)
+        venv = [sys.executable, "-m", "venv", "--without-pip", tmp]
+        await asyncio.to_thread(subprocess.run, venv, check=True)
         bare = os.path.join(tmp, "bin", "python")
         assert not run_reference.has_aio_pika(bare)
         async with Client() as client:

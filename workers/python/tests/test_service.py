@@ -1,4 +1,4 @@
-"""``service()`` and ``schema_from_hint``: what a worker announces about a type (docs/protocol.md §6)."""
+"""``service()`` and ``schema_from_hint``: what a worker announces of a type (protocol.md §6)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,18 @@ import asyncio
 import enum
 import json
 import secrets
-from typing import Annotated, Any, AsyncIterator, Dict, List, Literal, NotRequired, Optional, Tuple, TypedDict
+from typing import (
+    Annotated,
+    Any,
+    AsyncIterator,
+    Dict,
+    List,
+    Literal,
+    NotRequired,
+    Optional,
+    Tuple,
+    TypedDict,
+)
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
@@ -38,7 +49,7 @@ class Colour(enum.Enum):
 
 
 class Node(TypedDict):
-    children: List["Node"]
+    children: List[Node]
 
 
 def test_hints_translate_into_json_schema() -> None:
@@ -53,13 +64,15 @@ def test_hints_translate_into_json_schema() -> None:
         },
         "required": ["month", "format"],
     }
-    assert schema_from_hint(Optional[int]) == {"$schema": DIALECT, "anyOf": [{"type": "integer"}, {"type": "null"}]}
+    assert schema_from_hint(Optional[int]) == {
+        "$schema": DIALECT, "anyOf": [{"type": "integer"}, {"type": "null"}],
+    }
     assert schema_from_hint(Dict[str, float]) == {
         "$schema": DIALECT, "type": "object", "additionalProperties": {"type": "number"},
     }
     assert schema_from_hint(Tuple[int, str]) == {
-        "$schema": DIALECT, "type": "array", "prefixItems": [{"type": "integer"}, {"type": "string"}],
-        "items": False, "minItems": 2,
+        "$schema": DIALECT, "type": "array",
+        "prefixItems": [{"type": "integer"}, {"type": "string"}], "items": False, "minItems": 2,
     }
     assert schema_from_hint(Colour) == {"$schema": DIALECT, "enum": ["red", "blue"]}
     assert schema_from_hint(Literal["only"]) == {"$schema": DIALECT, "const": "only"}
@@ -85,7 +98,7 @@ def test_service_reads_payload_chunk_and_result_from_the_signature() -> None:
 
     marked = service(report, version="2")
     assert marked is report
-    info = getattr(report, "__taskbridge_service__")
+    info = report.__taskbridge_service__
     assert info["description"] == "Builds the monthly report."
     assert info["version"] == "2"
     assert info["payloadSchema"]["title"] == "ReportRequest"
@@ -99,10 +112,12 @@ def test_a_streaming_handler_announces_its_items_as_chunks_and_a_null_result() -
         for i in range(payload["n"]):
             yield i
 
-    info = getattr(count, "__taskbridge_service__")
+    info = count.__taskbridge_service__
     assert info == {
         "description": "Counts",
-        "payloadSchema": {"$schema": DIALECT, "type": "object", "additionalProperties": {"type": "integer"}},
+        "payloadSchema": {
+            "$schema": DIALECT, "type": "object", "additionalProperties": {"type": "integer"},
+        },
         "chunkSchema": {"$schema": DIALECT, "type": "integer"},
         "resultSchema": {"$schema": DIALECT, "type": "null"},
     }
@@ -113,15 +128,18 @@ def test_explicit_dicts_win_and_from_hints_can_be_turned_off() -> None:
         return "ok"
 
     given = {"type": "object", "required": ["month"]}
-    info = getattr(service(plain, payload_schema=given, from_hints=False), "__taskbridge_service__")
+    info = service(plain, payload_schema=given, from_hints=False).__taskbridge_service__
     assert info == {"payloadSchema": given}
-    info = getattr(service(plain, result_schema={"type": "string", "minLength": 1}), "__taskbridge_service__")
+    marked = service(plain, result_schema={"type": "string", "minLength": 1})
+    info = marked.__taskbridge_service__
     assert info["payloadSchema"]["title"] == "ReportRequest"
     assert info["resultSchema"] == {"type": "string", "minLength": 1}
 
 
 async def test_the_worker_announces_what_service_marked_and_services_override() -> None:
-    @service(payload_schema={"type": "object", "properties": {"month": {"type": "string"}}, "required": ["month"]})
+    month = {"type": "object", "properties": {"month": {"type": "string"}}, "required": ["month"]}
+
+    @service(payload_schema=month)
     async def report(payload: Any, ctx: Context[Line]) -> Report:
         """Builds the monthly report."""
         return {"url": "u", "lines": []}
@@ -133,7 +151,7 @@ async def test_the_worker_announces_what_service_marked_and_services_override() 
         registry = await client.channel.get_exchange("taskbridge.registry")
         heard = await client.channel.declare_queue("", exclusive=True)
         await heard.bind(registry, routing_key="announce.report")
-        announcements: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+        announcements: asyncio.Queue[Dict[str, Any]] = asyncio.Queue()
 
         async def on_announce(message: AbstractIncomingMessage) -> None:
             body = json.loads(message.body)

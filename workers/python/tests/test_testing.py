@@ -6,7 +6,8 @@ import asyncio
 import logging
 import math
 import time
-from typing import Any, AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 from taskbridge import Context, TaskbridgeError
 from taskbridge.reference import count, echo, fail, progress
@@ -95,7 +96,7 @@ async def test_the_event_loop_stays_free_while_a_sync_handler_blocks() -> None:
         time.sleep(0.3)
         return "done"
 
-    task = asyncio.ensure_future(ticker())
+    task = asyncio.create_task(ticker())
     try:
         assert (await run_handler(blocking)).result == "done"
     finally:
@@ -111,8 +112,8 @@ async def test_reference_handlers_refuse_nonsense_as_the_typescript_ones_do() ->
     for payload in ({"n": -1}, {"n": "3"}, {"n": 2.5}, {"n": True}, {"n": 1, "delayMs": None},
                     {"n": 1, "delayMs": -5}, {"n": 2**53}, [3], None, "3"):
         result = await run_handler(count, payload)
-        assert result.frames == [{"seq": 0, "kind": "error", "attempt": 1,
-                                  "error": {"code": "BAD_REQUEST", "message": COUNT_NEEDS}}], payload
+        error = {"code": "BAD_REQUEST", "message": COUNT_NEEDS}
+        assert result.frames == [{"seq": 0, "kind": "error", "attempt": 1, "error": error}], payload
     for payload in ({"steps": "many", "delayMs": 1}, {"steps": 1, "delayMs": float("inf")}, None):
         assert (await run_handler(progress, payload)).error == {
             "code": "BAD_REQUEST", "message": PROGRESS_NEEDS}, payload
@@ -124,13 +125,16 @@ async def test_reference_handlers_refuse_nonsense_as_the_typescript_ones_do() ->
     assert (await run_handler(progress, {"steps": 1})).result == {"done": 1}
 
 
-async def test_the_deliberate_demo_fail_logs_one_info_line_a_crash_its_traceback(caplog: Any) -> None:
+async def test_the_deliberate_demo_fail_logs_one_info_line_a_crash_its_traceback(
+    caplog: Any,
+) -> None:
     caplog.set_level(logging.INFO, logger="taskbridge")
     await run_handler(fail, {"message": "as planned"}, type="demo.fail", id="r1")
     [answered] = caplog.records
     assert answered.levelno == logging.INFO and answered.exc_info is None
     assert answered.getMessage() == (
-        "handler for demo.fail (request r1, attempt 1) answered with an error: WORKER_ERROR as planned"
+        "handler for demo.fail (request r1, attempt 1) answered with an error: "
+        "WORKER_ERROR as planned"
     )
     caplog.clear()
 

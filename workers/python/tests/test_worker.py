@@ -1,26 +1,22 @@
-"""The worker against the real RabbitMQ: replies, streams, progress, errors, cancels, deadlines."""
+"""The worker against the real RabbitMQ: replies, streams, progress, errors, ctx, topology.
+
+Cancels and deadlines: test_cancels.py; graceful close: test_shutdown.py.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import math
 import threading
 import time
-from typing import Any, AsyncIterator, Dict, List
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
-from amqp_client import AMQP_URL, Client
+from amqp_client import Client
+from serve import serve
 from taskbridge import Context, TaskbridgeError, TopologyError, register_handlers
 from taskbridge.reference import REFERENCE_HANDLERS
-
-
-async def serve(client: Client, handlers: Dict[str, Any], **options: Any) -> Any:
-    """Serve ``handlers`` from the client's own queues ``<prefix><type>``; they are deleted after."""
-    client.declared.extend(f"{client.prefix}{name}" for name in handlers)
-    return await register_handlers(
-        AMQP_URL, handlers, queue_prefix=client.prefix, announce=False, **options
-    )
 
 
 async def test_echo_replies_once_with_the_request_key_and_json() -> None:
@@ -73,15 +69,17 @@ async def test_a_raising_handler_ends_with_worker_error_and_only_its_message() -
         raise TaskbridgeError("NOT_FOUND", "no such teapot", details={"id": 7})
 
     async with Client() as client:
-        handlers: Dict[str, Any] = {**REFERENCE_HANDLERS, "teapot": teapot}
+        handlers: dict[str, Any] = {**REFERENCE_HANDLERS, "teapot": teapot}
         worker = await serve(client, handlers)
         try:
             key = await client.request("demo.fail", {"message": "boom"})
             [reply] = await client.until_terminal(key)
-            assert (reply.kind, reply.body) == ("error", {"code": "WORKER_ERROR", "message": "boom"})
+            boom = {"code": "WORKER_ERROR", "message": "boom"}
+            assert (reply.kind, reply.body) == ("error", boom)
             key = await client.request("teapot", None)
             [reply] = await client.until_terminal(key)
-            assert reply.body == {"code": "NOT_FOUND", "message": "no such teapot", "details": {"id": 7}}
+            teapot = {"code": "NOT_FOUND", "message": "no such teapot", "details": {"id": 7}}
+            assert reply.body == teapot
         finally:
             await worker.close()
 
@@ -103,15 +101,16 @@ async def test_an_x_type_the_worker_does_not_serve_gets_unknown_type() -> None:
         try:
             key = await client.request("demo.nobody", 1, queue=f"{client.prefix}demo.echo")
             [reply] = await client.until_terminal(key)
+            unknown = 'this worker does not serve "demo.nobody"'
             assert (reply.kind, reply.body) == (
-                "error", {"code": "UNKNOWN_TYPE", "message": 'this worker does not serve "demo.nobody"'}
+                "error", {"code": "UNKNOWN_TYPE", "message": unknown}
             )
         finally:
             await worker.close()
 
 
 async def test_ctx_carries_id_type_attempt_deadline_and_principal() -> None:
-    seen: Dict[str, Any] = {}
+    seen: dict[str, Any] = {}
 
     async def inspect_ctx(payload: Any, ctx: Context[Any]) -> str:
         seen.update(id=ctx.id, type=ctx.type, attempt=ctx.attempt, deadline=ctx.deadline,
@@ -122,7 +121,9 @@ async def test_ctx_carries_id_type_attempt_deadline_and_principal() -> None:
         worker = await serve(client, {"ctx": inspect_ctx})
         try:
             deadline = int(time.time() * 1000) + 30_000
-            key = await client.request("ctx", request_id="req-1", principal="u42", deadline=deadline)
+            key = await client.request(
+                "ctx", request_id="req-1", principal="u42", deadline=deadline
+            )
             await client.until_terminal(key)
             assert seen == {"id": "req-1", "type": "ctx", "attempt": 1,
                             "deadline": deadline, "principal": "u42", "cancelled": False}
@@ -134,147 +135,10 @@ async def test_ctx_carries_id_type_attempt_deadline_and_principal() -> None:
             await worker.close()
 
 
-async def test_a_cancel_stops_the_running_handler_ends_it_with_cancelled_and_acks_it() -> None:
-    stopped = asyncio.Event()
-
-    async def slow(payload: Any, ctx: Context[Any]) -> None:
-        ctx.progress(0, 1)
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            stopped.set()
-            raise
-
-    async with Client() as client:
-        worker = await serve(client, {"slow": slow}, grace_seconds=5)
-        key = await client.request("slow", {})
-        first = await client.next(key)
-        assert first.kind == "progress"
-        await client.cancel(key)
-        await asyncio.wait_for(stopped.wait(), 10)
-        [last] = await client.until_terminal(key)
-        assert (last.kind, last.seq, last.body) == (
-            "error", 1, {"code": "CANCELLED", "message": "the request was cancelled"}
-        )
-        await worker.close()  # a request still unacked after the grace period would be handed back
-        assert await client.message_count("slow") == 0
-
-
-async def test_without_reply_on_cancel_a_cancelled_request_is_acked_silently() -> None:
-    def poll(payload: Any, ctx: Context[Any]) -> None:
-        ctx.emit("started")
-        ctx.cancel_event.wait(20)  # a thread handler learns of the cancel through ctx
-
-    async with Client() as client:
-        worker = await serve(client, {"poll": poll}, grace_seconds=5, reply_on_cancel=False)
-        key = await client.request("poll", {})
-        assert (await client.next(key)).body == "started"
-        await client.cancel(key)
-        await worker.close()
-        assert client.pending(key) == 0
-        assert await client.message_count("poll") == 0
-
-
-async def test_a_request_cancelled_before_it_starts_is_dropped_without_a_reply() -> None:
-    calls: list = []
-
-    async def record(payload: Any, ctx: Context[Any]) -> Any:
-        calls.append(payload)
-        return payload
-
-    queue = "record"
-    async with Client() as client:
-        worker = await serve(client, {queue: record}, prefetch=1)
-        try:
-            doomed = client.key("doomed")
-            await client.cancel(doomed)
-            # a round trip through the worker proves the cancel has been heard
-            [ok] = await client.until_terminal(await client.request(queue, "before"))
-            await client.request(queue, "cancelled", request_id="doomed")
-            [after] = await client.until_terminal(await client.request(queue, "after"))
-            assert (ok.body, after.body) == ("before", "after")
-            assert calls == ["before", "after"] and client.pending(doomed) == 0
-        finally:
-            await worker.close()
-        assert await client.message_count(queue) == 0
-
-
-async def test_a_request_past_its_deadline_is_dropped_without_a_reply() -> None:
-    calls: list = []
-
-    async def record(payload: Any, ctx: Context[Any]) -> Any:
-        calls.append(payload)
-        return payload
-
-    queue = "record"
-    async with Client() as client:
-        worker = await serve(client, {queue: record}, prefetch=1)
-        try:
-            late = await client.request(queue, "late", deadline=int(time.time() * 1000) - 1000)
-            [after] = await client.until_terminal(await client.request(queue, "after"))
-            assert after.body == "after" and calls == ["after"] and client.pending(late) == 0
-        finally:
-            await worker.close()
-        assert await client.message_count(queue) == 0
-
-
-async def test_a_cancelled_handler_still_running_at_shutdown_is_acked_not_handed_back() -> None:
-    gate = threading.Event()
-
-    def stubborn(payload: Any, ctx: Context[Any]) -> None:
-        ctx.emit("started")
-        gate.wait(20)  # ignores the cancel
-
-    async def echo(payload: Any, ctx: Context[Any]) -> Any:
-        return payload
-
-    async with Client() as client:
-        worker = await serve(client, {"stubborn": stubborn, "echo": echo}, grace_seconds=0.2)
-        try:
-            key = await client.request("stubborn", {})
-            assert (await client.next(key)).body == "started"
-            await client.cancel(key)
-            await client.until_terminal(await client.request("echo", "the cancel was heard"))
-            await worker.close()
-        finally:
-            gate.set()
-        assert await client.message_count("stubborn") == 0
-        assert client.pending(key) == 0
-
-
-@pytest.mark.parametrize("queue_type", ["quorum", "classic"])
-async def test_shutdown_hands_unfinished_work_back_and_the_next_attempt_says_so(queue_type: str) -> None:
-    queue = "stuck"
-    started = asyncio.Event()
-
-    async def stuck(payload: Any, ctx: Context[Any]) -> None:
-        ctx.emit({"step": 1})
-        started.set()
-        await asyncio.Event().wait()
-
-    async def finish(payload: Any, ctx: Context[Any]) -> Dict[str, int]:
-        ctx.emit({"step": 1})
-        return {"attempt": ctx.attempt}
-
-    async with Client() as client:
-        first = await serve(client, {queue: stuck}, queue_type=queue_type, grace_seconds=0.2)
-        key = await client.request(queue, {})
-        chunk = await client.next(key)
-        assert (chunk.kind, chunk.seq, chunk.attempt) == ("chunk", 0, 1)
-        await first.close()
-        second = await serve(client, {queue: finish}, queue_type=queue_type)
-        try:
-            replies = await client.until_terminal(key)
-            assert [(r.kind, r.seq, r.attempt) for r in replies] == [("chunk", 0, 2), ("result", 1, 2)]
-            assert replies[-1].body == {"attempt": 2}
-        finally:
-            await second.close()
-
-
 async def test_a_blocking_sync_handler_does_not_lose_the_connection() -> None:
     queue = "sleepy"
 
-    def sleepy(payload: Dict[str, Any], ctx: Context[Any]) -> str:
+    def sleepy(payload: dict[str, Any], ctx: Context[Any]) -> str:
         assert threading.current_thread() is not threading.main_thread()
         for i in range(3):
             ctx.emit({"i": i})
@@ -288,7 +152,8 @@ async def test_a_blocking_sync_handler_does_not_lose_the_connection() -> None:
             key = await client.request(queue, {"seconds": 5})
             replies = await client.until_terminal(key, timeout=20)
             assert [(r.kind, r.seq, r.attempt) for r in replies] == [
-                ("chunk", 0, 1), ("chunk", 1, 1), ("chunk", 2, 1), ("progress", 3, 1), ("result", 4, 1)
+                ("chunk", 0, 1), ("chunk", 1, 1), ("chunk", 2, 1), ("progress", 3, 1),
+                ("result", 4, 1),
             ]
             assert replies[-1].body == "rested"
             assert not worker.connection.is_closed
@@ -308,7 +173,7 @@ async def test_async_generators_and_sync_generators_stream_their_items() -> None
     async with Client() as client:
         worker = await serve(client, {"agen": agen, "gen": gen})
         try:
-            expected: Dict[str, List[Any]] = {"agen": [0, 1, 2], "gen": ["a", "b"]}
+            expected: dict[str, list[Any]] = {"agen": [0, 1, 2], "gen": ["a", "b"]}
             for queue, items in expected.items():
                 replies = await client.until_terminal(await client.request(queue, None))
                 assert [r.body for r in replies] == [*items, None]
@@ -326,7 +191,8 @@ async def test_a_queue_declared_with_other_settings_stops_the_worker_with_a_clea
     async with Client() as client:
         classic = await serve(client, {queue: echo}, queue_type="classic")
         await classic.close()
-        with pytest.raises(TopologyError, match=f'cannot declare queue "{client.prefix}clash" as a quorum queue'):
+        refusal = f'cannot declare queue "{client.prefix}clash" as a quorum queue'
+        with pytest.raises(TopologyError, match=refusal):
             await serve(client, {queue: echo}, queue_type="quorum")
 
 
