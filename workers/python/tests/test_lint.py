@@ -52,7 +52,7 @@ def _settings() -> dict[str, Any]:
     try:
         import tomllib
     except ImportError:  # Python < 3.11
-        pytest.fail("reading pyproject.toml needs Python 3.11 (tomllib): run the suite with /usr/bin/python3")
+        pytest.fail("reading pyproject.toml needs Python 3.11 (tomllib): use /usr/bin/python3")
     with open(os.path.join(SDK, "pyproject.toml"), "rb") as file:
         ruff: dict[str, Any] = tomllib.load(file)["tool"]["ruff"]
     return ruff
