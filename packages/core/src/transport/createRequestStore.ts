@@ -2,6 +2,7 @@ import {
   createError,
   createRequestId,
   type ErrorBody,
+  isTerminalFrame,
   type Progress,
   type ReplyFrame,
 } from "../protocol/index.js";
@@ -115,13 +116,14 @@ export function createRequestStore<TPayload, TChunk, TResult>(
     }
   };
 
-  const onFrame = (untyped: ReplyFrame): void => {
+  /** A frame of the request sent as `id`: `openRequest` hands each on once, in order. */
+  const receive = (id: string, untyped: ReplyFrame): void => {
+    // A request that was superseded or reset concerns nobody any more.
+    if (disposed || id !== currentId) return;
     const frame = untyped as ReplyFrame<TChunk, TResult>;
-    // Frames of a request that was superseded or reset concern nobody any more.
-    if (disposed || frame.id !== currentId) return;
     runCallbacks(frame);
     pending.push(frame);
-    if (frame.kind === "result" || frame.kind === "error") {
+    if (isTerminalFrame(frame)) {
       flush();
     } else if (!flushScheduled) {
       flushScheduled = true;
@@ -156,7 +158,7 @@ export function createRequestStore<TPayload, TChunk, TResult>(
         payload,
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
         ...(sendOptions.signal === undefined ? {} : { signal: sendOptions.signal }),
-        onFrame,
+        onFrame: (frame) => receive(id, frame),
       });
       if (currentId === id) current = request;
       const result = request.done.then((frame) =>

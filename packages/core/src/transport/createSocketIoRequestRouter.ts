@@ -17,6 +17,7 @@ import {
   createSocketIoRequestTable,
   type SocketIoPendingRequest,
 } from "./createSocketIoRequestTable.js";
+import { placeFrame } from "./placeFrame.js";
 import type { FrameListener, TransportRequest } from "./types.js";
 
 export type SocketIoRequestRouterOptions = {
@@ -127,8 +128,12 @@ export const createSocketIoRequestRouter = ({
       logger.debug("dropped a frame of an unknown or finished request", frame);
       return;
     }
-    if (frame.seq <= pending.lastSeq) return;
-    if (frame.seq > pending.lastSeq + 1) {
+    const place = placeFrame(
+      { id: pending.request.id, lastSeq: pending.lastSeq, finished: false },
+      frame,
+    );
+    if (place === "stale") return;
+    if (place === "ahead") {
       // A frame went missing: ask for everything after the last one seen; the replay brings
       // this one again, in order. One outstanding resume at a time.
       if (!pending.replaying && socket.connected) emitResume(pending);

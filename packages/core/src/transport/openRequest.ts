@@ -5,6 +5,7 @@ import {
   type ReplyFrame,
   toErrorBody,
 } from "../protocol/index.js";
+import { placeFrame } from "./placeFrame.js";
 import type { Transport } from "./types.js";
 
 /** What `openRequest` needs: the request, and where its frames go. */
@@ -53,7 +54,7 @@ export const openRequest = (transport: Transport, options: OpenRequestOptions): 
   const onAbort = (): void => cancel();
 
   const accept = (frame: ReplyFrame): void => {
-    if (finished || frame.id !== id || frame.seq <= lastSeq) return;
+    if (placeFrame({ id, lastSeq, finished }, frame) === "stale") return;
     lastSeq = frame.seq;
     if (isTerminalFrame(frame)) {
       finished = true;

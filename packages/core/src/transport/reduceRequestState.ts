@@ -1,4 +1,5 @@
 import type { ReplyFrame } from "../protocol/index.js";
+import { placeFrame } from "./placeFrame.js";
 import type { RequestState } from "./types.js";
 
 /** The state of a request store before anything was sent (and after `reset`). */
@@ -37,7 +38,8 @@ const isFinished = (state: RequestState<unknown, unknown>): boolean =>
  * The request state machine: a pure function from a state and a batch of `reply` frames to the
  * next state. It takes a batch so a burst of chunks copies the chunk array once, not once per
  * chunk. Frames of another id, frames whose `seq` is not above `lastSeq` (duplicates, replays
- * after a resume) and anything after the terminal frame are ignored; `restart` drops the partial
+ * after a resume) and anything after the terminal frame are ignored (the rule of `placeFrame`,
+ * which `openRequest` and the Socket.IO transport follow too); `restart` drops the partial
  * chunks and progress of the failed attempt. Returns the very same object when nothing changed,
  * so a `useSyncExternalStore` snapshot stays stable.
  *
@@ -57,7 +59,8 @@ export function reduceRequestState<TChunk, TResult>(
   // A private copy of the chunk array, made at most once per batch and only when needed.
   let chunks: TChunk[] | undefined;
   for (const frame of frames) {
-    if (frame.id !== state.id || frame.seq <= next.lastSeq || isFinished(next)) continue;
+    const position = { id: state.id, lastSeq: next.lastSeq, finished: isFinished(next) };
+    if (placeFrame(position, frame) === "stale") continue;
     const seq = frame.seq;
     switch (frame.kind) {
       case "accepted":
