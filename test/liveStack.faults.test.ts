@@ -6,6 +6,7 @@ import {
   type ReplyFrame,
 } from "@taskbridge/core/protocol";
 import { createSocketIoTransport, type SocketIoTransport } from "@taskbridge/core/socket-io";
+import { expectWellFormed } from "./support/expectWellFormed.js";
 import { createRabbitNode, type RabbitNode } from "./support/rabbitNode.js";
 import { type LiveStack, startLiveStack } from "./support/startLiveStack.js";
 
@@ -85,15 +86,6 @@ const healthBecomes = async (url: string, status: number, timeoutMs: number): Pr
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`/healthz did not answer ${status} within ${timeoutMs} ms (last: ${last})`);
-};
-
-/** The protocol's invariants: seq 0, 1, 2 … and exactly one terminal frame, last. */
-const expectWellFormed = (recording: Recording): void => {
-  const { frames, id } = recording;
-  expect(frames.every((f) => f.id === id)).toBe(true);
-  expect(frames.map((f) => f.seq)).toEqual(frames.map((_, index) => index));
-  expect(frames.filter((f) => isTerminalFrame(f))).toHaveLength(1);
-  expect(isTerminalFrame(frames[frames.length - 1] as ReplyFrame)).toBe(true);
 };
 
 describe("the live stack under faults (Bun gateway and workers, throwaway RabbitMQ)", () => {

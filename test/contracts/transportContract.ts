@@ -9,6 +9,7 @@ import {
   MAX_PAYLOAD_BYTES,
   type ReplyFrame,
 } from "@taskbridge/core/protocol";
+import { expectWellFormed } from "../support/expectWellFormed.js";
 
 export type TransportContractOptions = {
   /** How long one test may take; generous, for loaded machines and live stacks. Default 30 s. */
@@ -58,18 +59,6 @@ const record = (
     if (isTerminalFrame(frame)) endWith(frame);
   });
   return { id, frames, firstFrame: wait("any"), firstOf: wait, terminal };
-};
-
-/** The protocol's invariants for one finished request's frames. */
-const expectWellFormed = (recording: Recording, options: { accepted: boolean }): void => {
-  const { frames, id } = recording;
-  expect(frames.length).toBeGreaterThan(0);
-  for (const frame of frames) expect(frame.id).toBe(id);
-  expect(frames.map((f) => f.seq)).toEqual(frames.map((_, index) => index));
-  expect(frames.filter((f) => isTerminalFrame(f))).toHaveLength(1);
-  expect(isTerminalFrame(frames[frames.length - 1]!)).toBe(true);
-  if (options.accepted) expect(frames[0]).toEqual({ id, seq: 0, kind: "accepted" });
-  else expect(frames.some((f) => f.kind === "accepted")).toBe(false);
 };
 
 const errorOf = (frame: ReplyFrame): ErrorBody => {
