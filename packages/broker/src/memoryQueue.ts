@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: one queue's RabbitMQ semantics (ready/unacked sets, redelivery
+// counts, delivery limit, per-message and per-queue TTL, x-expires) interlock and read best whole.
 import type { Logger, Timers } from "@taskbridge/core/protocol";
 import type { DeliveredMessage, MessageProperties } from "./types.js";
 

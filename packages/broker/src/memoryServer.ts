@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: the in-memory server is RabbitMQ's routing core in one place —
+// exchanges, bindings, mandatory returns, confirms and dead-letter routing call each other.
 import { backgroundTimers, type Logger, type Timers } from "@taskbridge/core/protocol";
 import { createBrokerError } from "./brokerError.js";
 import { deadLetterProperties } from "./deadLetterProperties.js";
