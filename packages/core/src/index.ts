@@ -85,6 +85,7 @@ export {
   reduceRequestState,
   startRequestState,
 } from "./transport/reduceRequestState.js";
+export type { RequestState, RequestStatus } from "./transport/requestState.js";
 export {
   isWorkerCrash,
   simulateWorkerCrash,
@@ -93,8 +94,6 @@ export {
 export type {
   ConnectionState,
   FrameListener,
-  RequestState,
-  RequestStatus,
   Transport,
   TransportRequest,
-} from "./transport/types.js";
+} from "./transport/transport.js";

@@ -9,9 +9,9 @@ export type {
 export { createError, defineHandlers } from "@taskbridge/core/protocol";
 export { referenceHandlers } from "@taskbridge/core/reference";
 export { type ReferenceContract, referenceContract } from "@taskbridge/core/reference-contract";
+export { consoleWorkerLogger } from "./consoleWorkerLogger.js";
 export type { ServiceInfo } from "./createAnnouncer.js";
 export { SDK_VERSION } from "./createAnnouncer.js";
-export { consoleWorkerLogger } from "./logger.js";
 export { requestIdOf } from "./readRequestMeta.js";
 export type { WorkerEnv } from "./readWorkerEnv.js";
 export { DEFAULT_AMQP_URL, readWorkerEnv } from "./readWorkerEnv.js";

@@ -8,12 +8,13 @@ import {
   randomId,
   type Timers,
 } from "@taskbridge/core/protocol";
-import { createCancelRegistry, parseCancelMessage } from "./cancelRegistry.js";
 import { connectRabbit } from "./connectRabbit.js";
+import { consoleWorkerLogger } from "./consoleWorkerLogger.js";
 import { createAnnouncer, type ServiceInfo } from "./createAnnouncer.js";
+import { createCancelRegistry } from "./createCancelRegistry.js";
 import { createRequestRunner, type Run } from "./createRequestRunner.js";
 import { declareWorkerQueues } from "./declareWorkerQueues.js";
-import { consoleWorkerLogger } from "./logger.js";
+import { parseCancelMessage } from "./parseCancelMessage.js";
 import { readRequestMeta } from "./readRequestMeta.js";
 import { servicesFromContract, type WorkerContract } from "./servicesFromContract.js";
 

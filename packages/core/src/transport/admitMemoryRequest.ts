@@ -8,7 +8,7 @@ import {
 } from "../protocol/index.js";
 import { describeZodIssues } from "./describeZodIssues.js";
 import type { MemoryTransportOptions } from "./memoryTransportOptions.js";
-import type { TransportRequest } from "./types.js";
+import type { TransportRequest } from "./transport.js";
 
 /** A request the memory transport takes on, or the error it is refused with (no `accepted`). */
 export type MemoryAdmission =

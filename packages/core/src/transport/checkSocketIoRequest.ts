@@ -1,5 +1,5 @@
 import { createError, type ErrorBody, isRequestId } from "../protocol/index.js";
-import type { TransportRequest } from "./types.js";
+import type { TransportRequest } from "./transport.js";
 
 /**
  * What the Socket.IO transport refuses before anything is sent: a request it could not track

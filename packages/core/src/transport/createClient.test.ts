@@ -3,7 +3,7 @@ import { isErrorBody } from "../protocol/index.js";
 import { createClient } from "./createClient.js";
 import { createMemoryTransport } from "./createMemoryTransport.js";
 import { defineContract, defineTypedContract } from "./defineContract.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 /** A contract like the reference services' (transport/ may not import workers/). */
 const demoContract = defineContract({

@@ -13,7 +13,7 @@ import {
 } from "./defineContract.js";
 import { describeZodIssues } from "./describeZodIssues.js";
 import { makeBackendRequest } from "./makeBackendRequest.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 export type CreateClientOptions = {
   /** Check payloads against the contract before sending (`BAD_REQUEST`). Default true. */

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { createClient } from "./createClient.js";
 import { type ChunkOf, defineContract, defineTypedContract } from "./defineContract.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 type Equal<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

@@ -5,7 +5,7 @@ import {
   type ReplyFrame,
 } from "../protocol/index.js";
 import type { Timers } from "../protocol/timers.js";
-import type { FrameListener } from "./types.js";
+import type { FrameListener } from "./transport.js";
 
 /**
  * One request in the memory transport, from `send` to its terminal frame: it numbers the frames

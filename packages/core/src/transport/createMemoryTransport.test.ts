@@ -12,7 +12,7 @@ import type { Timers } from "../protocol/timers.js";
 import { createMemoryTransport } from "./createMemoryTransport.js";
 import { defineContract } from "./defineContract.js";
 import { simulateWorkerCrash } from "./simulateWorkerCrash.js";
-import type { Transport, TransportRequest } from "./types.js";
+import type { Transport, TransportRequest } from "./transport.js";
 
 /** Stand-ins for the reference services of docs/protocol.md §8 (transport/ may not import workers/). */
 const demoHandlers = defineHandlers({

@@ -11,7 +11,7 @@ import { admitMemoryRequest } from "./admitMemoryRequest.js";
 import { createMemoryFlight, type MemoryFlight } from "./createMemoryFlight.js";
 import type { MemoryTransportOptions } from "./memoryTransportOptions.js";
 import { runMemoryAttempt } from "./runMemoryAttempt.js";
-import type { ConnectionState, Transport } from "./types.js";
+import type { ConnectionState, Transport } from "./transport.js";
 
 export type { MemoryTransportOptions } from "./memoryTransportOptions.js";
 

@@ -1,6 +1,6 @@
 import { createError, type FrameBody, type ReplyFrame } from "../protocol/index.js";
 import { createRequestStore } from "./createRequestStore.js";
-import type { FrameListener, Transport, TransportRequest } from "./types.js";
+import type { FrameListener, Transport, TransportRequest } from "./transport.js";
 
 /** A transport the test drives by hand: it records requests and cancels, and emits frames. */
 const createScriptedTransport = () => {

@@ -13,7 +13,8 @@ import {
   reduceRequestState,
   startRequestState,
 } from "./reduceRequestState.js";
-import type { RequestState, Transport } from "./types.js";
+import type { RequestState } from "./requestState.js";
+import type { Transport } from "./transport.js";
 
 export type RequestStoreOptions<TChunk, TResult> = {
   /** Default `timeoutMs` of each `send` (the server's default when absent). */

@@ -3,7 +3,7 @@ import { createError, type ErrorBody, isErrorBody } from "../protocol/index.js";
 import { createListeners } from "../protocol/listeners.js";
 import type { Logger } from "../protocol/logger.js";
 import type { Timers } from "../protocol/timers.js";
-import type { ConnectionState } from "./types.js";
+import type { ConnectionState } from "./transport.js";
 
 export type SocketIoConnectionOptions = {
   readonly socket: Socket;

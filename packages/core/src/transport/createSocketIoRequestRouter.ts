@@ -18,7 +18,7 @@ import {
   type SocketIoPendingRequest,
 } from "./createSocketIoRequestTable.js";
 import { placeFrame } from "./placeFrame.js";
-import type { FrameListener, TransportRequest } from "./types.js";
+import type { FrameListener, TransportRequest } from "./transport.js";
 
 export type SocketIoRequestRouterOptions = {
   readonly socket: Socket;

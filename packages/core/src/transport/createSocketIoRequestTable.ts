@@ -1,7 +1,7 @@
 import type { ErrorBody, ReplyFrame, TerminalFrame } from "../protocol/index.js";
 import type { Logger } from "../protocol/logger.js";
 import type { Timers } from "../protocol/timers.js";
-import type { FrameListener, TransportRequest } from "./types.js";
+import type { FrameListener, TransportRequest } from "./transport.js";
 
 /** What the Socket.IO transport remembers of one request until its terminal frame. */
 export type SocketIoPendingRequest = {

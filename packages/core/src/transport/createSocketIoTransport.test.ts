@@ -8,7 +8,7 @@ import { createRequestId, type ReplyFrame } from "../protocol/index.js";
 import type { Logger } from "../protocol/logger.js";
 import { createSocketIoTransport, type SocketIoTransport } from "./createSocketIoTransport.js";
 import type { SocketIoTransportOptions } from "./socketIoTransportOptions.js";
-import type { ConnectionState, TransportRequest } from "./types.js";
+import type { ConnectionState, TransportRequest } from "./transport.js";
 
 const fast: Partial<ManagerOptions & SocketOptions> = {
   transports: ["websocket"],

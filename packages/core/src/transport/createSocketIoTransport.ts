@@ -9,7 +9,7 @@ import {
   defaultTransportLogger,
   type SocketIoTransportOptions,
 } from "./socketIoTransportOptions.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 /** A `Transport` over Socket.IO, plus what only a live link has. */
 export type SocketIoTransport = Transport & {

@@ -1,5 +1,5 @@
 import { makeBackendRequest } from "./makeBackendRequest.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 /** A worker serving a type, as it announced itself (docs/protocol.md §6). */
 export type ServiceWorker = {

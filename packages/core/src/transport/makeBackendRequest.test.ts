@@ -7,7 +7,7 @@ import {
 } from "../protocol/index.js";
 import { createMemoryTransport } from "./createMemoryTransport.js";
 import { makeBackendRequest } from "./makeBackendRequest.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 /** Stand-ins for the reference services of docs/protocol.md §8 (transport/ may not import workers/). */
 const demoHandlers = defineHandlers({

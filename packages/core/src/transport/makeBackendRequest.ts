@@ -1,6 +1,6 @@
 import type { Progress } from "../protocol/index.js";
 import { openRequest } from "./openRequest.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 export type BackendRequestOptions<TChunk> = {
   /** Called for each chunk, in order, as it arrives. */

@@ -6,7 +6,7 @@ import {
   toErrorBody,
 } from "../protocol/index.js";
 import { placeFrame } from "./placeFrame.js";
-import type { Transport } from "./types.js";
+import type { Transport } from "./transport.js";
 
 /** What `openRequest` needs: the request, and where its frames go. */
 export type OpenRequestOptions = {

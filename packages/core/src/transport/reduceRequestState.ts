@@ -1,6 +1,6 @@
 import type { ReplyFrame } from "../protocol/index.js";
 import { placeFrame } from "./placeFrame.js";
-import type { RequestState } from "./types.js";
+import type { RequestState } from "./requestState.js";
 
 /** The state of a request store before anything was sent (and after `reset`). */
 export const initialRequestState: RequestState<never, never> = Object.freeze({

@@ -3,7 +3,7 @@
 // referenceContract.ts, then formats it with Biome. Run it after changing the contract.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { PYTHON_REFERENCE_SCHEMAS_PATH, referenceSchemasJson } from "./referenceSchemas.js";
+import { PYTHON_REFERENCE_SCHEMAS_PATH, referenceSchemasJson } from "./referenceSchemasJson.js";
 
 writeFileSync(PYTHON_REFERENCE_SCHEMAS_PATH, referenceSchemasJson());
 execFileSync("npx", ["biome", "format", "--write", PYTHON_REFERENCE_SCHEMAS_PATH], {

@@ -1,4 +1,4 @@
-import { formatWorkerLog } from "./logger.js";
+import { formatWorkerLog } from "./consoleWorkerLogger.js";
 
 describe("formatWorkerLog", () => {
   it("writes the message and its fields as JSON on one line", () => {

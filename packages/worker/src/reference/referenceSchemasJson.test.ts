@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { referenceContract } from "@taskbridge/core/reference-contract";
 import { servicesFromContract } from "../servicesFromContract.js";
-import { PYTHON_REFERENCE_SCHEMAS_PATH, referenceSchemasJson } from "./referenceSchemas.js";
+import { PYTHON_REFERENCE_SCHEMAS_PATH, referenceSchemasJson } from "./referenceSchemasJson.js";
 
 describe("the Python reference worker's announcements", () => {
   it("are the TS reference contract's description and JSON Schemas (else run writeReferenceSchemas.ts)", () => {

@@ -1,5 +1,3 @@
-import { DEFAULT_TIMEOUT_MS } from "@taskbridge/core/protocol";
-
 /**
  * Cancels a worker has heard of, remembered until each request's deadline (docs/protocol.md §3), so a
  * request that arrives after its cancel is dropped unrun. Expired entries are swept lazily when
@@ -9,34 +7,6 @@ export type CancelRegistry = {
   readonly add: (correlationId: string, deadline: number) => void;
   readonly has: (correlationId: string) => boolean;
   readonly size: () => number;
-};
-
-/** A parsed `taskbridge.cancel` message. */
-export type CancelMessage = { readonly correlationId: string; readonly deadline: number };
-
-const decoder = new TextDecoder();
-
-/**
- * Reads a cancel message `{ correlationId, deadline }`; `undefined` for anything else. A missing
- * or unreadable deadline means "remember for the default timeout" (10 minutes from `now`).
- */
-export const parseCancelMessage = (body: Uint8Array, now: number): CancelMessage | undefined => {
-  let value: unknown;
-  try {
-    value = JSON.parse(decoder.decode(body));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const { correlationId, deadline } = value as Record<string, unknown>;
-  if (typeof correlationId !== "string" || correlationId === "") return undefined;
-  return {
-    correlationId,
-    deadline:
-      typeof deadline === "number" && Number.isFinite(deadline)
-        ? deadline
-        : now + DEFAULT_TIMEOUT_MS,
-  };
 };
 
 /**

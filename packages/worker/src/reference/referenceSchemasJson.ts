@@ -8,8 +8,8 @@ export const PYTHON_REFERENCE_SCHEMAS_PATH = "workers/python/taskbridge/referenc
  * What a reference worker announces per type (docs/protocol.md §6) — description and JSON Schemas —
  * as the JSON text the Python SDK checks in at `PYTHON_REFERENCE_SCHEMAS_PATH`. Both reference
  * workers must announce the same, or a gateway's validation would depend on which worker of a
- * type spoke last; `referenceSchemas.test.ts` fails when the file and `referenceContract` drift
- * apart, and `npx tsx workers/reference/writeReferenceSchemas.ts` rewrites it.
+ * type spoke last; `referenceSchemasJson.test.ts` fails when the file and `referenceContract`
+ * drift apart, and `npx tsx packages/worker/src/reference/writeReferenceSchemas.ts` rewrites it.
  *
  * @example
  * JSON.parse(referenceSchemasJson())["demo.count"].payloadSchema.required; // ["n"]
