@@ -1,4 +1,4 @@
-import { createError, type ErrorBody, type Progress } from "../protocol/index.js";
+import { createError, type ErrorBody } from "../protocol/index.js";
 import {
   createRequestStore,
   type RequestStore,
@@ -12,7 +12,7 @@ import {
   type ResultOf,
 } from "./defineContract.js";
 import { describeZodIssues } from "./describeZodIssues.js";
-import { makeBackendRequest } from "./makeBackendRequest.js";
+import { type BackendRequestOptions, makeBackendRequest } from "./makeBackendRequest.js";
 import type { Transport } from "./transport.js";
 
 export type CreateClientOptions = {
@@ -24,13 +24,8 @@ export type CreateClientOptions = {
   readonly validateChunks?: boolean;
 };
 
-export type ClientRequestOptions<TChunk> = {
-  onChunk?: (chunk: TChunk) => void;
-  onProgress?: (progress: Progress) => void;
-  onRestart?: (attempt: number) => void;
-  signal?: AbortSignal;
-  timeoutMs?: number;
-};
+/** `makeBackendRequest`'s options but `id`: each request of a client gets a fresh one. */
+export type ClientRequestOptions<TChunk> = Omit<BackendRequestOptions<TChunk>, "id">;
 
 export type Client<C extends AnyContract> = {
   readonly contract: C;
