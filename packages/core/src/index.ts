@@ -3,6 +3,8 @@
 // its reducer, and the in-memory transport. The Socket.IO transport is `@taskbridge/core/socket-io`
 // (so a memory-only app never bundles socket.io-client); the reference services are
 // `@taskbridge/core/reference`; wire-level helpers for servers are `@taskbridge/core/protocol`.
+
+export { createListeners, type Listeners } from "./protocol/createListeners.js";
 export {
   createError,
   ERROR_CODES,
@@ -33,7 +35,6 @@ export {
   MAX_TIMEOUT_MS,
   PROTOCOL_VERSION,
 } from "./protocol/limits.js";
-export { createListeners, type Listeners } from "./protocol/listeners.js";
 export { type LogFields, type Logger, silentLogger } from "./protocol/logger.js";
 export {
   backgroundTimers,

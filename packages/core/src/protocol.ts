@@ -1,6 +1,13 @@
 // `@taskbridge/core/protocol`: the wire contract (docs/protocol.md) for code that speaks it from
 // the server side — the gateway, worker SDKs, tools and tests: event names, frame and error
 // schemas, client-event parsers, id rules and limits, and the handler runner both runtimes share.
+
+export {
+  createHandlerContext,
+  type HandlerContextFields,
+  type HandlerUpdate,
+} from "./protocol/createHandlerContext.js";
+export { createListeners, type Listeners } from "./protocol/createListeners.js";
 export {
   cancelledError,
   createError,
@@ -56,7 +63,6 @@ export {
   MIN_HTTP_BUFFER_BYTES,
   PROTOCOL_VERSION,
 } from "./protocol/limits.js";
-export { createListeners, type Listeners } from "./protocol/listeners.js";
 export { type LogFields, type Logger, silentLogger } from "./protocol/logger.js";
 export {
   type ParseOutcome,
@@ -64,15 +70,10 @@ export {
   parseRequestEvent,
   parseResumeEvent,
 } from "./protocol/parseClientEvent.js";
+export { type HandlerOutcome, type RunHandlerOptions, runHandler } from "./protocol/runHandler.js";
 export {
   backgroundTimers,
   LONGEST_TIMEOUT_MS,
   realTimers,
   type Timers,
 } from "./protocol/timers.js";
-export {
-  createHandlerContext,
-  type HandlerContextFields,
-  type HandlerUpdate,
-} from "./transport/createHandlerContext.js";
-export { type HandlerOutcome, type RunHandlerOptions, runHandler } from "./transport/runHandler.js";

@@ -1,3 +1,4 @@
+import { createListeners } from "../protocol/createListeners.js";
 import {
   cancelledError,
   createError,
@@ -5,7 +6,6 @@ import {
   type ErrorBody,
   MAX_TIMEOUT_MS,
 } from "../protocol/index.js";
-import { createListeners } from "../protocol/listeners.js";
 import { LONGEST_TIMEOUT_MS, realTimers } from "../protocol/timers.js";
 import { admitMemoryRequest } from "./admitMemoryRequest.js";
 import { createMemoryFlight, type MemoryFlight } from "./createMemoryFlight.js";

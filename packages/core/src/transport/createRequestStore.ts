@@ -1,3 +1,4 @@
+import { createListeners } from "../protocol/createListeners.js";
 import {
   createError,
   createRequestId,
@@ -6,7 +7,6 @@ import {
   type Progress,
   type ReplyFrame,
 } from "../protocol/index.js";
-import { createListeners } from "../protocol/listeners.js";
 import { type OpenRequest, openRequest } from "./openRequest.js";
 import {
   initialRequestState,

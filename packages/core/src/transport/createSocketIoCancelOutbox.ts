@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io-client";
+import { createListeners } from "../protocol/createListeners.js";
 import { EVENTS } from "../protocol/index.js";
-import { createListeners } from "../protocol/listeners.js";
 import type { Timers } from "../protocol/timers.js";
 
 export type SocketIoCancelOutbox = ReturnType<typeof createSocketIoCancelOutbox>;

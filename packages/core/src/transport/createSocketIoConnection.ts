@@ -1,6 +1,6 @@
 import type { Socket } from "socket.io-client";
+import { createListeners } from "../protocol/createListeners.js";
 import { createError, type ErrorBody, isErrorBody } from "../protocol/index.js";
-import { createListeners } from "../protocol/listeners.js";
 import type { Logger } from "../protocol/logger.js";
 import type { Timers } from "../protocol/timers.js";
 import type { ConnectionState } from "./transport.js";

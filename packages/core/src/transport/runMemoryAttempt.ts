@@ -1,8 +1,8 @@
+import { createHandlerContext } from "../protocol/createHandlerContext.js";
 import { createError, type FrameBody, type HandlerContext } from "../protocol/index.js";
-import { createHandlerContext } from "./createHandlerContext.js";
+import { runHandler } from "../protocol/runHandler.js";
 import type { MemoryFlight } from "./createMemoryFlight.js";
 import type { MemoryTransportOptions } from "./memoryTransportOptions.js";
-import { runHandler } from "./runHandler.js";
 import { isWorkerCrash } from "./simulateWorkerCrash.js";
 
 /** What one attempt runs: the request as admitted, and its deadline (epoch ms). */

@@ -1,11 +1,5 @@
-import {
-  type ErrorBody,
-  type HandlerContext,
-  type Handlers,
-  isAsyncIterable,
-  isGenerator,
-  toErrorBody,
-} from "../protocol/index.js";
+import { type ErrorBody, toErrorBody } from "./errors.js";
+import { type HandlerContext, type Handlers, isAsyncIterable, isGenerator } from "./handler.js";
 
 /**
  * How one run of a handler ended (the Python SDK's `HandlerOutcome`, same kinds). `error` keeps

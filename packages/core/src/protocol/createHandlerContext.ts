@@ -1,4 +1,5 @@
-import type { HandlerContext, Progress } from "../protocol/index.js";
+import type { Progress } from "./frames.js";
+import type { HandlerContext } from "./handler.js";
 
 /** What a handler's `emit` and `progress` calls become: the body of a `chunk` or `progress` frame. */
 export type HandlerUpdate =

@@ -1,6 +1,7 @@
-import { createError, defineHandlers, type HandlerContext } from "../protocol/index.js";
-import { createMemoryTransport } from "./createMemoryTransport.js";
-import { makeBackendRequest } from "./makeBackendRequest.js";
+import { createMemoryTransport } from "../transport/createMemoryTransport.js";
+import { makeBackendRequest } from "../transport/makeBackendRequest.js";
+import { createError } from "./errors.js";
+import { defineHandlers, type HandlerContext } from "./handler.js";
 import { runHandler } from "./runHandler.js";
 
 const letters = function* () {
