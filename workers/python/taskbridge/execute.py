@@ -1,6 +1,6 @@
 """Runs one handler to its end, whatever its shape: the core the worker and the test helper share.
 
-The Python twin of the TypeScript ``runHandler`` (``packages/core/src/transport/runHandler.ts``):
+The Python twin of the TypeScript ``runHandler`` (``packages/core/src/protocol/runHandler.ts``):
 :func:`execute` returns a :class:`HandlerOutcome` as ``runHandler`` does. It keeps its own name
 because ``taskbridge.testing.run_handler``, public since the first release, already means "run
 a handler and collect its frames".
@@ -26,8 +26,7 @@ Handler = Callable[[Any, HandlerContext[Any]], Union[Awaitable[Any], Any]]
 #: Handlers by request type, as ``register_handlers`` and ``run`` take them.
 Handlers = Mapping[str, Handler]
 
-#: How a handler ended; TypeScript's ``crash`` (a simulated worker crash) has no Python twin,
-#: ``cancelled`` has no TypeScript one (there the signal's abort ends the run).
+#: How a handler ended: the same three kinds as TypeScript's ``HandlerOutcome``.
 OutcomeKind = Literal["result", "error", "cancelled"]
 
 
