@@ -107,7 +107,7 @@ const manifestTargets = (manifest) => {
 const importedPackages = (code) => {
   const names = new Set();
   const patterns = [
-    // `import … from "x"` / `export … from "x"` at the start of a line, as tsdown writes them.
+    // `import … from "x"` / `export … from "x"` at the start of a line, as tsc writes them.
     /^\s*(?:import|export)\s[^;"'`]*?\bfrom\s*["']([^"']+)["']/gm,
     /^\s*import\s*["']([^"']+)["']/gm,
     /\bimport\(\s*["']([^"']+)["']\s*\)/g,

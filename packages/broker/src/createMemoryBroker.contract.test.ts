@@ -1,6 +1,6 @@
 import { describeBrokerContract } from "../../../test/contracts/brokerContract.js";
 import { createMemoryBroker } from "./createMemoryBroker.js";
-import { createMemoryServer } from "./memoryServer.js";
+import { createMemoryServer } from "./createMemoryServer.js";
 
 describeBrokerContract("memory", async () => {
   const server = createMemoryServer();

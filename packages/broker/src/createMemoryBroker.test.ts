@@ -1,7 +1,7 @@
 import { silentLogger } from "@taskbridge/core/protocol";
 import { createManualTimers } from "@taskbridge/core/testing";
 import { createMemoryBroker } from "./createMemoryBroker.js";
-import { createMemoryServer } from "./memoryServer.js";
+import { createMemoryServer } from "./createMemoryServer.js";
 import {
   DEAD_EXCHANGE,
   DEAD_QUEUE,

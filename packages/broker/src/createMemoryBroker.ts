@@ -1,9 +1,9 @@
 import type { Logger, Timers } from "@taskbridge/core/protocol";
 import { createListeners } from "@taskbridge/core/protocol";
 import { createBrokerError, unavailableError } from "./brokerError.js";
-import { consoleBrokerLogger } from "./logger.js";
-import type { QueueConsumer } from "./memoryQueue.js";
-import { createMemoryServer, type MemoryServer } from "./memoryServer.js";
+import { consoleBrokerLogger } from "./consoleBrokerLogger.js";
+import type { QueueConsumer } from "./createMemoryQueue.js";
+import { createMemoryServer, type MemoryServer } from "./createMemoryServer.js";
 import { toBytes, toMessageProperties } from "./messageProperties.js";
 import type {
   Broker,

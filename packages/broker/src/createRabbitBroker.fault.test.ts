@@ -1,7 +1,7 @@
 import { silentLogger } from "@taskbridge/core/protocol";
 import { createRabbitNode, type RabbitNode } from "../../../test/support/rabbitNode.js";
-import { exponentialBackoff } from "./backoff.js";
 import { createRabbitBroker, type RabbitBroker } from "./createRabbitBroker.js";
+import { exponentialBackoff } from "./exponentialBackoff.js";
 import type { BrokerState, DeliveredMessage } from "./types.js";
 import { waitForConnected } from "./waitForConnected.js";
 

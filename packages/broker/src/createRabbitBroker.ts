@@ -1,11 +1,11 @@
 import { type Logger, realTimers, type Timers } from "@taskbridge/core/protocol";
 import amqp, { type Channel, type ChannelModel } from "amqplib";
-import { exponentialBackoff } from "./backoff.js";
-import { consoleBrokerLogger } from "./logger.js";
-import { createRabbitConnection } from "./rabbitConnection.js";
-import { createRabbitConsumers } from "./rabbitConsumers.js";
-import { createRabbitDeclarationLog } from "./rabbitDeclarationLog.js";
-import { fromAmqpError } from "./rabbitErrors.js";
+import { consoleBrokerLogger } from "./consoleBrokerLogger.js";
+import { createRabbitConnection } from "./createRabbitConnection.js";
+import { createRabbitConsumers } from "./createRabbitConsumers.js";
+import { createRabbitDeclarationLog } from "./createRabbitDeclarationLog.js";
+import { exponentialBackoff } from "./exponentialBackoff.js";
+import { fromAmqpError } from "./fromAmqpError.js";
 import {
   openSessionPublisher,
   type RabbitSession,

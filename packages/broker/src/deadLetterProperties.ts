@@ -1,4 +1,4 @@
-import type { DeadLetterReason, StoredMessage } from "./memoryQueue.js";
+import type { DeadLetterReason, StoredMessage } from "./createMemoryQueue.js";
 import type { MessageProperties } from "./types.js";
 
 /**

@@ -1,21 +1,26 @@
 // `@taskbridge/broker`: the `Broker` type and its two implementations — RabbitMQ (amqplib, with
 // reconnect and replay) and in-memory (the embedded mode, tests) — and the topology of
 // docs/protocol.md §2. Timers, loggers and the test clock come from `@taskbridge/core`.
-export { type BackoffOptions, exponentialBackoff } from "./backoff.js";
+
 export { type BrokerError, createBrokerError, isBrokerErrorReason } from "./brokerError.js";
+export { consoleBrokerLogger } from "./consoleBrokerLogger.js";
 export {
   createMemoryBroker,
   type MemoryBroker,
   type MemoryBrokerOptions,
 } from "./createMemoryBroker.js";
 export {
+  createMemoryServer,
+  type MemoryServer,
+  type MemoryServerOptions,
+} from "./createMemoryServer.js";
+export {
   createRabbitBroker,
   DEFAULT_AMQP_URL,
   type RabbitBroker,
   type RabbitBrokerOptions,
 } from "./createRabbitBroker.js";
-export { consoleBrokerLogger } from "./logger.js";
-export { createMemoryServer, type MemoryServer, type MemoryServerOptions } from "./memoryServer.js";
+export { type BackoffOptions, exponentialBackoff } from "./exponentialBackoff.js";
 export { topicMatches } from "./topicMatches.js";
 export {
   CANCEL_EXCHANGE,

@@ -1,4 +1,4 @@
-import type { QueueSettings } from "./memoryQueue.js";
+import type { QueueSettings } from "./createMemoryQueue.js";
 import type { QueueOptions } from "./types.js";
 
 const num = (value: unknown): number | undefined =>

@@ -1,6 +1,6 @@
 import type { ChannelModel } from "amqplib";
-import type { RabbitDeclarationChannel } from "./rabbitDeclarationChannel.js";
-import { createRabbitPublisher } from "./rabbitPublisher.js";
+import type { RabbitDeclarationChannel } from "./createRabbitDeclarationChannel.js";
+import { createRabbitPublisher } from "./createRabbitPublisher.js";
 
 /** The confirm-channel publisher of a session (see `createRabbitPublisher`). */
 export type RabbitSessionPublisher = ReturnType<typeof createRabbitPublisher>;

@@ -1,6 +1,6 @@
 import type { Logger } from "@taskbridge/core/protocol";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
-import { fromAmqpError } from "./rabbitErrors.js";
+import { fromAmqpError } from "./fromAmqpError.js";
 import { fromAmqpProperties } from "./rabbitMessages.js";
 import type { ConsumeOptions, DeliveredMessage } from "./types.js";
 

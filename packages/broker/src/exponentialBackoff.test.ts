@@ -1,4 +1,4 @@
-import { exponentialBackoff } from "./backoff.js";
+import { exponentialBackoff } from "./exponentialBackoff.js";
 
 describe("exponentialBackoff", () => {
   it("doubles from the initial delay up to the cap", () => {

@@ -1,5 +1,5 @@
 import type { Logger, Timers } from "@taskbridge/core/protocol";
-import { openRabbitConsumer, type RabbitConsumerHandle } from "./rabbitConsumer.js";
+import { openRabbitConsumer, type RabbitConsumerHandle } from "./openRabbitConsumer.js";
 import type { RabbitSession } from "./rabbitSession.js";
 import type { ConsumeOptions, Consumer, DeliveredMessage } from "./types.js";
 

@@ -1,6 +1,6 @@
 import type { Logger } from "@taskbridge/core/protocol";
 import type { Channel } from "amqplib";
-import type { RabbitDeclarationChannel } from "./rabbitDeclarationChannel.js";
+import type { RabbitDeclarationChannel } from "./createRabbitDeclarationChannel.js";
 
 type Declaration = (channel: Channel) => Promise<unknown>;
 

@@ -2,14 +2,14 @@
 // exchanges, bindings, mandatory returns, confirms and dead-letter routing call each other.
 import { backgroundTimers, type Logger, type Timers } from "@taskbridge/core/protocol";
 import { createBrokerError } from "./brokerError.js";
-import { deadLetterProperties } from "./deadLetterProperties.js";
-import { consoleBrokerLogger } from "./logger.js";
+import { consoleBrokerLogger } from "./consoleBrokerLogger.js";
 import {
   createMemoryQueue,
   type DeadLetterReason,
   type MemoryQueue,
   type StoredMessage,
-} from "./memoryQueue.js";
+} from "./createMemoryQueue.js";
+import { deadLetterProperties } from "./deadLetterProperties.js";
 import { queueDifference, queueSettingsOf, str } from "./memoryQueueSettings.js";
 import { topicMatches } from "./topicMatches.js";
 import type {

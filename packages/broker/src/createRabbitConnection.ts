@@ -3,7 +3,7 @@ import { createListeners } from "@taskbridge/core/protocol";
 import type { ChannelModel } from "amqplib";
 import { type BrokerError, unavailableError } from "./brokerError.js";
 import { coalesceWrites } from "./coalesceWrites.js";
-import { createRabbitDeclarationChannel } from "./rabbitDeclarationChannel.js";
+import { createRabbitDeclarationChannel } from "./createRabbitDeclarationChannel.js";
 import type { RabbitSession } from "./rabbitSession.js";
 import type { BrokerState } from "./types.js";
 

@@ -1,9 +1,0 @@
-import { packageBuild } from "../tsdown.shared.js";
-
-export default packageBuild({
-  entry: {
-    index: "src/index.ts",
-    bin: "src/bin.ts",
-  },
-  platform: "node",
-});

@@ -1,9 +1,0 @@
-import { packageBuild } from "../tsdown.shared.js";
-
-export default packageBuild({
-  entry: {
-    index: "src/index.ts",
-    main: "src/main.ts",
-  },
-  platform: "node",
-});
