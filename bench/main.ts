@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick | --ladder | --smoke] [--only <text>] [--no-browser] [--out <dir>]`: measures the
+// `npm run bench [-- --quick [--python] | --ladder | --smoke] [--only <text>] [--no-browser] [--out <dir>]`: measures the
 // baseline and taskbridge on this machine (docs/benchmarks.md) and writes latest.json and
 // latest.svg to bench/results. Everything runs in private RabbitMQ virtual hosts, deleted at the end.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -65,7 +65,9 @@ const main = async (): Promise<void> => {
   const log = (line: string): void =>
     console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
   const ladder = argv.includes("--ladder");
-  const systems = (ladder ? ladderSystems() : benchSystems(quick)).filter(
+  const systems = (
+    ladder ? ladderSystems() : benchSystems(quick, argv.includes("--python"))
+  ).filter(
     (s) => (only === undefined || s.id.includes(only)) && (!smoke || s.queueType === "classic"),
   );
 
