@@ -22,6 +22,9 @@ export type PageMeasurement = {
   readonly longTasks: number;
   readonly longTaskMilliseconds: number;
   readonly longestTaskMilliseconds: number;
+  /** Long tasks (> 50 ms) that started more than a second after the request was sent. */
+  readonly lateLongTasks: number;
+  readonly longestLateTaskMilliseconds: number;
   readonly frames: number;
   readonly longestFrameGapMilliseconds: number;
   readonly probeClicks: number;
@@ -72,9 +75,11 @@ function Bench() {
   );
 }
 
-const longTasks: number[] = [];
+const longTasks: { readonly start: number; readonly duration: number }[] = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  for (const entry of list.getEntries()) {
+    longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }
 }).observe({ type: "longtask", buffered: true });
 
 let clickDelays: number[] = [];
@@ -106,15 +111,19 @@ const runStream = async (n: number, mode: Mode): Promise<PageMeasurement> => {
   const milliseconds = performance.now() - began;
   running = false;
   const lines = document.querySelectorAll(".tb-log__line");
+  const durations = longTasks.map((task) => task.duration);
+  const late = longTasks.filter((task) => task.start > began + 1000).map((t) => t.duration);
   return {
     mode,
     chunks: n,
     milliseconds,
     commits,
     renderMilliseconds,
-    longTasks: longTasks.length,
-    longTaskMilliseconds: longTasks.reduce((a, b) => a + b, 0),
-    longestTaskMilliseconds: Math.max(0, ...longTasks),
+    longTasks: durations.length,
+    longTaskMilliseconds: durations.reduce((a, b) => a + b, 0),
+    longestTaskMilliseconds: Math.max(0, ...durations),
+    lateLongTasks: late.length,
+    longestLateTaskMilliseconds: Math.max(0, ...late),
     frames,
     longestFrameGapMilliseconds: longestGap,
     probeClicks: clickDelays.length,
@@ -123,7 +132,19 @@ const runStream = async (n: number, mode: Mode): Promise<PageMeasurement> => {
   };
 };
 
-Object.assign(window, { runStream });
+/** The text of the first and last line drawn in the log's viewport (what a reader sees). */
+const visibleLines = (): { readonly first: string; readonly last: string } => {
+  const log = document.querySelector<HTMLElement>(".tb-log");
+  if (log === null) return { first: "", last: "" };
+  const box = log.getBoundingClientRect();
+  const shown = [...log.querySelectorAll<HTMLElement>(".tb-log__line")].filter((line) => {
+    const rect = line.getBoundingClientRect();
+    return rect.bottom > box.top && rect.top < box.bottom;
+  });
+  return { first: shown[0]?.textContent ?? "", last: shown[shown.length - 1]?.textContent ?? "" };
+};
+
+Object.assign(window, { runStream, visibleLines });
 
 const root = document.getElementById("root");
 if (root !== null) {

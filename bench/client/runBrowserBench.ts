@@ -14,6 +14,13 @@ export type BrowserStream = PageMeasurement & {
   /** No frame gap and no click delay over 200 ms, and the last line shows the last chunk. */
   readonly responsive: boolean;
   readonly complete: boolean;
+  /**
+   * After the stream, the reader can scroll the log by keyboard and wheel: Home shows the first
+   * chunk, a wheel turn moves the lines, End shows the last chunk again.
+   */
+  readonly scrollable: boolean;
+  /** What the scroll check saw (first visible line after Home and after the wheel, last after End). */
+  readonly scrollCheck: { readonly home: string; readonly wheel: string; readonly end: string };
 };
 
 /** What the Chromium benchmark of `StreamingLog` reports (or why it was skipped). */
@@ -49,6 +56,80 @@ const serve = (dir: string): Promise<Server> =>
     server.listen(0, "127.0.0.1", () => resolve(server));
   });
 
+type CpuProfile = {
+  readonly nodes: readonly {
+    readonly id: number;
+    readonly callFrame: {
+      readonly functionName: string;
+      readonly url: string;
+      readonly lineNumber: number;
+    };
+  }[];
+  readonly samples?: readonly number[];
+  readonly timeDeltas?: readonly number[];
+};
+
+/** The functions with the most self time in a CDP CPU profile, as "ms name (file:line)". */
+const topSelfTime = (profile: CpuProfile, top = 15): string[] => {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const self = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let k = 0; k < samples.length; k += 1) {
+    const frame = byNode.get(samples[k] ?? -1);
+    if (frame === undefined) continue;
+    const file = frame.url.split("/").pop() ?? "";
+    const name = `${frame.functionName || "(anonymous)"} (${file}:${frame.lineNumber + 1})`;
+    self.set(name, (self.get(name) ?? 0) + (deltas[k] ?? 0) / 1000);
+  }
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, ms]) => `${ms.toFixed(0)} ms ${name}`);
+};
+
+type Page = Awaited<
+  ReturnType<
+    Awaited<
+      ReturnType<typeof import("playwright-core").chromium.launchPersistentContext>
+    >["newPage"]
+  >
+>;
+
+/** Waits for two animation frames, so what a scroll changed is rendered. */
+const settle = (page: Page): Promise<unknown> =>
+  page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+
+/** Scrolls the finished log as a reader would (Home, a wheel turn, End) and reads what shows. */
+const checkScrolling = async (
+  page: Page,
+): Promise<{ readonly home: string; readonly wheel: string; readonly end: string }> => {
+  const visible = (): Promise<{ first: string; last: string }> =>
+    page.evaluate(() =>
+      (window as unknown as { visibleLines: () => { first: string; last: string } }).visibleLines(),
+    );
+  const log = page.getByRole("log");
+  await log.focus();
+  await page.keyboard.press("Home");
+  await page.waitForTimeout(200);
+  await settle(page);
+  const home = (await visible()).first;
+  const box = await log.boundingBox();
+  if (box !== null) await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 400);
+  await page.waitForTimeout(200);
+  await settle(page);
+  const wheel = (await visible()).first;
+  await log.focus();
+  await page.keyboard.press("End");
+  await page.waitForTimeout(200);
+  await settle(page);
+  const end = (await visible()).last;
+  return { home, wheel, end };
+};
+
 /**
  * Builds `bench/client/` with Vite, opens it in Debian's Chromium (playwright-core, headless, a
  * fresh profile) and streams `chunks` chunks into `StreamingLog` twice — the reference
@@ -62,6 +143,8 @@ export const runBrowserBench = async (options: {
   readonly chunks: number;
   readonly log: (line: string) => void;
   readonly executablePath?: string;
+  /** Record a CPU profile of each stream and log where its self time went (the top functions). */
+  readonly profile?: boolean;
 }): Promise<BrowserResult> => {
   const executablePath = options.executablePath ?? CHROMIUM_PATH;
   if (!existsSync(executablePath)) {
@@ -86,7 +169,14 @@ export const runBrowserBench = async (options: {
           ...viteAliases,
         ],
       },
-      build: { outDir, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 2048 },
+      build: {
+        outDir,
+        emptyOutDir: true,
+        target: "es2022",
+        chunkSizeWarningLimit: 2048,
+        // Readable function names in a profile.
+        minify: options.profile !== true,
+      },
     });
     server = await serve(outDir);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -119,6 +209,11 @@ export const runBrowserBench = async (options: {
         return (metrics.find((m) => m.name === "TaskDuration")?.value ?? 0) * 1000;
       };
       const box = await page.locator("#probe").boundingBox();
+      if (options.profile === true) {
+        await cdp.send("Profiler.enable");
+        await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+        await cdp.send("Profiler.start");
+      }
       const before = await taskMs();
       const measured = page.evaluate(
         ([n, m]) =>
@@ -139,11 +234,23 @@ export const runBrowserBench = async (options: {
       }
       const result = await measured;
       const mainThreadMilliseconds = (await taskMs()) - before;
+      if (options.profile === true) {
+        const { profile } = await cdp.send("Profiler.stop");
+        for (const line of topSelfTime(profile)) options.log(`    ${mode} profile: ${line}`);
+      }
       const complete = result.lastLine.includes(String(options.chunks - 1));
+      const scrollCheck = await checkScrolling(page);
+      const scrollable =
+        scrollCheck.home === JSON.stringify({ i: 0 }) &&
+        scrollCheck.wheel !== scrollCheck.home &&
+        scrollCheck.wheel !== "" &&
+        scrollCheck.end === JSON.stringify({ i: options.chunks - 1 });
       const stream: BrowserStream = {
         ...result,
         mainThreadMilliseconds,
         complete,
+        scrollable,
+        scrollCheck,
         responsive:
           complete &&
           result.longestFrameGapMilliseconds <= RESPONSIVE_MS &&
@@ -151,7 +258,10 @@ export const runBrowserBench = async (options: {
       };
       options.log(
         `  StreamingLog ${mode}: ${result.milliseconds.toFixed(0)} ms, ${result.commits} commits, ` +
-          `main thread ${mainThreadMilliseconds.toFixed(0)} ms, longest frame gap ` +
+          `main thread ${mainThreadMilliseconds.toFixed(0)} ms, long tasks ${result.longTasks} ` +
+          `(longest ${result.longestTaskMilliseconds.toFixed(0)} ms; after the first second ` +
+          `${result.lateLongTasks}, longest ${result.longestLateTaskMilliseconds.toFixed(0)} ms), ` +
+          `${scrollable ? "scrollable" : "NOT SCROLLABLE"}, longest frame gap ` +
           `${result.longestFrameGapMilliseconds.toFixed(0)} ms, longest click delay ` +
           `${result.longestClickDelayMilliseconds.toFixed(0)} ms${complete ? "" : ", INCOMPLETE"}`,
       );
