@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional, cast
 
@@ -50,7 +51,10 @@ class Delivery:
 
     Replies are published without waiting for each other's confirms: every publish starts in
     ``seq`` order and aiormq writes them under a FIFO channel lock, so the channel keeps their
-    order, as the TypeScript SDK's does. ``flush`` waits for all confirms before the ack.
+    order, as the TypeScript SDK's does. At most ``max_pending`` publishes are handed to aiormq at
+    once; later frames wait in order in ``_queued`` (a handler emitting 100,000 chunks in one loop
+    would otherwise leave 100,000 tasks queued on the channel lock, and aiormq scans every
+    unconfirmed publish on each multiple-confirm). ``flush`` waits for all confirms before the ack.
     """
 
     def __init__(
@@ -71,6 +75,7 @@ class Delivery:
         self.ctx: Optional[HandlerContext[Any]] = None
         self.task: Optional[asyncio.Task[Any]] = None
         self._pending: set[asyncio.Task[Any]] = set()
+        self._queued: deque[tuple[ReplyKind, int, bytes]] = deque()
         self._max_pending = max_pending
         self._writable = asyncio.Event()
         self._writable.set()
@@ -81,14 +86,24 @@ class Delivery:
             return
         seq = self.seq
         self.seq += 1
+        if len(self._pending) >= self._max_pending or self._queued:
+            self._queued.append((kind, seq, data))
+        else:
+            self._start(kind, seq, data)
+        if len(self._pending) + len(self._queued) > self._max_pending:
+            self._writable.clear()
+
+    def _start(self, kind: ReplyKind, seq: int, data: bytes) -> None:
         task = spawn(self._publish(kind, seq, data), self._pending, self.logger, f"reply {kind}")
         task.add_done_callback(self._published)
-        if len(self._pending) > self._max_pending:
-            self._writable.clear()
 
     def _published(self, task: asyncio.Task[Any]) -> None:
         # spawn's callback, added first, has already taken the task out of _pending
-        if len(self._pending) <= self._max_pending // 2 or self.failed:
+        if self.failed:
+            self._queued.clear()
+        while self._queued and len(self._pending) < self._max_pending:
+            self._start(*self._queued.popleft())
+        if len(self._pending) + len(self._queued) <= self._max_pending // 2 or self.failed:
             self._writable.set()
 
     async def _publish(self, kind: ReplyKind, seq: int, data: bytes) -> None:
@@ -109,6 +124,7 @@ class Delivery:
 
     async def flush(self) -> bool:
         """Wait until every frame sent so far is confirmed; False when one was not."""
+        # a finished publish starts the next queued one before asyncio.wait returns
         while self._pending:
             await asyncio.wait(list(self._pending))
         return not self.failed
