@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { EXIT_WITH_PARENT_ENV } from "./watchParentExit.js";
+import { EXIT_WITH_PARENT_ENV } from "@taskbridge/worker";
 
 export type ChildOptions = {
   /** The prefix of its output lines, e.g. `gateway` → `[gateway] …`. */

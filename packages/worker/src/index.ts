@@ -23,3 +23,8 @@ export {
   registerHandlers,
 } from "./registerHandlers.js";
 export { servicesFromContract, type WorkerContract } from "./servicesFromContract.js";
+export {
+  EXIT_WITH_PARENT_ENV,
+  type WatchParentExitOptions,
+  watchParentExit,
+} from "./watchParentExit.js";

@@ -11,8 +11,8 @@ export type WatchParentExitOptions = {
  * When `TASKBRIDGE_EXIT_WITH_PARENT=1`, calls `onParentGone` once stdin ends or fails: a
  * supervisor (the demo launcher of `npm start`) keeps the writing end of the worker's stdin pipe
  * and never writes, so the kernel closes it when the supervisor dies, however it dies (even
- * SIGKILL, which no handler sees). The demo server watches the same way with its own copy,
- * demo/launcher/watchParentExit.ts.
+ * SIGKILL, which no handler sees). Exported, so any Node process a supervisor starts (the demo
+ * server too) can watch the same way.
  * Without the variable it does nothing, so a run from a terminal is unaffected. Returns whether
  * it watches.
  *

@@ -25,11 +25,18 @@ EXCLUDED = {".git", ".venv", "venv", "build", "dist", "node_modules", "__pycache
 
 # Reads {module, root, groups: [{settings, files}]} on stdin, prints the diagnostics as JSON.
 CHECK = r"""
-const fs = require("node:fs");
-const input = JSON.parse(fs.readFileSync(0, "utf8"));
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const input = JSON.parse(readFileSync(0, "utf8"));
 let ruff;
 try {
-  ruff = require(require.resolve(input.module, { paths: [process.cwd(), input.root] }));
+  // The root's node_modules (npm ci installs it there), loaded as Node loads a package's main.
+  const dir = join(input.root, "node_modules", input.module);
+  const main = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).main ?? "index.js";
+  const loaded = await import(pathToFileURL(join(dir, main)).href);
+  ruff = loaded.Workspace === undefined ? loaded.default : loaded;
 } catch (error) {
   process.stdout.write(JSON.stringify({ missing: String(error.message).split("\n")[0] }));
   process.exit(0);
@@ -38,7 +45,7 @@ const diagnostics = [];
 for (const group of input.groups) {
   const workspace = new ruff.Workspace(group.settings, ruff.PositionEncoding.Utf32);
   for (const file of group.files) {
-    for (const found of workspace.check(fs.readFileSync(file, "utf8"))) {
+    for (const found of workspace.check(readFileSync(file, "utf8"))) {
       const { row, column } = found.start_location;
       diagnostics.push({ file, row, column, code: found.code, message: found.message });
     }
@@ -110,8 +117,8 @@ def test_ruff_check_passes() -> None:
         pytest.fail("ruff runs under Node here, and there is no node on PATH")
     request = {"module": RUFF_WASM, "root": ROOT, "groups": _groups(_settings())}
     ran = subprocess.run(
-        [node, "-e", CHECK], input=json.dumps(request), cwd=SDK, capture_output=True, text=True,
-        timeout=300, check=True,
+        [node, "--input-type=module", "-e", CHECK],
+        input=json.dumps(request), cwd=SDK, capture_output=True, text=True, timeout=300, check=True,
     )
     answer = json.loads(ran.stdout)
     if "missing" in answer:
