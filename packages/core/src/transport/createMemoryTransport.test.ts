@@ -9,29 +9,14 @@ import {
   type ReplyFrame,
 } from "../protocol/index.js";
 import type { Timers } from "../protocol/timers.js";
+import { referenceHandlers } from "../reference/referenceHandlers.js";
 import { createMemoryTransport } from "./createMemoryTransport.js";
 import { defineContract } from "./defineContract.js";
 import { simulateWorkerCrash } from "./simulateWorkerCrash.js";
 import type { Transport, TransportRequest } from "./transport.js";
 
-/** Stand-ins for the reference services of docs/protocol.md §8 (transport/ may not import workers/). */
-const demoHandlers = defineHandlers({
-  "demo.echo": (payload: unknown) => payload,
-  "demo.count": (payload: { n: number }, ctx: HandlerContext) => {
-    for (let i = 0; i < payload.n; i++) ctx.emit({ i });
-    return { count: payload.n };
-  },
-  "demo.progress": async (payload: { steps: number; delayMs: number }, ctx: HandlerContext) => {
-    for (let k = 1; k <= payload.steps; k++) {
-      await delay(payload.delayMs, ctx.signal);
-      ctx.progress(k, payload.steps);
-    }
-    return { done: payload.steps };
-  },
-  "demo.fail": (payload: { message: string }) => {
-    throw new Error(payload.message);
-  },
-});
+// The reference services of docs/protocol.md §8, as the memory transport runs them anywhere.
+const demoHandlers = referenceHandlers;
 
 const run = (
   transport: Transport,
