@@ -2,8 +2,6 @@ import { z } from "zod";
 import {
   createError,
   createRequestId,
-  defineHandlers,
-  delay,
   type HandlerContext,
   isTerminalFrame,
   type ReplyFrame,

@@ -1,10 +1,4 @@
-import {
-  defineHandlers,
-  delay,
-  type HandlerContext,
-  isErrorBody,
-  type Progress,
-} from "../protocol/index.js";
+import { isErrorBody, type Progress } from "../protocol/index.js";
 import { referenceHandlers } from "../reference/referenceHandlers.js";
 import { createMemoryTransport } from "./createMemoryTransport.js";
 import { makeBackendRequest } from "./makeBackendRequest.js";
