@@ -53,6 +53,15 @@ export type FakeGateway = {
   readonly waitForConnections: (count: number) => Promise<void>;
   /** Sends (or, with `deliver: false`, only logs) a frame of a request still open. */
   readonly push: (id: string, body: FrameBody, options?: { readonly deliver?: boolean }) => void;
+  /**
+   * Logs one chunk frame per item and sends them as one 1.1 `chunks` frame to a socket whose
+   * handshake asked for `protocol: "1.1"`, as `chunk` frames to any other (docs/protocol.md §14.2).
+   */
+  readonly pushChunks: (
+    id: string,
+    items: readonly unknown[],
+    options?: { readonly deliver?: boolean },
+  ) => void;
   /** Forgets a request, as a gateway does 60 s after its terminal frame. */
   readonly forget: (id: string) => void;
   /** The frames logged for a request so far. */
@@ -150,6 +159,19 @@ export const startFakeGateway = async (options: FakeGatewayOptions = {}): Promis
     record.frames.push(frame);
     record.finished = frame.kind === "result" || frame.kind === "error";
     if (deliver) record.socket?.emit(EVENTS.reply, frame);
+  };
+
+  const appendChunks = (record: Held, id: string, items: readonly unknown[], deliver: boolean) => {
+    if (record.finished || items.length === 0) return;
+    const seq = record.frames.length;
+    for (const data of items)
+      record.frames.push({ id, seq: record.frames.length, kind: "chunk", data });
+    const { socket } = record;
+    if (!deliver || socket === undefined) return;
+    const auth = socket.handshake.auth as { protocol?: unknown };
+    if (auth.protocol === "1.1")
+      socket.emit(EVENTS.reply, { id, seq, kind: "chunks", data: items });
+    else for (const frame of record.frames.slice(seq)) socket.emit(EVENTS.reply, frame);
   };
 
   const findById = (id: string): Held | undefined => {
@@ -253,6 +275,11 @@ export const startFakeGateway = async (options: FakeGatewayOptions = {}): Promis
       const entry = findById(id);
       if (entry === undefined) throw new Error(`the fake gateway holds no request ${id}`);
       append(entry, id, body, pushOptions?.deliver ?? true);
+    },
+    pushChunks: (id, items, pushOptions) => {
+      const entry = findById(id);
+      if (entry === undefined) throw new Error(`the fake gateway holds no request ${id}`);
+      appendChunks(entry, id, items, pushOptions?.deliver ?? true);
     },
     forget: (id) => {
       for (const name of [...held.keys()]) if (name.endsWith(`:${id}`)) held.delete(name);

@@ -21,16 +21,21 @@ export {
 } from "./protocol/errors.js";
 export {
   type CancelEvent,
+  type ChunksFrame,
   EVENTS,
   type FrameBody,
   type FrameKind,
+  forEachReplyFrame,
   isTerminalFrame,
   type Progress,
   parseReplyFrame,
+  parseWireFrame,
   type ReplyFrame,
   type RequestEvent,
   type ResumeEvent,
+  seqSpan,
   type TerminalFrame,
+  type WireReplyFrame,
 } from "./protocol/frames.js";
 export {
   defineHandlers,
@@ -57,6 +62,7 @@ export {
   DEFAULT_REPLAY_FRAMES,
   DEFAULT_TIMEOUT_MS,
   FINISHED_RETENTION_MS,
+  HANDSHAKE_PROTOCOL,
   jsonByteLength,
   MAX_PAYLOAD_BYTES,
   MAX_TIMEOUT_MS,

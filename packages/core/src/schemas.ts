@@ -2,8 +2,10 @@
 // zod/mini schemas, for servers, tools and tests. Needs zod installed (an optional peer of
 // @taskbridge/core); clients check the same shapes without it (`parseReplyFrame`, `isErrorBody`).
 export {
+  chunksFrameSchema,
   errorBodySchema,
   errorCodeSchema,
   progressSchema,
   replyFrameSchema,
+  wireReplyFrameSchema,
 } from "./protocol/schemas.js";

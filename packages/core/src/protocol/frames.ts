@@ -36,6 +36,49 @@ export type FrameBody<TChunk = unknown, TResult = unknown> =
       : never
     : never;
 
+/**
+ * A batch of consecutive chunks in one `reply` event, sent only to a client that asked for
+ * protocol 1.1 (docs/protocol.md §14.2): its items occupy `seq`, `seq + 1` … `seq + n − 1`. The
+ * Socket.IO transport expands it into `chunk` frames (`forEachReplyFrame`) before any listener
+ * sees it, so apps never meet this kind.
+ */
+export type ChunksFrame<TChunk = unknown> = FrameBase & {
+  readonly kind: "chunks";
+  readonly data: readonly TChunk[];
+};
+
+/** What a `reply` event may carry on the wire: a frame, or (protocol 1.1) a batch of chunks. */
+export type WireReplyFrame<TChunk = unknown, TResult = unknown> =
+  | ReplyFrame<TChunk, TResult>
+  | ChunksFrame<TChunk>;
+
+/** How many seqs a wire frame occupies: its item count for a `chunks` batch, else 1. */
+export const seqSpan = (frame: WireReplyFrame): number =>
+  frame.kind === "chunks" ? frame.data.length : 1;
+
+/**
+ * Calls `visit` with every frame a wire frame stands for, in order: a `chunks` batch as its `chunk`
+ * frames (seq, seq + 1, …), any other frame as itself. The one expansion of batches, shared by
+ * the Socket.IO transport, the memory transport and the gateway (for a v1 socket).
+ *
+ * @example
+ * forEachReplyFrame({ id: "r1", seq: 5, kind: "chunks", data: ["a", "b"] }, listener);
+ * // listener({ id: "r1", seq: 5, kind: "chunk", data: "a" }), then seq 6 with "b"
+ */
+export const forEachReplyFrame = <TChunk, TResult>(
+  frame: WireReplyFrame<TChunk, TResult>,
+  visit: (frame: ReplyFrame<TChunk, TResult>) => void,
+): void => {
+  if (frame.kind !== "chunks") {
+    visit(frame);
+    return;
+  }
+  const { id, seq, data } = frame;
+  for (let index = 0; index < data.length; index += 1) {
+    visit({ id, seq: seq + index, kind: "chunk", data: data[index] as TChunk });
+  }
+};
+
 /** True for `result` and `error`: after one of them nothing more is sent for the id. */
 export const isTerminalFrame = <TChunk, TResult>(
   frame: Pick<ReplyFrame<TChunk, TResult>, "kind">,
@@ -105,6 +148,23 @@ export const parseReplyFrame = (value: unknown): ReplyFrame | undefined => {
     default:
       return undefined;
   }
+};
+
+/**
+ * `parseReplyFrame`, plus the `chunks` batches of protocol 1.1 (docs/protocol.md §14.2): an array
+ * `data` of at least one item. Accepts exactly what `wireReplyFrameSchema` accepts.
+ *
+ * @example
+ * parseWireFrame({ id: "r1", seq: 5, kind: "chunks", data: [1, 2] }) // the same batch
+ * parseWireFrame({ id: "r1", seq: 5, kind: "chunks", data: [] })     // undefined
+ */
+export const parseWireFrame = (value: unknown): WireReplyFrame | undefined => {
+  if (!isRecord(value) || value.kind !== "chunks") return parseReplyFrame(value);
+  const { id, seq, data } = value;
+  if (typeof id !== "string" || !REQUEST_ID_PATTERN.test(id) || !isIntAtLeast(seq, 0)) {
+    return undefined;
+  }
+  return Array.isArray(data) && data.length > 0 ? { id, seq, kind: "chunks", data } : undefined;
 };
 
 /** Client → gateway `request` event. */

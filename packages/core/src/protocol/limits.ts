@@ -1,5 +1,10 @@
 /** The protocol version every `request` frame carries as `v`. */
 export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol a client asks for in its handshake (`auth.protocol`) and a gateway grants per
+ * socket (docs/protocol.md §14.1); any other value, or none, is version 1.
+ */
+export const HANDSHAKE_PROTOCOL = "1.1";
 /** A payload larger than this (bytes of its UTF-8 JSON) is refused with `PAYLOAD_TOO_LARGE`. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 /** The Socket.IO `maxHttpBufferSize` the gateway uses at the least. */

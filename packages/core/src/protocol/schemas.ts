@@ -44,3 +44,12 @@ export const replyFrameSchema = z.discriminatedUnion("kind", [
   frameSchema({ kind: z.literal("result"), data: z.unknown() }),
   frameSchema({ kind: z.literal("error"), error: errorBodySchema }),
 ]);
+
+/** A protocol 1.1 batch of chunks (docs/protocol.md §14.2): `data` holds at least one item. */
+export const chunksFrameSchema = frameSchema({
+  kind: z.literal("chunks"),
+  data: z.array(z.unknown()).check(z.minLength(1)),
+});
+
+/** What a `reply` event may carry: a frame, or a 1.1 batch; `parseWireFrame` accepts the same. */
+export const wireReplyFrameSchema = z.union([replyFrameSchema, chunksFrameSchema]);

@@ -1,8 +1,10 @@
 import {
   type ErrorBody,
   type FrameBody,
+  forEachReplyFrame,
   isTerminalFrame,
   type ReplyFrame,
+  type WireReplyFrame,
 } from "../protocol/index.js";
 import type { Timers } from "../protocol/timers.js";
 import type { FrameListener } from "./transport.js";
@@ -10,7 +12,9 @@ import type { FrameListener } from "./transport.js";
 /**
  * One request in the memory transport, from `send` to its terminal frame: it numbers the frames
  * (`seq` 0, 1, 2 …), hands them to the listener asynchronously in microtask batches, and once the
- * terminal frame is out ignores every later one and clears the request's timers.
+ * terminal frame is out ignores every later one and clears the request's timers. Consecutive
+ * chunks of one batch travel as one 1.1 `chunks` frame and reach the listener through the
+ * expansion the Socket.IO transport uses (`forEachReplyFrame`, docs/protocol.md §14.2).
  */
 export type MemoryFlight = {
   readonly id: string;
@@ -56,30 +60,50 @@ export const createMemoryFlight = (
   let finished = false;
   let controller = new AbortController();
   const handles: unknown[] = [];
-  let outbox: ReplyFrame[] = [];
+  let outbox: WireReplyFrame[] = [];
+  /** The items of the batch at the end of the outbox, while chunks keep coming. */
+  let batch: unknown[] | undefined;
+
+  const visit = (frame: ReplyFrame): void => {
+    try {
+      onFrame(frame);
+    } catch (thrown) {
+      onListenerError(thrown);
+    }
+  };
 
   const drain = (): void => {
     const frames = outbox;
     outbox = [];
-    for (const frame of frames) {
-      try {
-        onFrame(frame);
-      } catch (thrown) {
-        onListenerError(thrown);
-      }
-    }
+    batch = undefined;
+    for (const frame of frames) forEachReplyFrame(frame, visit);
+  };
+
+  const enqueue = (frame: WireReplyFrame): void => {
+    outbox.push(frame);
+    if (outbox.length === 1) queueMicrotask(drain);
   };
 
   const deliver = (body: FrameBody): void => {
     if (finished) return;
+    if (body.kind === "chunk") {
+      // Chunks of the same turn: one batch, as a 1.1 gateway sends them.
+      if (batch !== undefined) batch.push(body.data);
+      else {
+        batch = [body.data];
+        enqueue({ id, seq, kind: "chunks", data: batch });
+      }
+      seq += 1;
+      return;
+    }
+    batch = undefined;
     const frame = { ...body, id, seq: seq++ } as ReplyFrame;
     if (isTerminalFrame(frame)) {
       finished = true;
       for (const handle of handles) timers.clearTimeout(handle);
       onFinished();
     }
-    outbox.push(frame);
-    if (outbox.length === 1) queueMicrotask(drain);
+    enqueue(frame);
   };
 
   const setTimer = (ms: number, callback: () => void): void => {

@@ -358,6 +358,44 @@ describe("createMemoryTransport", () => {
     expect(reported).toHaveLength(1);
   });
 
+  it("delivers chunks of one turn (a 1.1 batch inside) one by one, in order, around a progress", async () => {
+    const reported: unknown[] = [];
+    const transport = createMemoryTransport({
+      handlers: {
+        "t.burst": (_payload: null, ctx: HandlerContext) => {
+          for (const letter of ["a", "b", "c"]) ctx.emit(letter);
+          ctx.progress(1, 2);
+          ctx.emit("d");
+          ctx.emit("e");
+          return "done";
+        },
+      },
+      onListenerError: (thrown) => reported.push(thrown),
+    });
+    const frames: ReplyFrame[] = [];
+    const done = new Promise<void>((resolve) => {
+      transport.send({ id: "b1", type: "t.burst", payload: null }, (frame) => {
+        frames.push(frame);
+        if (isTerminalFrame(frame)) resolve();
+        if (frame.kind === "chunk" && frame.data === "b") throw new Error("listener bug");
+      });
+    });
+    await done;
+    expect(frames.map((f) => (f.kind === "chunk" ? f.data : f.kind))).toEqual([
+      "accepted",
+      "a",
+      "b",
+      "c",
+      "progress",
+      "d",
+      "e",
+      "result",
+    ]);
+    expect(frames.map((f) => f.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(frames[2]).toEqual({ id: "b1", seq: 2, kind: "chunk", data: "b" });
+    expect(reported).toHaveLength(1);
+  });
+
   it("close ends requests in flight CANCELLED and refuses new ones", async () => {
     const transport = createMemoryTransport({ handlers: demoHandlers });
     const states: string[] = [];

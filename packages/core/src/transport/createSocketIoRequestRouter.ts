@@ -4,10 +4,12 @@ import {
   createError,
   type ErrorBody,
   EVENTS,
+  forEachReplyFrame,
   isErrorBody,
   isRequestId,
   PROTOCOL_VERSION,
-  parseReplyFrame,
+  parseWireFrame,
+  type ReplyFrame,
 } from "../protocol/index.js";
 import type { Logger } from "../protocol/logger.js";
 import { LONGEST_TIMEOUT_MS, type Timers } from "../protocol/timers.js";
@@ -52,7 +54,8 @@ const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60 * 1000;
 /**
  * The request half of the Socket.IO transport: `request`, `resume` and `cancel` out, `reply`
  * and `protocol_error` in, routed to each request's listener checked, in order, without gaps or
- * repeats, ending in exactly one terminal frame. A request waits for a connection if need be,
+ * repeats, ending in exactly one terminal frame; a 1.1 `chunks` batch reaches the listener as
+ * its `chunk` frames. A request waits for a connection if need be,
  * is re-attached after a reconnect with `resume` (`after` = the last seq seen), asks again after
  * a gap, and keeps a client-side deadline that ends it `TIMEOUT` when the gateway cannot.
  *
@@ -116,12 +119,7 @@ export const createSocketIoRequestRouter = ({
     });
   };
 
-  const onReply = (body: unknown) => {
-    const frame = parseReplyFrame(body);
-    if (frame === undefined) {
-      logger.warn("dropped a malformed reply frame", { body });
-      return;
-    }
+  const route = (frame: ReplyFrame) => {
     if (frame.kind === "result" || frame.kind === "error") cancels.confirm(frame.id);
     const pending = table.get(frame.id);
     if (pending === undefined) {
@@ -143,6 +141,17 @@ export const createSocketIoRequestRouter = ({
     pending.lastSeq = frame.seq;
     if (frame.kind === "result" || frame.kind === "error") table.finish(pending, frame);
     else table.deliver(pending, frame);
+  };
+
+  const onReply = (body: unknown) => {
+    const frame = parseWireFrame(body);
+    if (frame === undefined) {
+      logger.warn("dropped a malformed reply frame", { body });
+      return;
+    }
+    // A 1.1 batch is its chunk frames, one by one: ordering, gaps and repeats are per seq, so its
+    // last item is the last seq seen (docs/protocol.md §14.2).
+    forEachReplyFrame(frame, route);
   };
 
   const onProtocolError = (body: unknown) => {

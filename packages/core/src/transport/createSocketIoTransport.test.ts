@@ -306,7 +306,7 @@ describe("createSocketIoTransport: cancel and close", () => {
 });
 
 describe("createSocketIoTransport: handshake", () => {
-  it("sends sessionId and token, and reuses the session id on every reconnect", async () => {
+  it("sends sessionId, token and protocol 1.1, and reuses the session id on every reconnect", async () => {
     await start();
     const transport = open({ token: "secret" });
     await run(transport, { type: "demo.echo", payload: 1 }).done;
@@ -314,8 +314,8 @@ describe("createSocketIoTransport: handshake", () => {
     await gateway.waitForConnections(2);
     await waitForState(transport, "connected");
     expect(gateway.handshakes).toEqual([
-      { sessionId: transport.sessionId, token: "secret" },
-      { sessionId: transport.sessionId, token: "secret" },
+      { sessionId: transport.sessionId, token: "secret", protocol: "1.1" },
+      { sessionId: transport.sessionId, token: "secret", protocol: "1.1" },
     ]);
     expect(transport.sessionId).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
   });
@@ -328,8 +328,8 @@ describe("createSocketIoTransport: handshake", () => {
     gateway.dropConnections();
     await gateway.waitForConnections(2);
     expect(gateway.handshakes).toEqual([
-      { sessionId: "given-session-id-0001", token: "t1" },
-      { sessionId: "given-session-id-0001", token: "t2" },
+      { sessionId: "given-session-id-0001", token: "t1", protocol: "1.1" },
+      { sessionId: "given-session-id-0001", token: "t2", protocol: "1.1" },
     ]);
   });
 
@@ -343,7 +343,7 @@ describe("createSocketIoTransport: handshake", () => {
     const transport = open({ socket, sessionId: "adopted-session-0001" });
     const frames = await run(transport, { type: "demo.echo", payload: "adopted" }).done;
     expect(frames.at(-1)).toMatchObject({ kind: "result", data: "adopted" });
-    expect(gateway.handshakes).toEqual([{ sessionId: "adopted-session-0001" }]);
+    expect(gateway.handshakes).toEqual([{ sessionId: "adopted-session-0001", protocol: "1.1" }]);
     await transport.close();
     expect(socket.connected).toBe(false);
   });
@@ -523,6 +523,66 @@ describe("createSocketIoTransport: reconnect and resume", () => {
     expect(errorCode(frames.at(-1))).toBe("UNAVAILABLE");
     expect(transport.getConnectionState()).toBe("disconnected");
     gateway = await startFakeGateway();
+  });
+});
+
+describe("createSocketIoTransport: 1.1 chunks batches (docs/protocol.md §14.2)", () => {
+  const holdOne = async (transport: SocketIoTransport) => {
+    const held = run(transport, { type: "test.hold", payload: null });
+    await held.seen(1);
+    return { held, id: held.frames[0]?.id ?? "" };
+  };
+  const shown = (frames: readonly ReplyFrame[]) =>
+    frames.map((frame) => (frame.kind === "chunk" ? frame.data : frame.kind));
+
+  it("hands a batch to the listener as chunk frames with consecutive seqs", async () => {
+    await start();
+    const { held, id } = await holdOne(open());
+    gateway.pushChunks(id, ["a", { b: 1 }, null]);
+    gateway.push(id, { kind: "result", data: "done" });
+    const frames = await held.done;
+    expect(frames.slice(1, 4)).toEqual([
+      { id, seq: 1, kind: "chunk", data: "a" },
+      { id, seq: 2, kind: "chunk", data: { b: 1 } },
+      { id, seq: 3, kind: "chunk", data: null },
+    ]);
+    expect(shown(frames)).toEqual(["accepted", "a", { b: 1 }, null, "result"]);
+    expectWellFormed(frames);
+  });
+
+  it("takes a batch's last seq as the last seen: a repeat is dropped, a gap after it resumes from there", async () => {
+    await start();
+    const { held, id } = await holdOne(open());
+    gateway.pushChunks(id, ["a", "b"]);
+    await held.seen(3);
+    gateway.emitToAll("reply", { id, seq: 1, kind: "chunks", data: ["a", "b"] });
+    gateway.push(id, { kind: "chunk", data: "c" }, { deliver: false });
+    gateway.pushChunks(id, ["d", "e"]);
+    const resume = await gateway.waitForEvent("resume");
+    expect(resume.body).toMatchObject({ id, after: 2 });
+    gateway.push(id, { kind: "result", data: null });
+    const frames = await held.done;
+    expect(shown(frames)).toEqual(["accepted", "a", "b", "c", "d", "e", "result"]);
+    expectWellFormed(frames);
+  });
+
+  it("takes the unseen rest of a batch that overlaps what was seen, and drops a malformed one", async () => {
+    await start();
+    const { lines, logger } = recordingLogger();
+    const { held, id } = await holdOne(open({ logger }));
+    gateway.pushChunks(id, ["a", "b"]);
+    await held.seen(3);
+    gateway.emitToAll("reply", { id, seq: 3, kind: "chunks", data: [] });
+    gateway.pushChunks(id, ["c"], { deliver: false });
+    gateway.emitToAll("reply", { id, seq: 2, kind: "chunks", data: ["b", "c"] });
+    gateway.push(id, { kind: "result", data: null });
+    const frames = await held.done;
+    expect(shown(frames)).toEqual(["accepted", "a", "b", "c", "result"]);
+    expectWellFormed(frames);
+    expect(gateway.events.filter((event) => event.event === "resume")).toHaveLength(0);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "warn", message: "dropped a malformed reply frame" }),
+    ]);
   });
 });
 
