@@ -6,7 +6,7 @@ import { greetContract, greetHandlers } from "./greetService.js";
 
 const env = readWorkerEnv(process.env);
 const worker = await registerHandlers({
-  url: env.url,
+  url: env.urls,
   handlers: greetHandlers,
   contract: greetContract,
   queuePrefix: env.queuePrefix,

@@ -6,19 +6,24 @@ import { createRabbitConsumers } from "./createRabbitConsumers.js";
 import { createRabbitDeclarationLog } from "./createRabbitDeclarationLog.js";
 import { exponentialBackoff } from "./exponentialBackoff.js";
 import { fromAmqpError } from "./fromAmqpError.js";
+import { parseAmqpUrls } from "./parseAmqpUrls.js";
 import {
   openSessionPublisher,
   type RabbitSession,
   type RabbitSessionPublisher,
 } from "./rabbitSession.js";
+import { readAmqpUrls } from "./readAmqpUrls.js";
 import type { Broker } from "./types.js";
 
-/** Where RabbitMQ is when neither `url` nor `AMQP_URL` says otherwise. */
-export const DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
-
 export type RabbitBrokerOptions = {
-  /** Default: `process.env.AMQP_URL`, else `DEFAULT_AMQP_URL`. */
+  /**
+   * The broker: one AMQP URL or a comma-separated list of them (the nodes of a cluster, tried in
+   * turn). Default: `urls`, else the environment (`AMQP_URLS`, else `AMQP_URL`; see
+   * `readAmqpUrls`), else `DEFAULT_AMQP_URL`.
+   */
   readonly url?: string;
+  /** The nodes of a cluster as a list; wins over `url`. Each entry may carry its own credentials. */
+  readonly urls?: readonly string[];
   readonly logger?: Logger;
   /** AMQP heartbeat, so a dead peer is noticed (default 10 s; 0 disables). */
   readonly heartbeatSeconds?: number;
@@ -53,18 +58,28 @@ const withHeartbeat = (url: string, seconds: number): string => {
   }
 };
 
+/** The addresses a broker connects to: `urls`, else `url`, else the environment. */
+const brokerUrls = (options: RabbitBrokerOptions): readonly string[] => {
+  if (options.urls !== undefined) return options.urls.flatMap((url) => parseAmqpUrls(url, "urls"));
+  if (options.url !== undefined) return parseAmqpUrls(options.url, "url");
+  return readAmqpUrls(process.env);
+};
+
 /**
  * The RabbitMQ `Broker` (amqplib, `noDelay` on): one confirm channel for publishes, one channel
  * per consumer, one for declarations. After a lost connection it reconnects with exponential
  * back-off and jitter, re-declares every recorded exchange, queue and binding in order, and
- * re-creates every consumer. While not connected, `publish` rejects at once with a retryable
+ * re-creates every consumer. Given several addresses (a cluster's nodes) it connects to the first
+ * that answers and, after losing that node, fails over to the others in turn (see
+ * `createRabbitConnection`); the replay is the same as after any reconnect. Throws at once when an
+ * address is not an AMQP URL. While not connected, `publish` rejects at once with a retryable
  * `UNAVAILABLE` error (callers answer the client; nothing is buffered); it works again as soon as
  * a new connection's publish channel is open, already during the replay. Declarations and
  * `consume` wait for the next connection (they are replayed anyway). `close` closes the channels,
  * awaiting close-ok, before the connection.
  *
  * @example
- * const broker = createRabbitBroker({ url: process.env.AMQP_URL });
+ * const broker = createRabbitBroker({ urls: ["amqp://u:p@rabbit-1", "amqp://u:p@rabbit-2"] });
  * await declareTopology(broker); // waits for the first connection
  */
 export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBroker => {
@@ -80,11 +95,9 @@ export const createRabbitBroker = (options: RabbitBrokerOptions = {}): RabbitBro
     isCurrent,
     isConnected: () => link.getState() === "connected",
   });
+  const heartbeatSeconds = options.heartbeatSeconds ?? 10;
   const link = createRabbitConnection({
-    url: withHeartbeat(
-      options.url ?? process.env.AMQP_URL ?? DEFAULT_AMQP_URL,
-      options.heartbeatSeconds ?? 10,
-    ),
+    urls: brokerUrls(options).map((url) => withHeartbeat(url, heartbeatSeconds)),
     connect: options.connect ?? ((url, socketOptions) => amqp.connect(url, socketOptions)),
     connectTimeoutMs: options.connectTimeoutMs ?? 5000,
     logger,

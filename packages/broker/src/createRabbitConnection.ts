@@ -5,10 +5,12 @@ import { type BrokerError, unavailableError } from "./brokerError.js";
 import { coalesceWrites } from "./coalesceWrites.js";
 import { createRabbitDeclarationChannel } from "./createRabbitDeclarationChannel.js";
 import type { RabbitSession } from "./rabbitSession.js";
+import { redactAmqpUrl } from "./redactAmqpUrl.js";
 import type { BrokerState } from "./types.js";
 
 export type RabbitConnectionOptions = {
-  readonly url: string;
+  /** The broker's addresses (the nodes of a cluster), tried in turn; at least one. */
+  readonly urls: readonly string[];
   readonly connect: (
     url: string,
     socketOptions: { readonly noDelay: boolean; readonly timeout: number },
@@ -43,22 +45,31 @@ const noop = (): void => {};
 
 /**
  * Keeps one connection to RabbitMQ: opens it (`noDelay`, frame writes coalesced), and after a
- * failed attempt or a lost connection retries after `backoff(attempt)`. A new session counts as
- * `connected` once `onSession` has readied it; then the operations that waited run on it in
- * order. States: `connecting` → `connected` → `disconnected` → `connecting` … → `closed`.
+ * failed attempt or a lost connection retries after `backoff(attempt)`. With several `urls` (the
+ * nodes of a cluster) an attempt tries them in turn, round-robin, and the next one at once when one
+ * is unreachable; only when all failed does it wait `backoff(attempt)`. After a lost connection it
+ * starts with the address after the one it lost, so a stopped node is tried last. A new session
+ * counts as `connected` once `onSession` has readied it; then the operations that waited run on
+ * it in order. States: `connecting` → `connected` → `disconnected` → `connecting` … → `closed`.
+ * It logs which address it connected to (password dropped): at `info` when there are several or
+ * it is a reconnect, else at `debug`.
  *
  * @example
- * const link = createRabbitConnection({ url, connect, connectTimeoutMs: 5000, logger, timers,
+ * const link = createRabbitConnection({ urls, connect, connectTimeoutMs: 5000, logger, timers,
  *   backoff, onSession: async (s) => {}, onLost: () => {} });
  * link.start();
  * await link.whenConnected(async (s) => s.declarer.run((channel) => channel.checkQueue("q")));
  */
 export const createRabbitConnection = (options: RabbitConnectionOptions): RabbitConnection => {
-  const { logger, timers, backoff } = options;
+  const { logger, timers, backoff, urls } = options;
+  if (urls.length === 0) throw new Error("createRabbitConnection needs at least one URL");
   let state: BrokerState = "connecting";
   const listeners = createListeners<[BrokerState]>();
   let session: RabbitSession | undefined;
   let attempt = 0;
+  // the address the next attempt starts with: the one after the last connected
+  let next = 0;
+  let connectedBefore = false;
   let retryTimer: unknown;
   let waiters: {
     readonly run: (s: RabbitSession) => Promise<void>;
@@ -105,30 +116,46 @@ export const createRabbitConnection = (options: RabbitConnectionOptions): Rabbit
     }, backoff(attempt));
   };
 
+  /** One attempt: each address once, from `next` on; the first that accepts wins. */
+  const reach = async (): Promise<{ connection: ChannelModel; url: string } | undefined> => {
+    const first = next;
+    for (let k = 0; k < urls.length; k++) {
+      const index = (first + k) % urls.length;
+      const url = urls[index] as string;
+      try {
+        const connection = await options.connect(url, {
+          noDelay: true,
+          timeout: options.connectTimeoutMs,
+        });
+        coalesceWrites(connection);
+        next = (index + 1) % urls.length;
+        return { connection, url };
+      } catch (error) {
+        if (isClosed()) return undefined;
+        logger.warn("could not connect to RabbitMQ", {
+          url: redactAmqpUrl(url),
+          attempt: attempt + 1,
+          error: error instanceof Error ? error.message : error,
+        });
+      }
+    }
+    return undefined;
+  };
+
   const open = async (): Promise<void> => {
     if (state === "closed") return;
     setState("connecting");
-    let connection: ChannelModel;
-    try {
-      connection = await options.connect(options.url, {
-        noDelay: true,
-        timeout: options.connectTimeoutMs,
-      });
-      coalesceWrites(connection);
-    } catch (error) {
-      if (isClosed()) return;
-      logger.warn("could not connect to RabbitMQ", {
-        attempt: attempt + 1,
-        error: error instanceof Error ? error.message : error,
-      });
+    const reached = await reach();
+    if (isClosed()) {
+      await reached?.connection.close().catch(noop);
+      return;
+    }
+    if (reached === undefined) {
       setState("disconnected");
       scheduleRetry();
       return;
     }
-    if (isClosed()) {
-      await connection.close().catch(noop);
-      return;
-    }
+    const { connection, url } = reached;
     const s: RabbitSession = {
       connection,
       publisher: undefined,
@@ -151,6 +178,10 @@ export const createRabbitConnection = (options: RabbitConnectionOptions): Rabbit
     }
     if (session !== s) return;
     attempt = 0;
+    const where = { url: redactAmqpUrl(url) };
+    if (urls.length > 1 || connectedBefore) logger.info("connected to RabbitMQ", where);
+    else logger.debug("connected to RabbitMQ", where);
+    connectedBefore = true;
     setState("connected");
     const ready = waiters;
     waiters = [];

@@ -16,11 +16,13 @@ export {
 } from "./createMemoryServer.js";
 export {
   createRabbitBroker,
-  DEFAULT_AMQP_URL,
   type RabbitBroker,
   type RabbitBrokerOptions,
 } from "./createRabbitBroker.js";
 export { type BackoffOptions, exponentialBackoff } from "./exponentialBackoff.js";
+export { parseAmqpUrls } from "./parseAmqpUrls.js";
+export { DEFAULT_AMQP_URL, readAmqpUrls } from "./readAmqpUrls.js";
+export { redactAmqpUrl } from "./redactAmqpUrl.js";
 export { topicMatches } from "./topicMatches.js";
 export {
   CANCEL_EXCHANGE,

@@ -3,7 +3,7 @@
 // readGatewayEnv.ts and docs/gateway.md). Prints one ready line; on SIGTERM or SIGINT it drains
 // (docs/protocol.md §2 "Gateway restarts") and exits 0 — also while still waiting for RabbitMQ at
 // start. Runs under Bun and under Node (`node --import tsx packages/gateway/src/main.ts`).
-import { createRabbitBroker } from "@taskbridge/broker";
+import { createRabbitBroker, redactAmqpUrl } from "@taskbridge/broker";
 import { createGateway, type Gateway } from "./createGateway.js";
 import { createLogger } from "./createLogger.js";
 import { listeningLine } from "./listeningLine.js";
@@ -15,7 +15,7 @@ let stopping = false;
 const main = async (): Promise<void> => {
   const env = readGatewayEnv(process.env);
   const logger = createLogger(env.logLevel);
-  const broker = createRabbitBroker({ url: env.amqpUrl, logger });
+  const broker = createRabbitBroker({ urls: env.amqpUrls, logger });
   let gateway: Gateway | undefined;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -49,7 +49,7 @@ const main = async (): Promise<void> => {
   });
   if (stopping) return;
   logger.info(
-    `gateway id ${gateway.gatewayId}, broker ${env.amqpUrl.replace(/\/\/[^@/]*@/, "//")}`,
+    `gateway id ${gateway.gatewayId}, broker ${env.amqpUrls.map(redactAmqpUrl).join(", ")}`,
   );
   console.log(listeningLine(env.host, gateway.port));
 };

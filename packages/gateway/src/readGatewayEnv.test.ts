@@ -6,7 +6,7 @@ describe("readGatewayEnv", () => {
     expect(env).toMatchObject({
       port: 8080,
       host: undefined,
-      amqpUrl: "amqp://guest:guest@127.0.0.1:5672",
+      amqpUrls: ["amqp://guest:guest@127.0.0.1:5672"],
       allowedOrigins: undefined,
       knownTypesOnly: false,
       logLevel: "info",
@@ -19,7 +19,7 @@ describe("readGatewayEnv", () => {
     const env = readGatewayEnv({
       PORT: "9000",
       HOST: "127.0.0.1",
-      AMQP_URL: "amqp://u:p@rabbit:5672",
+      AMQP_URL: "amqp://u:p@rabbit-1:5672, amqp://v:q@rabbit-2:5672",
       TASKBRIDGE_GATEWAY_ID: "gw-1",
       TASKBRIDGE_ALLOWED_ORIGINS: "https://a.example, https://b.example",
       TASKBRIDGE_DEFAULT_TIMEOUT_MS: "1000",
@@ -34,7 +34,7 @@ describe("readGatewayEnv", () => {
     expect(env).toEqual({
       port: 9000,
       host: "127.0.0.1",
-      amqpUrl: "amqp://u:p@rabbit:5672",
+      amqpUrls: ["amqp://u:p@rabbit-1:5672", "amqp://v:q@rabbit-2:5672"],
       gatewayId: "gw-1",
       allowedOrigins: ["https://a.example", "https://b.example"],
       knownTypesOnly: true,
@@ -62,6 +62,8 @@ describe("readGatewayEnv", () => {
     );
     expect(() => readGatewayEnv({ TASKBRIDGE_LOG_LEVEL: "loud" })).toThrow(/TASKBRIDGE_LOG_LEVEL/);
     expect(() => readGatewayEnv({ TASKBRIDGE_GATEWAY_ID: "a b" })).toThrow(/TASKBRIDGE_GATEWAY_ID/);
+    expect(() => readGatewayEnv({ AMQP_URL: "rabbit:5672" })).toThrow(/^AMQP_URL/);
+    expect(() => readGatewayEnv({ AMQP_URLS: "amqp://a,http://b" })).toThrow(/^AMQP_URLS/);
   });
 
   it("derives a stable id from host name and port", () => {

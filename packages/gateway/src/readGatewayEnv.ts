@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { DEFAULT_AMQP_URL } from "@taskbridge/broker";
+import { readAmqpUrls } from "@taskbridge/broker";
 import { isLogLevel, type LogLevel } from "./createLogger.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
 
@@ -7,7 +7,8 @@ import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
 export type GatewayEnv = {
   readonly port: number;
   readonly host: string | undefined;
-  readonly amqpUrl: string;
+  /** The broker's addresses (`AMQP_URLS`, else `AMQP_URL`: one URL or a comma list of a cluster's nodes). */
+  readonly amqpUrls: readonly string[];
   readonly gatewayId: string;
   /** Undefined: same origin or localhost only. */
   readonly allowedOrigins: readonly string[] | undefined;
@@ -40,7 +41,8 @@ export const defaultGatewayId = (port: number, host: string = hostname()): strin
   `${host.toLowerCase().replace(/[^a-z0-9_-]+/g, "-")}-${port}`;
 
 /**
- * Reads the gateway's environment (documented in docs/gateway.md): PORT, HOST, AMQP_URL,
+ * Reads the gateway's environment (documented in docs/gateway.md): PORT, HOST, AMQP_URLS or AMQP_URL
+ * (one URL or a comma-separated list; AMQP_URLS wins),
  * TASKBRIDGE_GATEWAY_ID, TASKBRIDGE_ALLOWED_ORIGINS (comma list, `*` for any),
  * TASKBRIDGE_DEFAULT_TIMEOUT_MS, TASKBRIDGE_MAX_TIMEOUT_MS, TASKBRIDGE_MAX_IN_FLIGHT,
  * TASKBRIDGE_RATE_LIMIT (`tokens/perMs`, e.g. `100/1000`), TASKBRIDGE_MAX_PAYLOAD_BYTES,
@@ -90,7 +92,7 @@ export const readGatewayEnv = (env: Env): GatewayEnv => {
   return {
     port,
     host: env.HOST?.trim() || undefined,
-    amqpUrl: env.AMQP_URL?.trim() || DEFAULT_AMQP_URL,
+    amqpUrls: readAmqpUrls(env),
     gatewayId,
     allowedOrigins: origins === undefined || origins.length === 0 ? undefined : origins,
     knownTypesOnly: /^(1|true|yes)$/i.test(env.TASKBRIDGE_KNOWN_TYPES_ONLY?.trim() ?? ""),

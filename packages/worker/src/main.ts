@@ -18,7 +18,7 @@ const main = async () => {
   };
   watchParentExit(() => onParentGone());
   const worker = await registerHandlers({
-    url: env.url,
+    url: env.urls,
     handlers: referenceHandlers,
     // Announced as JSON Schema: the gateway validates payloads, `taskbridge types` reads them.
     contract: referenceContract,

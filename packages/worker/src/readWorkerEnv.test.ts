@@ -3,7 +3,7 @@ import { DEFAULT_AMQP_URL, readWorkerEnv } from "./readWorkerEnv.js";
 describe("readWorkerEnv", () => {
   it("defaults to the local RabbitMQ, quorum queues, no prefix", () => {
     expect(readWorkerEnv({})).toEqual({
-      url: DEFAULT_AMQP_URL,
+      urls: [DEFAULT_AMQP_URL],
       queueType: "quorum",
       prefetch: undefined,
       workerId: undefined,
@@ -15,7 +15,7 @@ describe("readWorkerEnv", () => {
   it("reads every variable of `npm run worker`", () => {
     expect(
       readWorkerEnv({
-        AMQP_URL: "amqp://rabbit:5672",
+        AMQP_URL: "amqp://rabbit-1:5672,amqp://rabbit-2:5672",
         TASKBRIDGE_QUEUE_TYPE: "classic",
         TASKBRIDGE_PREFETCH: "4",
         TASKBRIDGE_WORKER_ID: "w1",
@@ -23,7 +23,7 @@ describe("readWorkerEnv", () => {
         TASKBRIDGE_GRACE_MS: "2500",
       }),
     ).toEqual({
-      url: "amqp://rabbit:5672",
+      urls: ["amqp://rabbit-1:5672", "amqp://rabbit-2:5672"],
       queueType: "classic",
       prefetch: 4,
       workerId: "w1",
@@ -39,5 +39,6 @@ describe("readWorkerEnv", () => {
     expect(() => readWorkerEnv({ TASKBRIDGE_PREFETCH: "many" })).toThrow(/TASKBRIDGE_PREFETCH/);
     expect(() => readWorkerEnv({ TASKBRIDGE_PREFETCH: "0" })).toThrow(/at least 1/);
     expect(() => readWorkerEnv({ TASKBRIDGE_GRACE_MS: "-5" })).toThrow(/TASKBRIDGE_GRACE_MS/);
+    expect(() => readWorkerEnv({ AMQP_URL: "amqp://a, ,localhost" })).toThrow(/^AMQP_URL/);
   });
 });

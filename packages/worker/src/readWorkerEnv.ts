@@ -1,9 +1,10 @@
-import { DEFAULT_AMQP_URL } from "@taskbridge/broker";
+import { readAmqpUrls } from "@taskbridge/broker";
 import type { QueueType } from "./registerHandlers.js";
 
 /** The settings `npm run worker` takes from its environment (docs/workers.md lists them). */
 export type WorkerEnv = {
-  readonly url: string;
+  /** The broker's addresses (`AMQP_URLS`, else `AMQP_URL`: one URL or a comma list of a cluster's nodes). */
+  readonly urls: readonly string[];
   readonly queueType: QueueType;
   readonly prefetch: number | undefined;
   readonly workerId: string | undefined;
@@ -24,7 +25,8 @@ const positiveInteger = (name: string, value: string | undefined): number | unde
 };
 
 /**
- * Reads `AMQP_URL`, `TASKBRIDGE_QUEUE_TYPE` (`quorum` | `classic`), `TASKBRIDGE_PREFETCH`,
+ * Reads `AMQP_URLS` or `AMQP_URL` (one URL or a comma-separated list; `AMQP_URLS` wins),
+ * `TASKBRIDGE_QUEUE_TYPE` (`quorum` | `classic`), `TASKBRIDGE_PREFETCH`,
  * `TASKBRIDGE_WORKER_ID`, `TASKBRIDGE_QUEUE_PREFIX` and `TASKBRIDGE_GRACE_MS`; throws a readable
  * error for a value it cannot use, so a misconfigured worker stops at once instead of guessing.
  *
@@ -39,7 +41,7 @@ export const readWorkerEnv = (env: Readonly<Record<string, string | undefined>>)
   const prefetch = positiveInteger("TASKBRIDGE_PREFETCH", env.TASKBRIDGE_PREFETCH);
   if (prefetch === 0) throw new Error("TASKBRIDGE_PREFETCH must be at least 1");
   return {
-    url: env.AMQP_URL || DEFAULT_AMQP_URL,
+    urls: readAmqpUrls(env),
     queueType,
     prefetch,
     workerId: env.TASKBRIDGE_WORKER_ID || undefined,

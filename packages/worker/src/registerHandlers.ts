@@ -26,9 +26,12 @@ export type RegisterHandlersOptions = {
   readonly handlers: Handlers;
   /** A broker to run on (the caller keeps owning it); or else `url`. */
   readonly broker?: Broker;
-  /** An AMQP URL to connect to when no `broker` is given; the worker closes that connection. */
-  readonly url?: string;
-  /** How a `url` becomes a broker; defaults to RabbitMQ via amqplib. */
+  /**
+   * Where to connect when no `broker` is given: an AMQP URL, a comma-separated list of them or an
+   * array (the nodes of a cluster, failed over in turn). The worker closes that connection.
+   */
+  readonly url?: string | readonly string[];
+  /** How a `url` (a list as a comma-separated string) becomes a broker; defaults to RabbitMQ via amqplib. */
   readonly connect?: (url: string, logger: Logger) => Promise<Broker>;
   /** Unacked requests each type's consumer holds (and runs) at once. Default 16. */
   readonly prefetch?: number;
@@ -138,7 +141,10 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
   let broker: Broker;
   if (options.broker !== undefined) broker = options.broker;
   else if (options.url !== undefined)
-    broker = await (options.connect ?? connectRabbit)(options.url, logger);
+    broker = await (options.connect ?? connectRabbit)(
+      typeof options.url === "string" ? options.url : options.url.join(","),
+      logger,
+    );
   else throw new Error("registerHandlers needs a `broker` or a `url`");
 
   const queues: Record<string, string> = {};
