@@ -32,7 +32,8 @@ const toNumber = (value: unknown, fallback: number): number =>
 
 /**
  * Routes what comes back from RabbitMQ to the request it belongs to, by correlation id: worker
- * replies (`x-kind`, `x-seq`, `x-attempt`) from the reply queue, and dead letters from the
+ * replies (`x-kind`, `x-seq`, `x-attempt`; a 1.1 `chunks` batch only with as many chunks as its
+ * `x-count`) from the reply queue, and dead letters from the
  * gateway's dead-letter queue — `TIMEOUT` for reason `expired`, `WORKER_CRASHED` for
  * `delivery_limit` and any other reason; dead letters of other gateways are ignored. Messages for
  * keys the gateway does not know go to the orphan holder (kept only in a restarted process's first
@@ -57,6 +58,9 @@ export const createReplyRouter = (options: ReplyRouterOptions): ReplyRouter => {
       lifecycle.dispatch(entry, { type: "failed", error });
       return;
     }
+    // A batch (docs/protocol.md §14.2) that is not an array of exactly `x-count` chunks is
+    // dropped whole, like a malformed chunk.
+    if (kind === "chunks" && (!Array.isArray(body) || body.length !== headers["x-count"])) return;
     lifecycle.dispatch(entry, {
       type: "replied",
       kind,

@@ -1,8 +1,8 @@
-import type { ReplyFrame } from "@taskbridge/core/protocol";
+import type { WireReplyFrame } from "@taskbridge/core/protocol";
 import { createRequestFrames } from "./createRequestFrames.js";
 
 const setup = (options: Partial<Parameters<typeof createRequestFrames>[0]> = {}) => {
-  const sent: ReplyFrame[] = [];
+  const sent: WireReplyFrame[] = [];
   const frames = createRequestFrames({
     id: "r1",
     replayFrames: 100,
@@ -111,5 +111,80 @@ describe("createRequestFrames", () => {
     expect(brief()).toEqual(["5:chunk", "6:error"]);
     const replay = frames.since(5);
     expect(replay.kind === "frames" && replay.frames.map((f) => f.seq)).toEqual([6]);
+  });
+
+  describe("chunks replies (docs/protocol.md §14.2)", () => {
+    it("numbers a batch as its chunks, sends and holds it whole, and counts on after it", () => {
+      const { frames, sent } = setup();
+      frames.accept();
+      frames.fromWorker("chunk", 0, 1, "a");
+      frames.fromWorker("chunks", 1, 1, ["b", "c", "d"]);
+      frames.fromWorker("progress", 4, 1, { done: 1 });
+      frames.fromWorker("chunks", 5, 1, ["e", "f"]);
+      expect(frames.fromWorker("result", 7, 1, null)).toBe(true);
+      expect(sent).toEqual([
+        { id: "r1", seq: 0, kind: "accepted" },
+        { id: "r1", seq: 1, kind: "chunk", data: "a" },
+        { id: "r1", seq: 2, kind: "chunks", data: ["b", "c", "d"] },
+        { id: "r1", seq: 5, kind: "progress", progress: { done: 1 } },
+        { id: "r1", seq: 6, kind: "chunks", data: ["e", "f"] },
+        { id: "r1", seq: 8, kind: "result", data: null },
+      ]);
+      const replay = frames.since(3);
+      expect(replay).toEqual({
+        kind: "frames",
+        frames: [{ id: "r1", seq: 4, kind: "chunks", data: ["d"] }, ...sent.slice(3)],
+      });
+    });
+
+    it("restarts when a batch starts again at x-seq 0 or has a higher attempt, and drops stragglers", () => {
+      const { frames, brief } = setup();
+      frames.fromWorker("chunks", 0, 1, ["a", "b"]);
+      frames.fromWorker("chunks", 0, 1, ["a", "b"]); // classic redelivery: x-seq 0 again
+      frames.fromWorker("chunks", 2, 2, ["c"]); // the next attempt
+      frames.fromWorker("chunks", 2, 1, ["late"]); // a straggler of attempt 1
+      frames.fromWorker("result", 3, 2, null);
+      expect(brief()).toEqual([
+        "0:accepted",
+        "1:chunks",
+        "3:restart2",
+        "4:chunks",
+        "6:restart3",
+        "7:chunks",
+        "8:result",
+      ]);
+    });
+
+    it("drops a batch whose body is not a non-empty array", () => {
+      const { frames, brief } = setup();
+      frames.fromWorker("chunks", 0, 1, []);
+      frames.fromWorker("chunks", 0, 1, { 0: "a" });
+      frames.fromWorker("chunks", 0, 1, undefined);
+      expect(brief()).toEqual([]);
+    });
+
+    it("shows a reply hook each chunk as a frame, keeping what stays a chunk batched", () => {
+      const { frames, sent } = setup({
+        transform: (frame) =>
+          frame.kind !== "chunk"
+            ? frame
+            : frame.data === "secret"
+              ? null
+              : frame.data === "tick"
+                ? { id: frame.id, seq: frame.seq, kind: "progress", progress: { done: 1 } }
+                : frame.data === "end"
+                  ? { ...frame, kind: "result", data: "no" }
+                  : { ...frame, data: `[${String(frame.data)}]` },
+      });
+      frames.fromWorker("chunks", 0, 1, ["a", "secret", "b", "tick", "end", "c"]);
+      frames.fromWorker("result", 6, 1, "r");
+      expect(sent).toEqual([
+        { id: "r1", seq: 0, kind: "accepted" },
+        { id: "r1", seq: 1, kind: "chunks", data: ["[a]", "[b]"] },
+        { id: "r1", seq: 3, kind: "progress", progress: { done: 1 } },
+        { id: "r1", seq: 4, kind: "chunks", data: ["end", "[c]"] },
+        { id: "r1", seq: 6, kind: "result", data: "r" },
+      ]);
+    });
   });
 });

@@ -3,6 +3,8 @@ import {
   type Progress,
   type ReplyFrame,
   sanitizeErrorBody,
+  seqSpan,
+  type WireReplyFrame,
 } from "@taskbridge/core/protocol";
 import { createReplayBuffer, type ReplayOutcome } from "./createReplayBuffer.js";
 
@@ -14,8 +16,8 @@ export type RequestFramesOptions = {
   readonly accepted?: boolean;
   /** Frames held for `resume` (at least the last this many). */
   readonly replayFrames: number;
-  /** Called with each frame as soon as it is numbered. */
-  readonly send: (frame: ReplyFrame) => void;
+  /** Called with each frame (or `chunks` batch) as soon as it is numbered. */
+  readonly send: (frame: WireReplyFrame) => void;
   /** A plugin's reply hook: may change a frame or drop (`null`) a non-terminal one. */
   readonly transform?: (frame: ReplyFrame) => ReplyFrame | null;
 };
@@ -26,7 +28,9 @@ export type RequestFrames = {
   /**
    * Turns one worker reply (`x-kind`, `x-seq`, `x-attempt`, decoded body) into client frames:
    * `accepted` first if still due, `restart` when the attempt rises or `x-seq` starts again at 0,
-   * then the frame itself. Returns true when the request has just ended.
+   * then the frame itself. A `chunks` reply (body: its non-empty array of chunks) is its chunks
+   * with consecutive seqs, numbered and held as one batch (docs/protocol.md §14.2). Returns true
+   * when the request has just ended.
    */
   readonly fromWorker: (kind: unknown, xSeq: number, xAttempt: number, body: unknown) => boolean;
   /** Ends the request with an `error` frame; false (and nothing sent) when it had ended already. */
@@ -97,10 +101,38 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
   let workerAttempt = 0;
   let seenInAttempt = false;
 
-  const push = (frame: ReplyFrame): void => {
-    nextSeq += 1;
+  const push = (frame: WireReplyFrame): void => {
+    nextSeq += seqSpan(frame);
     buffer.push(frame);
     send(frame);
+  };
+
+  /** A worker's batch: one frame when no hook looks at frames (the hot path), else chunk by chunk. */
+  const pushChunks = (items: readonly unknown[]): void => {
+    if (transform === undefined) {
+      push({ id, seq: nextSeq, kind: "chunks", data: items });
+      return;
+    }
+    // A reply hook sees each chunk as the frame it would be without batching; chunks it keeps
+    // (or changes into other chunks) stay batched, anything else it makes goes on its own.
+    let kept: unknown[] = [];
+    const pushKept = () => {
+      if (kept.length === 0) return;
+      push({ id, seq: nextSeq, kind: "chunks", data: kept });
+      kept = [];
+    };
+    for (const data of items) {
+      const frame: ReplyFrame = { id, seq: nextSeq + kept.length, kind: "chunk", data };
+      const shaped = transform(frame);
+      if (shaped === null) continue;
+      if (shaped.kind === "chunk") kept.push(shaped.data);
+      else if (isTerminalKind(shaped.kind)) kept.push(data);
+      else {
+        pushKept();
+        push({ ...shaped, id, seq: nextSeq });
+      }
+    }
+    pushKept();
   };
 
   const accept = (): void => {
@@ -116,6 +148,8 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
     if (kind === "progress") {
       progress = toProgress(body);
       if (progress === undefined) return false;
+    } else if (kind === "chunks") {
+      if (!Array.isArray(body) || body.length === 0) return false;
     } else if (kind !== "chunk" && kind !== "result" && kind !== "error") return false;
     accept();
     if (seenInAttempt && (xAttempt > workerAttempt || xSeq === 0)) {
@@ -124,6 +158,10 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
     }
     workerAttempt = xAttempt;
     seenInAttempt = true;
+    if (kind === "chunks") {
+      pushChunks(body as readonly unknown[]);
+      return false;
+    }
     const isEnd = isTerminalKind(kind);
     let frame = toFrame(id, nextSeq, kind, body, progress);
     if (transform !== undefined) {

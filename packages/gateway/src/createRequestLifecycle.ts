@@ -4,7 +4,6 @@ import {
   createError,
   type ErrorBody,
   EVENTS,
-  isTerminalFrame,
   type Logger,
   type ReplyFrame,
   requestKey,
@@ -13,6 +12,7 @@ import {
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import { createRequestFrames } from "./createRequestFrames.js";
 import type { RequestEntry, RequestTable, Session } from "./createRequestTable.js";
+import { emitReply } from "./emitReply.js";
 import { publishCancel } from "./publishCancel.js";
 import {
   type FrameSocket,
@@ -68,7 +68,8 @@ export type RequestLifecycle = {
  * `reduceRequestRecord`, and what an event calls for happens here — frames numbered and sent to
  * the owner (`createRequestFrames`), the gateway timer (`TIMEOUT`), the cancel broadcast for a
  * published request that ends by `cancel`, timeout or `frames-dropped` (docs/protocol.md §3.5),
- * the replay of a `resume`, and, on the terminal frame, the metrics and the hand-over to the
+ * the replay of a `resume` (`emitReply`: a `chunks` batch whole to a 1.1 socket, chunk by chunk
+ * to a version 1 one), and, on the terminal frame, the metrics and the hand-over to the
  * table's retention. The hub, the reply router, the resume handler and `publishRequest` only
  * send events.
  *
@@ -131,7 +132,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   const resumed = (entry: RequestEntry, socket: FrameSocket, after: number): void => {
     const outcome = entry.frames.since(after);
     if (outcome.kind === "frames") {
-      for (const frame of outcome.frames) socket.emit(EVENTS.reply, frame);
+      for (const frame of outcome.frames) emitReply(socket, frame);
       return;
     }
     const message = `frames after ${after} of ${entry.id} are no longer held`;
@@ -212,8 +213,9 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
         accepted: firstSeq > 0,
         replayFrames: options.replayFrames,
         send: (frame) => {
-          entry.record.owner?.emit(EVENTS.reply, frame);
-          if (isTerminalFrame(frame)) finish(entry, frame);
+          const { owner } = entry.record;
+          if (owner !== undefined) emitReply(owner, frame);
+          if (frame.kind === "result" || frame.kind === "error") finish(entry, frame);
         },
         transform: !options.transformReplies
           ? undefined

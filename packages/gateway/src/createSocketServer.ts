@@ -5,6 +5,7 @@ import { type Authenticate, authenticateHandshake } from "./authenticateHandshak
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
 import type { RequestHub } from "./createRequestHub.js";
+import { negotiateProtocol } from "./socketProtocol.js";
 
 export type SocketServerOptions = {
   readonly httpServer: HttpServer;
@@ -21,7 +22,8 @@ export type SocketServerOptions = {
 /**
  * The gateway's Socket.IO side (docs/protocol.md §2.1–§2.2): a server on `httpServer` (namespace
  * `/`, path `/socket.io`, no client bundle) that refuses foreign origins before the handshake,
- * authenticates every handshake (`connect_error` with the error body when refused), and hands
+ * authenticates every handshake (`connect_error` with the error body when refused), records the
+ * protocol each socket negotiated (`socket.data.protocol`, see `speaksV11`), and hands
  * each connected socket's `request`, `cancel`, `resume` and disconnect to the hub, in the
  * authenticated session `<principal>:<sessionId>`. Other events are ignored.
  *
@@ -61,6 +63,8 @@ export const createSocketServer = (options: SocketServerOptions): SocketIoServer
         return;
       }
       socket.data.session = outcome;
+      // Per socket, read with speaksV11 (docs/protocol.md §14.1).
+      socket.data.protocol = negotiateProtocol(socket.handshake.auth);
       next();
     }, next);
   });

@@ -25,7 +25,8 @@ export type PublishRequestOptions = {
 /**
  * Publishes one request as docs/protocol.md §3.2 prescribes — default exchange, routing key = the
  * queue, `mandatory`, on the confirm channel, `correlationId` = the request key, `replyTo` = the
- * gateway's reply queue, a fresh `messageId`, `expiration` = the timeout, the plugins' headers —
+ * gateway's reply queue, a fresh `messageId`, `expiration` = the timeout, the plugins' headers
+ * and `x-accept: chunks` (§14.1) —
  * and turns the broker's answer into `accepted` on the confirm, or `failed` when the message is
  * returned (`unroutableError`), nacked or the broker is unreachable (`UNAVAILABLE`, retryable).
  * Nothing is awaited by the caller.
@@ -41,7 +42,8 @@ export const publishRequest = (options: PublishRequestOptions): void => {
       replyTo: options.replyQueue,
       messageId: randomUUID(),
       expiration: String(publication.timeoutMs),
-      headers: publication.headers,
+      // This gateway reads `chunks` batches (docs/protocol.md §14.1); v1 workers ignore it.
+      headers: { ...publication.headers, "x-accept": "chunks" },
     })
     .then(
       (outcome) => {

@@ -1,8 +1,15 @@
 import type { ErrorBody, ReplyFrame } from "@taskbridge/core/protocol";
 import type { Publication } from "./preparePublication.js";
+import type { SocketProtocol } from "./socketProtocol.js";
 
-/** Where a request's frames go: a Socket.IO socket, or anything with the same `emit`. */
-export type FrameSocket = { readonly emit: (event: string, body: unknown) => unknown };
+/**
+ * Where a request's frames go: a Socket.IO socket, or anything with the same `emit`. `data.protocol`
+ * is what its handshake negotiated (`speaksV11`); without it, version 1.
+ */
+export type FrameSocket = {
+  readonly emit: (event: string, body: unknown) => unknown;
+  readonly data?: { readonly protocol?: SocketProtocol };
+};
 
 /**
  * Where a request is in its life at the gateway:
@@ -35,7 +42,10 @@ export type RequestRecordEvent =
   | { readonly type: "published"; readonly publication: Publication }
   /** The broker confirmed it (or a built-in took it): `accepted` is due. */
   | { readonly type: "accepted" }
-  /** A reply for it: a worker's (`x-kind`, `x-seq`, `x-attempt`, decoded body) or a built-in's. */
+  /**
+   * A reply for it: a worker's (`x-kind`, `x-seq`, `x-attempt`, decoded body; for `chunks` the
+   * body is an array already checked against `x-count`) or a built-in's.
+   */
   | {
       readonly type: "replied";
       readonly kind: unknown;

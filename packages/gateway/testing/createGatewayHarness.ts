@@ -21,10 +21,12 @@ export type ConnectOptions = {
 
 /** A worker-side reply published straight onto a gateway's reply queue. */
 export type WorkerReply = {
-  readonly kind: "chunk" | "progress" | "result" | "error";
+  readonly kind: "chunk" | "chunks" | "progress" | "result" | "error";
   readonly body: unknown;
   readonly seq?: number;
   readonly attempt?: number;
+  /** `x-count` of a `chunks` reply (docs/protocol.md §14.2); default: the body's length. */
+  readonly count?: number;
 };
 
 /** The request messages of one queue, for a test to take one by one. */
@@ -162,7 +164,14 @@ export const createGatewayHarness = async (
     await worker.publish("", message.properties.replyTo ?? "", JSON.stringify(reply.body ?? null), {
       correlationId: message.properties.correlationId,
       contentType: "application/json",
-      headers: { "x-kind": reply.kind, "x-seq": reply.seq ?? 0, "x-attempt": reply.attempt ?? 1 },
+      headers: {
+        "x-kind": reply.kind,
+        "x-seq": reply.seq ?? 0,
+        "x-attempt": reply.attempt ?? 1,
+        ...(reply.kind === "chunks"
+          ? { "x-count": reply.count ?? (Array.isArray(reply.body) ? reply.body.length : 0) }
+          : {}),
+      },
     });
   };
 
