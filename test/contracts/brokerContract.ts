@@ -1,5 +1,5 @@
 import type { Broker, DeliveredMessage, QueueOptions } from "@taskbridge/broker";
-import { readDeath, requestQueueOptions } from "@taskbridge/broker";
+import { readDeath, replyStreamOptions, requestQueueOptions } from "@taskbridge/broker";
 import { randomId } from "@taskbridge/core/protocol";
 
 /** What a broker implementation hands the contract suite. */
@@ -9,6 +9,11 @@ export type BrokerContractFixture = {
   /** Removes what a test declared, whether or not it still exists. */
   readonly deleteQueue: (name: string) => Promise<void>;
   readonly deleteExchange: (name: string) => Promise<void>;
+  /**
+   * Drops the connection of `broker` (one `connect` made) as a network failure would, runs
+   * `whileDown` once it is down, and resolves once the broker is connected again.
+   */
+  readonly dropConnection: (broker: Broker, whileDown: () => Promise<void>) => Promise<void>;
   /** Releases the fixture (admin connections, servers). */
   readonly close: () => Promise<void>;
 };
@@ -406,6 +411,108 @@ export const describeBrokerContract = (
       const message = await second.next();
       expect(text(message)).toBe("job");
       expect(message.redelivered).toBe(true);
+    });
+
+    describe("streams", () => {
+      const offsets = (messages: readonly DeliveredMessage[]) =>
+        messages.map((m) => [text(m), m.streamOffset, m.properties.headers?.["x-stream-offset"]]);
+      /** A stream with `bodies` published (and confirmed) in order. */
+      const stream = async (suffix: string, bodies: readonly string[]): Promise<string> => {
+        const s = await queue(suffix, replyStreamOptions("1h"));
+        for (const body of bodies) await broker.publish("", s, body);
+        return s;
+      };
+
+      it("is read from first, from an offset and from next, by each consumer on its own, with offsets", async () => {
+        const s = await stream("stream", ["a", "b", "c"]);
+        const all = createInbox();
+        const fromOne = createInbox();
+        const fromNext = createInbox();
+        const ackAll = (inbox: ReturnType<typeof createInbox>) => (m: DeliveredMessage) => {
+          m.ack();
+          inbox.onMessage(m);
+        };
+        await broker.consume(s, ackAll(all), { prefetch: 10, streamOffset: "first" });
+        await broker.consume(s, ackAll(fromOne), { prefetch: 10, streamOffset: 1 });
+        await broker.consume(s, ackAll(fromNext), { prefetch: 10, streamOffset: "next" });
+        expect(offsets(await all.take(3))).toEqual([
+          ["a", 0, 0],
+          ["b", 1, 1],
+          ["c", 2, 2],
+        ]);
+        expect(offsets(await fromOne.take(2))).toEqual([
+          ["b", 1, 1],
+          ["c", 2, 2],
+        ]);
+        await broker.publish("", s, "d");
+        expect(offsets([await fromNext.next()])).toEqual([["d", 3, 3]]);
+        expect(offsets([await all.next()])).toEqual([["d", 3, 3]]);
+        expect(fromNext.received).toHaveLength(1);
+      });
+
+      it("starts a consumer at a timestamp: before the first message, or after the last", async () => {
+        const s = await stream("stamps", ["a", "b"]);
+        const early = createInbox();
+        const late = createInbox();
+        const then = Date.now();
+        await broker.consume(s, early.onMessage, {
+          prefetch: 10,
+          streamOffset: { timestamp: then - 3_600_000 },
+        });
+        await broker.consume(s, late.onMessage, {
+          prefetch: 10,
+          streamOffset: { timestamp: then + 3_600_000 },
+        });
+        expect((await early.take(2)).map(text)).toEqual(["a", "b"]);
+        await broker.publish("", s, "c");
+        expect(text(await late.next())).toBe("c");
+        expect(text(await early.next())).toBe("c");
+        expect(late.received).toHaveLength(1);
+      });
+
+      it("refuses a stream offset on a classic queue, and a missing stream", async () => {
+        const classic = await queue("notastream");
+        await expect(
+          broker.consume(classic, () => {}, { prefetch: 1, streamOffset: "first" }),
+        ).rejects.toMatchObject({ details: { reason: "precondition_failed" } });
+        await expect(
+          broker.consume(`${prefix}.nostream`, () => {}, { prefetch: 1, streamOffset: "first" }),
+        ).rejects.toMatchObject({ code: "NOT_FOUND" });
+        await expect(
+          broker.consume(classic, () => {}, { noAck: true, streamOffset: "first" }),
+        ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+        // the classic queue kept its messages: nothing consumed it
+        await broker.publish("", classic, "kept");
+        const inbox = createInbox();
+        await broker.consume(classic, inbox.onMessage, { noAck: true });
+        expect(text(await inbox.next())).toBe("kept");
+      });
+
+      it("goes on after a dropped connection from the offset after the last one delivered", async () => {
+        const s = await stream("reconnect", ["a", "b"]);
+        const reader = await connect();
+        const inbox = createInbox();
+        await reader.consume(
+          s,
+          (m) => {
+            m.ack();
+            inbox.onMessage(m);
+          },
+          { prefetch: 10, streamOffset: "first" },
+        );
+        expect((await inbox.take(2)).map(text)).toEqual(["a", "b"]);
+        await fixture.dropConnection(reader, async () => {
+          await broker.publish("", s, "c");
+        });
+        await broker.publish("", s, "d");
+        expect(offsets(await inbox.take(2))).toEqual([
+          ["c", 2, 2],
+          ["d", 3, 3],
+        ]);
+        await broker.publish("", s, "e");
+        expect(text(await inbox.next())).toBe("e");
+        expect(inbox.received.map(text)).toEqual(["a", "b", "c", "d", "e"]);
+      });
     });
 
     it("deletes a queue left unused for x-expires", async () => {

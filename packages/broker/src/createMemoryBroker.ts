@@ -1,6 +1,7 @@
 import type { Logger, Timers } from "@taskbridge/core/protocol";
 import { createListeners } from "@taskbridge/core/protocol";
 import { createBrokerError, unavailableError } from "./brokerError.js";
+import { checkConsumeOptions } from "./checkConsumeOptions.js";
 import { consoleBrokerLogger } from "./consoleBrokerLogger.js";
 import type { QueueConsumer } from "./createMemoryQueue.js";
 import { createMemoryServer, type MemoryServer } from "./createMemoryServer.js";
@@ -40,14 +41,22 @@ type ConsumerRecord = {
   current:
     | { readonly consumer: QueueConsumer; readonly queue: ReturnType<MemoryServer["queueFor"]> }
     | undefined;
+  /** The stream offset of the last message delivered: a reconnect goes on after it. */
+  lastOffset: number | undefined;
 };
+
+const preconditionFailed = (queue: string, why: string) =>
+  createBrokerError("INTERNAL", `cannot consume queue "${queue}": ${why} (PRECONDITION_FAILED)`, {
+    reason: "precondition_failed",
+    queue,
+  });
 
 let connections = 0;
 
 /**
  * A `Broker` that runs in-process, with RabbitMQ's semantics as taskbridge relies on them
  * (routing, mandatory returns, confirms, prefetch, redelivery counting, delivery limits, TTL,
- * dead-lettering, `x-expires`, precondition failures). Used by unit tests, the Socket.IO contract
+ * dead-lettering, `x-expires`, precondition failures, streams read from an offset). Used by unit tests, the Socket.IO contract
  * test and the embedded mode (`npm start` without RabbitMQ). A publish resolves on a later
  * microtask and deliveries happen on a later macrotask, never inside `publish`.
  *
@@ -109,11 +118,25 @@ export const createMemoryBroker = (options: MemoryBrokerOptions = {}): MemoryBro
 
   const attach = (record: ConsumerRecord): void => {
     const queue = server.queueFor(record.queue, owner);
+    const { options: consumeOptions } = record;
+    const isStream = queue.settings.stream;
+    if (!isStream && consumeOptions.streamOffset !== undefined) {
+      throw preconditionFailed(record.queue, "x-stream-offset on a queue that is not a stream");
+    }
+    if (isStream && (consumeOptions.noAck === true || !consumeOptions.prefetch)) {
+      throw preconditionFailed(record.queue, "a stream consumer needs a prefetch and acks");
+    }
     const consumer = queue.addConsumer(
-      record.options.prefetch ?? 0,
-      record.options.noAck === true,
-      record.options.exclusive === true,
-      record.onMessage,
+      consumeOptions.prefetch ?? 0,
+      consumeOptions.noAck === true,
+      consumeOptions.exclusive === true,
+      isStream
+        ? (message) => {
+            record.lastOffset = message.streamOffset;
+            record.onMessage(message);
+          }
+        : record.onMessage,
+      record.lastOffset === undefined ? consumeOptions.streamOffset : record.lastOffset + 1,
     );
     if (consumer === undefined) {
       throw createBrokerError(
@@ -146,11 +169,14 @@ export const createMemoryBroker = (options: MemoryBrokerOptions = {}): MemoryBro
     consumeOptions: ConsumeOptions = {},
   ): Promise<Consumer> =>
     whenConnected(() => {
+      const refused = checkConsumeOptions(queue, consumeOptions);
+      if (refused !== undefined) throw refused;
       const record: ConsumerRecord = {
         queue,
         onMessage,
         options: consumeOptions,
         current: undefined,
+        lastOffset: undefined,
       };
       attach(record);
       consumers.add(record);

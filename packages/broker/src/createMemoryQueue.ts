@@ -1,7 +1,7 @@
 // Over 250 lines on purpose: one queue's RabbitMQ semantics (ready/unacked sets, redelivery
 // counts, delivery limit, per-message and per-queue TTL, x-expires) interlock and read best whole.
 import type { Logger, Timers } from "@taskbridge/core/protocol";
-import type { DeliveredMessage, MessageProperties } from "./types.js";
+import type { DeliveredMessage, MessageProperties, StreamOffset } from "./types.js";
 
 /** One message in one memory queue (a message routed to two queues has two records). */
 export type StoredMessage = {
@@ -21,6 +21,10 @@ export type DeadLetterReason = "expired" | "rejected" | "delivery_limit" | "maxl
 /** The queue arguments the memory broker acts on, read once at declaration. */
 export type QueueSettings = {
   readonly quorum: boolean;
+  /** `x-queue-type: stream`: an append-only log read from an offset (`createMemoryStream`). */
+  readonly stream: boolean;
+  /** A stream's `x-max-age` in ms. */
+  readonly maxAgeMs: number | undefined;
   readonly deliveryLimit: number | undefined;
   readonly messageTtl: number | undefined;
   readonly expires: number | undefined;
@@ -44,9 +48,35 @@ export type QueueConsumer = {
 
 type Held = { readonly message: StoredMessage; readonly consumer: QueueConsumer; settled: boolean };
 
-export type MemoryQueue = ReturnType<typeof createMemoryQueue>;
+/** One in-process queue or stream, as the memory server and brokers drive it. */
+export type MemoryQueue = {
+  readonly name: string;
+  readonly settings: QueueSettings;
+  /** Enqueues a published message; false when the queue refuses it (the publish is nacked). */
+  readonly offer: (message: StoredMessage) => boolean;
+  /** Delivers what it can now (the server calls it on a later macrotask). */
+  readonly dispatch: () => void;
+  /** Adds a consumer (a stream's from `start`); undefined when an exclusive consumer forbids it. */
+  readonly addConsumer: (
+    prefetch: number,
+    noAck: boolean,
+    exclusive: boolean,
+    deliver: (message: DeliveredMessage) => void,
+    start?: StreamOffset,
+  ) => QueueConsumer | undefined;
+  /** Stops deliveries to `consumer`; what it holds stays settleable. */
+  readonly cancelConsumer: (consumer: QueueConsumer) => void;
+  /** Cancels and closes `consumer`: what it held goes back (a queue) or is just released (a stream). */
+  readonly closeConsumer: (consumer: QueueConsumer) => void;
+  readonly destroy: () => void;
+  /** A redeclaration counts as use: restarts the `x-expires` countdown. */
+  readonly touch: () => void;
+  readonly size: () => number;
+  readonly consumerCount: () => number;
+};
 
-type MemoryQueueOptions = {
+/** What a memory queue or stream needs from its server. */
+export type MemoryQueueOptions = {
   readonly name: string;
   readonly settings: QueueSettings;
   readonly timers: Timers;
@@ -65,7 +95,7 @@ const noop = (): void => {};
  * past `x-delivery-limit`), TTL while waiting, `x-max-length` with `x-overflow`, and `x-expires`.
  * Deliveries happen when the server dispatches (never inside `publish`).
  */
-export const createMemoryQueue = (options: MemoryQueueOptions) => {
+export const createMemoryQueue = (options: MemoryQueueOptions): MemoryQueue => {
   const { settings, timers, logger } = options;
   let ready: (StoredMessage | undefined)[] = [];
   let head = 0;
@@ -294,7 +324,7 @@ export const createMemoryQueue = (options: MemoryQueueOptions) => {
     head = 0;
   };
 
-  const api = {
+  const api: MemoryQueue = {
     name: options.name,
     settings,
     offer,
@@ -303,7 +333,6 @@ export const createMemoryQueue = (options: MemoryQueueOptions) => {
     cancelConsumer,
     closeConsumer,
     destroy,
-    /** A redeclaration counts as use: restarts the `x-expires` countdown. */
     touch: armExpires,
     size,
     consumerCount: (): number => consumers.length,

@@ -9,6 +9,7 @@ import {
   type MemoryQueue,
   type StoredMessage,
 } from "./createMemoryQueue.js";
+import { createMemoryStream } from "./createMemoryStream.js";
 import { deadLetterProperties } from "./deadLetterProperties.js";
 import { queueDifference, queueSettingsOf, str } from "./memoryQueueSettings.js";
 import { topicMatches } from "./topicMatches.js";
@@ -56,7 +57,7 @@ const parseExpiration = (expiration: string | undefined): number | undefined => 
 
 /**
  * The in-process AMQP 0-9-1 server behind `createMemoryBroker`: exchanges (default, direct,
- * fanout, topic), bindings, queues with quorum/classic semantics, mandatory returns,
+ * fanout, topic), bindings, queues with quorum/classic semantics, streams, mandatory returns,
  * dead-lettering with RabbitMQ 3.10's `x-death` / `x-first-death-*` headers, and declaration
  * equivalence checks. Share one between several memory brokers to model several processes
  * (a gateway and a worker) on one RabbitMQ.
@@ -212,14 +213,22 @@ export const createMemoryServer = (options: MemoryServerOptions = {}) => {
       return;
     }
     const settings = queueSettingsOf(options);
-    if (settings.quorum && (options.exclusive || options.autoDelete || options.durable === false)) {
+    const replicated = settings.quorum || settings.stream;
+    if (replicated && (options.exclusive || options.autoDelete || options.durable === false)) {
       throw createBrokerError(
         "INTERNAL",
-        `quorum queue "${name}" must be durable, not exclusive and not auto-delete (PRECONDITION_FAILED)`,
+        `${settings.stream ? "stream" : "quorum queue"} "${name}" must be durable, not exclusive and not auto-delete (PRECONDITION_FAILED)`,
         { reason: "precondition_failed", queue: name },
       );
     }
-    const queue = createMemoryQueue({
+    if (settings.stream && options.arguments?.["x-max-age"] !== undefined && !settings.maxAgeMs) {
+      throw createBrokerError(
+        "INTERNAL",
+        `stream "${name}": invalid x-max-age (PRECONDITION_FAILED)`,
+        { reason: "precondition_failed", queue: name },
+      );
+    }
+    const queue = (settings.stream ? createMemoryStream : createMemoryQueue)({
       name,
       settings,
       timers,

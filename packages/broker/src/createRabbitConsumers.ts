@@ -1,4 +1,5 @@
 import type { Logger, Timers } from "@taskbridge/core/protocol";
+import { checkConsumeOptions } from "./checkConsumeOptions.js";
 import { openRabbitConsumer, type RabbitConsumerHandle } from "./openRabbitConsumer.js";
 import type { RabbitSession } from "./rabbitSession.js";
 import type { ConsumeOptions, Consumer, DeliveredMessage } from "./types.js";
@@ -9,7 +10,15 @@ type ConsumerRecord = {
   readonly options: ConsumeOptions;
   handle: RabbitConsumerHandle | undefined;
   stopped: boolean;
+  /** The stream offset of the last message delivered: a new channel goes on after it. */
+  lastOffset: number | undefined;
 };
+
+/** A record's options for its next channel: a stream consumer goes on after its last delivery. */
+const optionsNow = (record: ConsumerRecord): ConsumeOptions =>
+  record.lastOffset === undefined
+    ? record.options
+    : { ...record.options, streamOffset: record.lastOffset + 1 };
 
 /** The consumers of a RabbitMQ broker across connections; see `createRabbitConsumers`. */
 export type RabbitConsumers = {
@@ -43,7 +52,8 @@ const noop = (): void => {};
 /**
  * Keeps a record of every consumer a RabbitMQ broker started, so that each gets a channel of
  * its own on every new session (one consumer's failure, e.g. a double ack, closes only its
- * channel). A consumer channel that dies under a live connection is re-opened after
+ * channel); a stream consumer's new channel starts at the offset after the last message it
+ * delivered, so a reconnect neither loses nor repeats anything. A consumer channel that dies under a live connection is re-opened after
  * `backoff(1)`; `cancel` stops deliveries, `close` also closes the channel.
  *
  * @example
@@ -55,11 +65,17 @@ export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitCo
   const consumers = new Set<ConsumerRecord>();
 
   const attachConsumer = async (s: RabbitSession, record: ConsumerRecord): Promise<void> => {
+    const deliver = (message: DeliveredMessage): void => {
+      const offset = message.streamOffset;
+      if (offset !== undefined && (record.lastOffset === undefined || offset > record.lastOffset))
+        record.lastOffset = offset;
+      record.onMessage(message);
+    };
     const handle = await openRabbitConsumer(
       s.connection,
       record.queue,
-      record.onMessage,
-      record.options,
+      record.options.streamOffset === undefined ? record.onMessage : deliver,
+      optionsNow(record),
       logger,
       () => {
         if (record.handle !== handle) return;
@@ -84,12 +100,15 @@ export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitCo
 
   return {
     consume: async (s, queue, onMessage, consumeOptions) => {
+      const refused = checkConsumeOptions(queue, consumeOptions);
+      if (refused !== undefined) throw refused;
       const record: ConsumerRecord = {
         queue,
         onMessage,
         options: consumeOptions,
         handle: undefined,
         stopped: false,
+        lastOffset: undefined,
       };
       await attachConsumer(s, record);
       consumers.add(record);

@@ -21,14 +21,17 @@ export {
 } from "./createRabbitBroker.js";
 export { type BackoffOptions, exponentialBackoff } from "./exponentialBackoff.js";
 export { parseAmqpUrls } from "./parseAmqpUrls.js";
+export { parseMaxAge } from "./parseMaxAge.js";
 export { DEFAULT_AMQP_URL, readAmqpUrls } from "./readAmqpUrls.js";
 export { redactAmqpUrl } from "./redactAmqpUrl.js";
 export { topicMatches } from "./topicMatches.js";
 export {
   CANCEL_EXCHANGE,
+  claimRoutingKey,
   DEAD_EXCHANGE,
   DEAD_QUEUE,
   DEAD_QUEUE_TTL_MS,
+  DEFAULT_REPLY_RETENTION,
   DELIVERY_LIMIT,
   type DeathInfo,
   deadQueueName,
@@ -36,10 +39,13 @@ export {
   GATEWAY_QUEUE_EXPIRES_MS,
   gatewayQueueOptions,
   REGISTRY_EXCHANGE,
+  REPLY_STREAM_SEGMENT_BYTES,
+  type ReplyQueueType,
   type RequestQueueType,
   readAttempt,
   readDeath,
   replyQueueName,
+  replyStreamOptions,
   requestQueueOptions,
 } from "./topology.js";
 export type {
@@ -55,5 +61,6 @@ export type {
   PublishOptions,
   PublishOutcome,
   QueueOptions,
+  StreamOffset,
 } from "./types.js";
 export { waitForConnected } from "./waitForConnected.js";

@@ -1,4 +1,5 @@
 import type { QueueSettings } from "./createMemoryQueue.js";
+import { parseMaxAge } from "./parseMaxAge.js";
 import type { QueueOptions } from "./types.js";
 
 const num = (value: unknown): number | undefined =>
@@ -11,9 +12,12 @@ export const str = (value: unknown): string | undefined =>
 export const queueSettingsOf = (options: QueueOptions): QueueSettings => {
   const args = options.arguments ?? {};
   const quorum = args["x-queue-type"] === "quorum";
+  const stream = args["x-queue-type"] === "stream";
   const overflow = args["x-overflow"];
   return {
     quorum,
+    stream,
+    maxAgeMs: stream ? parseMaxAge(args["x-max-age"]) : undefined,
     deliveryLimit: quorum ? num(args["x-delivery-limit"]) : undefined,
     messageTtl: num(args["x-message-ttl"]),
     expires: num(args["x-expires"]),

@@ -2,9 +2,20 @@ import type { Logger } from "@taskbridge/core/protocol";
 import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
 import { fromAmqpError } from "./fromAmqpError.js";
 import { fromAmqpProperties } from "./rabbitMessages.js";
-import type { ConsumeOptions, DeliveredMessage } from "./types.js";
+import type { ConsumeOptions, DeliveredMessage, StreamOffset } from "./types.js";
 
 const noop = (): void => {};
+
+/** `x-stream-offset` as amqplib encodes it; a timestamp is an AMQP timestamp, in seconds. */
+const toOffsetArgument = (offset: StreamOffset): unknown =>
+  typeof offset === "object"
+    ? { "!": "timestamp", value: Math.floor(offset.timestamp / 1000) }
+    : offset;
+
+const offsetOf = (raw: ConsumeMessage): number | undefined => {
+  const value: unknown = raw.properties.headers?.["x-stream-offset"];
+  return typeof value === "number" ? value : undefined;
+};
 
 /** A consumer on its own channel; `channel` is undefined once that channel closed. */
 export type RabbitConsumerHandle = {
@@ -14,7 +25,7 @@ export type RabbitConsumerHandle = {
 
 /**
  * Opens a channel for one consumer (so its prefetch is its own), sets the prefetch and starts
- * consuming. Settling a message after its channel closed (a reconnect, a `close`) does nothing:
+ * consuming (a stream from `options.streamOffset`). Settling a message after its channel closed (a reconnect, a `close`) does nothing:
  * RabbitMQ has already requeued it. `onChannelClosed` reports a close the caller did not ask for.
  */
 export const openRabbitConsumer = async (
@@ -45,12 +56,14 @@ export const openRabbitConsumer = async (
         // the channel is gone; RabbitMQ requeued the message already
       }
     };
+    const streamOffset = offsetOf(raw);
     const message: DeliveredMessage = {
       body: raw.content,
       properties: fromAmqpProperties(raw),
       exchange: raw.fields.exchange,
       routingKey: raw.fields.routingKey,
       redelivered: raw.fields.redelivered,
+      ...(streamOffset === undefined ? {} : { streamOffset }),
       ack: () => settle(() => channel.ack(raw)),
       nack: (requeue) => settle(() => channel.nack(raw, false, requeue)),
     };
@@ -67,6 +80,9 @@ export const openRabbitConsumer = async (
     const { consumerTag } = await channel.consume(queue, deliver, {
       noAck,
       exclusive: options.exclusive === true,
+      ...(options.streamOffset === undefined
+        ? {}
+        : { arguments: { "x-stream-offset": toOffsetArgument(options.streamOffset) } }),
     });
     channel.on("close", onChannelClosed);
     return { channel, consumerTag };

@@ -15,6 +15,14 @@ export const GATEWAY_QUEUE_EXPIRES_MS = 60_000;
 /** Attempts beyond the first on a quorum request queue (`x-delivery-limit`). */
 export const DELIVERY_LIMIT = 3;
 
+/** How long a gateway's reply stream keeps replies by default (its `x-max-age`, docs/protocol.md §14.3). */
+export const DEFAULT_REPLY_RETENTION = "2h";
+/** The segment size of a reply stream: retention removes whole segments. */
+export const REPLY_STREAM_SEGMENT_BYTES = 8 * 1024 * 1024;
+
+/** Where a gateway's replies go: a classic queue (version 1) or a stream (docs/protocol.md §14.3). */
+export type ReplyQueueType = "classic" | "stream";
+
 /** The reply queue a gateway consumes: `taskbridge.reply.<gatewayId>`. */
 export const replyQueueName = (gatewayId: string): string => `taskbridge.reply.${gatewayId}`;
 /** The dead-letter queue a gateway consumes: `taskbridge.dead.<gatewayId>`. */
@@ -25,6 +33,27 @@ export const gatewayQueueOptions = (): QueueOptions => ({
   durable: true,
   arguments: { "x-expires": GATEWAY_QUEUE_EXPIRES_MS },
 });
+
+/**
+ * The declaration of a gateway's reply stream (docs/protocol.md §14.3): durable, `x-queue-type:
+ * stream`, `x-max-age` = `retention` (`2h`, `30m`, …), 8 MiB segments. No `x-expires`: streams
+ * outlive their gateway until retention empties them; delete them yourself when a gateway id is
+ * retired.
+ *
+ * @example
+ * await broker.assertQueue(replyQueueName("gw-1"), replyStreamOptions("2h"));
+ */
+export const replyStreamOptions = (retention: string = DEFAULT_REPLY_RETENTION): QueueOptions => ({
+  durable: true,
+  arguments: {
+    "x-queue-type": "stream",
+    "x-max-age": retention,
+    "x-stream-max-segment-size-bytes": REPLY_STREAM_SEGMENT_BYTES,
+  },
+});
+
+/** The registry routing key of claims on `gatewayId`'s requests (docs/protocol.md §14.3). */
+export const claimRoutingKey = (gatewayId: string): string => `claim.${gatewayId}`;
 
 export type RequestQueueType = "quorum" | "classic";
 

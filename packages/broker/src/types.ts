@@ -50,10 +50,19 @@ export type DeliveredMessage = {
   readonly exchange: string;
   readonly routingKey: string;
   readonly redelivered: boolean;
+  /** The message's offset in its stream (RabbitMQ's `x-stream-offset` header); undefined off streams. */
+  readonly streamOffset?: number;
   /** Settles the message; later calls, or calls after the channel closed, do nothing. */
   readonly ack: () => void;
   readonly nack: (requeue: boolean) => void;
 };
+
+/**
+ * Where a stream consumer starts (RabbitMQ's consumer argument `x-stream-offset`): the oldest
+ * message held, the last chunk written, the next message written, a numeric offset, or the first
+ * message written at or after an epoch-ms time (sent in whole seconds, as AMQP timestamps are).
+ */
+export type StreamOffset = "first" | "last" | "next" | number | { readonly timestamp: number };
 
 export type ConsumeOptions = {
   /** Unacked messages this consumer may hold at once (channel prefetch). */
@@ -61,6 +70,15 @@ export type ConsumeOptions = {
   /** Settled by the broker at delivery; `ack`/`nack` do nothing. */
   readonly noAck?: boolean;
   readonly exclusive?: boolean;
+  /**
+   * Reads a stream queue (`x-queue-type: stream`) from this offset. Needs a `prefetch` and acks
+   * (`noAck` is refused: RabbitMQ would close the whole connection). Reading does not remove
+   * anything; an ack or nack only frees prefetch room. After a reconnect the consumer goes on
+   * from the offset after the last one it delivered, so nothing is lost or repeated (a consumer
+   * that had delivered nothing starts again from this offset). A queue that is not a stream
+   * refuses the consumer (`precondition_failed`).
+   */
+  readonly streamOffset?: StreamOffset;
 };
 
 export type Consumer = {
