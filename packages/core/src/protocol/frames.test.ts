@@ -45,6 +45,8 @@ const frame = fc.record(
     ),
     attempt: sometimes(fc.oneof(fc.integer({ min: -1, max: 4 }), fc.double())),
     error: sometimes(errorBody),
+    gateway: sometimes(fc.constantFrom("gw-1", "host.example-8080", "", "no spaces")),
+    at: sometimes(fc.oneof(fc.integer({ min: -1, max: 2 ** 53 }), fc.double())),
     extra: fc.anything(),
   },
   { requiredKeys: [] },
@@ -81,6 +83,13 @@ describe("parseReplyFrame", () => {
       kind: "progress",
       progress: { done: 1 },
     });
+  });
+
+  it("keeps where a 1.1 accepted frame's replies live (docs/protocol.md §14.3)", () => {
+    const accepted = { id: "r1", seq: 0, kind: "accepted", gateway: "gw-1", at: 1795310876298 };
+    expect(parseReplyFrame({ ...accepted, extra: 1 })).toEqual(accepted);
+    expect(parseReplyFrame({ ...accepted, gateway: "gw 1" })).toBeUndefined();
+    expect(parseReplyFrame({ ...accepted, at: -1 })).toBeUndefined();
   });
 
   it("refuses malformed frames", () => {

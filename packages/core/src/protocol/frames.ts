@@ -1,6 +1,6 @@
 // zod/mini for the same reason as errors.ts; browsers check frames with parseReplyFrame below.
 import { createError, type ErrorBody, isErrorBody } from "./errors.js";
-import { REQUEST_ID_PATTERN } from "./ids.js";
+import { isGatewayId, REQUEST_ID_PATTERN } from "./ids.js";
 
 /** `progress` of a progress frame and of `ctx.progress(done, total?, message?)`. */
 export type Progress = {
@@ -16,7 +16,16 @@ type FrameBase = { readonly id: string; readonly seq: number };
 
 /** One gateway → client `reply` frame. `seq` counts 0, 1, 2 … per request and never goes back. */
 export type ReplyFrame<TChunk = unknown, TResult = unknown> =
-  | (FrameBase & { readonly kind: "accepted" })
+  | (FrameBase & {
+      readonly kind: "accepted";
+      /**
+       * Protocol 1.1 with reply streams (docs/protocol.md §14.3): the gateway whose reply stream
+       * holds the request's replies, and when it received the request (epoch ms). A client sends
+       * both back in `resume`, so that any gateway can take the request over.
+       */
+      readonly gateway?: string;
+      readonly at?: number;
+    })
   | (FrameBase & { readonly kind: "chunk"; readonly data: TChunk })
   | (FrameBase & { readonly kind: "progress"; readonly progress: Progress })
   | (FrameBase & { readonly kind: "restart"; readonly attempt: number })
@@ -122,8 +131,18 @@ export const parseReplyFrame = (value: unknown): ReplyFrame | undefined => {
     return undefined;
   }
   switch (kind) {
-    case "accepted":
-      return { id, seq, kind };
+    case "accepted": {
+      const { gateway, at } = value;
+      if (gateway !== undefined && !isGatewayId(gateway)) return undefined;
+      if (at !== undefined && !isIntAtLeast(at, 0)) return undefined;
+      return {
+        id,
+        seq,
+        kind,
+        ...(gateway === undefined ? {} : { gateway }),
+        ...(at === undefined ? {} : { at }),
+      };
+    }
     case "chunk":
     case "result":
       // As zod has it: `data` may be anything, undefined included, but must be there.
@@ -179,11 +198,16 @@ export type RequestEvent = {
 /** Client → gateway `cancel` event. */
 export type CancelEvent = { readonly id: string };
 
-/** Client → gateway `resume` event: `after` is the last seq the client saw (-1: everything). */
+/**
+ * Client → gateway `resume` event: `after` is the last seq the client saw (-1: everything). A 1.1
+ * client adds the `gateway` and `at` of the request's `accepted` frame (docs/protocol.md §14.3).
+ */
 export type ResumeEvent = {
   readonly id: string;
   readonly after: number;
   readonly timeoutMs?: number | null;
+  readonly gateway?: string;
+  readonly at?: number;
 };
 
 /** The Socket.IO event names of docs/protocol.md §2. */

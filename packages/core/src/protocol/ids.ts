@@ -4,6 +4,8 @@ export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 /** docs/protocol.md §2: a request type names a service, e.g. `report.generate`. */
 export const TYPE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+/** docs/protocol.md §1: a gateway id names its reply queue or stream, `taskbridge.reply.<id>`. */
+export const GATEWAY_ID_PATTERN = /^[A-Za-z0-9_.-]{1,200}$/;
 /** Types under this prefix are answered by the gateway itself (docs/protocol.md §6). */
 export const BUILTIN_TYPE_PREFIX = "taskbridge.";
 
@@ -12,6 +14,9 @@ export const isRequestId = (value: unknown): value is string =>
 
 export const isSessionId = (value: unknown): value is string =>
   typeof value === "string" && SESSION_ID_PATTERN.test(value);
+
+export const isGatewayId = (value: unknown): value is string =>
+  typeof value === "string" && GATEWAY_ID_PATTERN.test(value);
 
 export const isRequestType = (value: unknown): value is string =>
   typeof value === "string" && TYPE_PATTERN.test(value);

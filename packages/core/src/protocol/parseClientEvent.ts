@@ -1,6 +1,6 @@
 import { createError, type ErrorBody } from "./errors.js";
 import type { CancelEvent, RequestEvent, ResumeEvent } from "./frames.js";
-import { isRequestId, isRequestType } from "./ids.js";
+import { isGatewayId, isRequestId, isRequestType } from "./ids.js";
 import { jsonByteLength, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION } from "./limits.js";
 
 /**
@@ -94,7 +94,9 @@ export const parseCancelEvent = (body: unknown): ParseOutcome<CancelEvent> => {
 
 /**
  * Checks a `resume` event body. An invalid `after` or `timeoutMs` with a valid id is a
- * `protocol_error` with `details: { id }` (docs/protocol.md §2), not a terminal frame.
+ * `protocol_error` with `details: { id }` (docs/protocol.md §2), not a terminal frame; so is an
+ * invalid `gateway` (a gateway id) or `at` (epoch ms, an integer ≥ 0), the optional fields a 1.1
+ * client copies from the request's `accepted` frame (§14.3). Absent or `null` means not given.
  */
 export const parseResumeEvent = (body: unknown): ParseOutcome<ResumeEvent> => {
   const id = isPlainObject(body) ? field(body, "id") : undefined;
@@ -115,5 +117,28 @@ export const parseResumeEvent = (body: unknown): ParseOutcome<ResumeEvent> => {
       error: badRequest("resume.timeoutMs must be a positive integer", { id }),
     };
   }
-  return { kind: "ok", value: { id, after, ...(timeoutMs == null ? {} : { timeoutMs }) } };
+  const gateway = field(body, "gateway");
+  if (gateway != null && !isGatewayId(gateway)) {
+    return {
+      kind: "protocolError",
+      error: badRequest("resume.gateway must be a gateway id", { id }),
+    };
+  }
+  const at = field(body, "at");
+  if (at != null && (typeof at !== "number" || !Number.isSafeInteger(at) || at < 0)) {
+    return {
+      kind: "protocolError",
+      error: badRequest("resume.at must be an integer ≥ 0", { id }),
+    };
+  }
+  return {
+    kind: "ok",
+    value: {
+      id,
+      after,
+      ...(timeoutMs == null ? {} : { timeoutMs }),
+      ...(gateway == null ? {} : { gateway }),
+      ...(at == null ? {} : { at }),
+    },
+  };
 };

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { ERROR_CODES } from "./errors.js";
-import { REQUEST_ID_PATTERN } from "./ids.js";
+import { GATEWAY_ID_PATTERN, REQUEST_ID_PATTERN } from "./ids.js";
 
 // The wire's shapes as zod/mini schemas, for servers, tools and tests that want zod's errors.
 // Nothing on a client's path imports this file: the client checks frames and error bodies with
@@ -37,7 +37,11 @@ const frameSchema = /* @__NO_SIDE_EFFECTS__ */ <TShape extends z.core.$ZodShape>
  * `parseReplyFrame` accepts exactly the same frames without zod.
  */
 export const replyFrameSchema = z.discriminatedUnion("kind", [
-  frameSchema({ kind: z.literal("accepted") }),
+  frameSchema({
+    kind: z.literal("accepted"),
+    gateway: z.optional(z.string().check(z.regex(GATEWAY_ID_PATTERN))),
+    at: z.optional(intAtLeast(0)),
+  }),
   frameSchema({ kind: z.literal("chunk"), data: z.unknown() }),
   frameSchema({ kind: z.literal("progress"), progress: progressSchema }),
   frameSchema({ kind: z.literal("restart"), attempt: intAtLeast(1) }),

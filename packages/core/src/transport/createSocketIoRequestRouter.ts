@@ -56,8 +56,8 @@ const DEFAULT_CLIENT_TIMEOUT_MS = 10 * 60 * 1000;
  * and `protocol_error` in, routed to each request's listener checked, in order, without gaps or
  * repeats, ending in exactly one terminal frame; a 1.1 `chunks` batch reaches the listener as
  * its `chunk` frames. A request waits for a connection if need be,
- * is re-attached after a reconnect with `resume` (`after` = the last seq seen), asks again after
- * a gap, and keeps a client-side deadline that ends it `TIMEOUT` when the gateway cannot.
+ * is re-attached after a reconnect with `resume` (`after` = the last seq seen, plus the `gateway`
+ * and `at` of a 1.1 `accepted` frame, so any gateway can take it over), asks again after a gap, and keeps a client-side deadline that ends it `TIMEOUT` when the gateway cannot.
  *
  * @example
  * const router = createSocketIoRequestRouter({ socket, timers, logger, now, defaultTimeoutMs, graceMs: 1000 });
@@ -116,6 +116,7 @@ export const createSocketIoRequestRouter = ({
       id: pending.request.id,
       after: pending.lastSeq,
       timeoutMs: remainingMs(pending),
+      ...pending.origin,
     });
   };
 
@@ -139,6 +140,9 @@ export const createSocketIoRequestRouter = ({
     }
     pending.replaying = false;
     pending.lastSeq = frame.seq;
+    if (frame.kind === "accepted" && frame.gateway !== undefined && frame.at !== undefined) {
+      pending.origin = { gateway: frame.gateway, at: frame.at };
+    }
     if (frame.kind === "result" || frame.kind === "error") table.finish(pending, frame);
     else table.deliver(pending, frame);
   };

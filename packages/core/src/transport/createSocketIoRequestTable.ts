@@ -14,6 +14,11 @@ export type SocketIoPendingRequest = {
   readonly deadline: number;
   /** True while a `resume` is outstanding: frames after a gap are dropped, not re-requested. */
   replaying: boolean;
+  /**
+   * Where the request's replies live, from its 1.1 `accepted` frame (docs/protocol.md §14.3):
+   * sent back in every `resume`, so that another gateway can take the request over.
+   */
+  origin: { readonly gateway: string; readonly at: number } | undefined;
 };
 
 export type SocketIoRequestTableOptions = {
@@ -70,6 +75,7 @@ export const createSocketIoRequestTable = ({
         lastSeq: -1,
         deadline,
         replaying: false,
+        origin: undefined,
       };
       const timer = timers.setTimeout(() => onDeadline(pending), timerDelayMs);
       entries.set(request.id, { pending, entry: { listener, timer } });

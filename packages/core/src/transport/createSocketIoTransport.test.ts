@@ -442,6 +442,32 @@ describe("createSocketIoTransport: reconnect and resume", () => {
     expect(gateway.events.filter((event) => event.event === "request")).toHaveLength(1);
   });
 
+  it("sends back the gateway and at of a 1.1 accepted frame in every resume (docs/protocol.md §14.3)", async () => {
+    await start({
+      serve: ({ send }) => send({ kind: "accepted", gateway: "gw-a.1", at: 1795310876298 }),
+    });
+    const transport = open();
+    const held = run(transport, { type: "test.hold", payload: null });
+    await held.seen(1);
+    expect(held.frames[0]).toMatchObject({
+      kind: "accepted",
+      gateway: "gw-a.1",
+      at: 1795310876298,
+    });
+    const id = held.frames[0]?.id ?? "";
+    gateway.dropConnections();
+    const resume = await gateway.waitForEvent("resume");
+    expect(resume.body).toEqual({
+      id,
+      after: 0,
+      timeoutMs: expect.any(Number),
+      gateway: "gw-a.1",
+      at: 1795310876298,
+    });
+    gateway.push(id, { kind: "result", data: "done" });
+    expect((await held.done).at(-1)).toMatchObject({ kind: "result", data: "done" });
+  });
+
   it("repairs a gap in a live stream with a resume", async () => {
     await start();
     const transport = open();
