@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 
-/** One reply frame as both the baseline and taskbridge send it (docs/protocol.md §2). */
+/**
+ * One reply frame as the baseline, NestJS and taskbridge send it (docs/protocol.md §2); a 1.1
+ * `chunks` frame (§14.2) reaches callers expanded into `chunk` frames.
+ */
 export type Frame = {
   readonly id: string;
   readonly seq: number;
@@ -29,8 +32,10 @@ type Pending = {
 /**
  * Connects one socket.io-client socket over the websocket transport only (no polling upgrade),
  * with its own random session id, as a browser tab would; rejects on `connect_error` or after
- * `timeoutMs`. Frames are matched to requests by id; `accepted`, `chunk` and `progress` frames go
- * to the caller's `onFrame`.
+ * `timeoutMs`. It asks for protocol 1.1 (docs/protocol.md §14.1; the baseline, NestJS and a v1
+ * gateway ignore it) and expands a `chunks` frame into `chunk` frames with consecutive seqs
+ * (§14.2). Frames are matched to requests by id; `accepted`, `chunk` and `progress` frames go to
+ * the caller's `onFrame`.
  *
  * @example
  * const socket = await connectLoadSocket("http://127.0.0.1:8080");
@@ -39,7 +44,7 @@ type Pending = {
 export const connectLoadSocket = (url: string, timeoutMs = 20_000): Promise<LoadSocket> => {
   const socket: Socket = io(url, {
     transports: ["websocket"],
-    auth: { sessionId: randomBytes(16).toString("base64url") },
+    auth: { sessionId: randomBytes(16).toString("base64url"), protocol: "1.1" },
     forceNew: true,
     reconnection: false,
     timeout: timeoutMs,
@@ -49,6 +54,13 @@ export const connectLoadSocket = (url: string, timeoutMs = 20_000): Promise<Load
   socket.on("reply", (frame: Frame) => {
     const waiter = pending.get(frame.id);
     if (waiter === undefined) return;
+    if (frame.kind === "chunks" && Array.isArray(frame.data)) {
+      const items: readonly unknown[] = frame.data;
+      for (let k = 0; k < items.length; k += 1) {
+        waiter.onFrame?.({ id: frame.id, seq: frame.seq + k, kind: "chunk", data: items[k] });
+      }
+      return;
+    }
     waiter.onFrame?.(frame);
     if (frame.kind === "result" || frame.kind === "error") {
       pending.delete(frame.id);

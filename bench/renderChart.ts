@@ -1,10 +1,16 @@
 import type { BenchReport } from "./report.js";
+import { TARGETS } from "./targets.js";
 
 const METRICS = [
-  { key: "roundTripP50", label: "round trip p50", better: "lower", target: 1.3 },
-  { key: "throughput", label: "throughput", better: "higher", target: 0.8 },
-  { key: "stream", label: "streaming", better: "higher", target: 1.0 },
-  { key: "memory", label: "memory per socket", better: "lower", target: 1.2 },
+  {
+    key: "roundTripP50",
+    label: "round trip p50",
+    better: "lower",
+    target: TARGETS.roundTripP50.max,
+  },
+  { key: "throughput", label: "throughput", better: "higher", target: TARGETS.throughput.min },
+  { key: "stream", label: "streaming", better: "higher", target: TARGETS.stream.min },
+  { key: "memory", label: "memory per socket", better: "lower", target: TARGETS.memory.max },
 ] as const;
 
 const COLORS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"];
@@ -13,9 +19,9 @@ const escapeXml = (text: string): string =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
- * An SVG bar chart of the report's ratios: one group per taskbridge system, one bar per metric,
- * the baseline at 1× as a vertical line and each metric's target as a tick on its bar. Plain SVG
- * with no script or font dependency, so it renders on GitHub and in any browser.
+ * An SVG bar chart of the report's ratios: one group per taskbridge or NestJS system, one bar per
+ * metric, the baseline at 1× as a vertical line and, on taskbridge's bars, each metric's target as
+ * a tick. Plain SVG with no script or font dependency, so it renders on GitHub and in any browser.
  */
 export const renderChart = (report: BenchReport): string => {
   const rows = report.systems.filter((row) => row.ratios !== undefined);
@@ -35,7 +41,7 @@ export const renderChart = (report: BenchReport): string => {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="10" y="20" font-size="14" font-weight="bold">taskbridge ÷ baseline, same run, same queue type${report.quick ? " (quick run)" : ""}</text>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">taskbridge and NestJS ÷ baseline, same run, same queue type${report.quick ? " (quick run)" : ""}</text>`,
     `<text x="10" y="38" fill="#555">${escapeXml(`${report.machine.cores} × ${report.machine.cpuModel}, ${report.date.slice(0, 16)}Z; black tick = target`)}</text>`,
   ];
   METRICS.forEach((metric, i) => {
@@ -51,11 +57,17 @@ export const renderChart = (report: BenchReport): string => {
       const ratio = row.ratios?.[metric.key] ?? 0;
       const y = y0 + 16 + i * (barHeight + 3);
       const ok = metric.better === "lower" ? ratio <= metric.target : ratio >= metric.target;
+      // The targets are taskbridge's: NestJS's bars have no tick and no colour verdict.
+      const targeted = row.kind === "taskbridge";
       parts.push(
         `<text x="${labelWidth - 6}" y="${y + 11}" text-anchor="end" fill="#333">${metric.label}</text>`,
         `<rect x="${labelWidth}" y="${y}" width="${Math.max(1, x(ratio) - labelWidth)}" height="${barHeight}" fill="${COLORS[i]}"/>`,
-        `<line x1="${x(metric.target)}" x2="${x(metric.target)}" y1="${y - 1}" y2="${y + barHeight + 1}" stroke="#000" stroke-width="2"/>`,
-        `<text x="${x(ratio) + 4}" y="${y + 11}" fill="${ok ? "#1a7f37" : "#cf222e"}">${ratio.toFixed(2)}×</text>`,
+        ...(targeted
+          ? [
+              `<line x1="${x(metric.target)}" x2="${x(metric.target)}" y1="${y - 1}" y2="${y + barHeight + 1}" stroke="#000" stroke-width="2"/>`,
+            ]
+          : []),
+        `<text x="${x(ratio) + 4}" y="${y + 11}" fill="${targeted ? (ok ? "#1a7f37" : "#cf222e") : "#333"}">${ratio.toFixed(2)}×</text>`,
       );
     });
   });

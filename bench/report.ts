@@ -1,11 +1,14 @@
 import type { BrowserResult } from "./client/runBrowserBench.js";
 import type { CpuSpent } from "./cpu.js";
 import type { MachineInfo } from "./machineInfo.js";
+import { renderTargets } from "./renderTargets.js";
 import type { SystemResult } from "./runQueueType.js";
 import type { BenchSettings } from "./settings.js";
-import { baselineFor, type SystemSpec } from "./systems.js";
+import { baselineFor, nestFor, type SystemSpec } from "./systems.js";
+import { TARGETS } from "./targets.js";
+import { targetVerdicts, type Verdict } from "./targetVerdicts.js";
 
-/** Ratios of a taskbridge figure to its baseline (same gateway runtime, same queue type). */
+/** Ratios of a figure to its baseline (same gateway runtime, same queue type). */
 export type Ratios = {
   readonly roundTripP50: number;
   readonly roundTripP99: number;
@@ -15,16 +18,18 @@ export type Ratios = {
   readonly memory: number;
 };
 
-/** The issue's targets: ≤ for latency and memory ratios, ≥ for throughput and streaming. */
-export const TARGETS = {
-  roundTripP50: { max: 1.3 },
-  throughput: { min: 0.8 },
-  stream: { min: 1.0 },
-  memory: { max: 1.2 },
-} as const;
+/** Ratios of a taskbridge figure to NestJS's (same gateway runtime, same queue type). */
+export type NestRatios = {
+  readonly roundTripP50: number;
+  readonly throughput: number;
+  readonly stream: number;
+};
 
 export type SystemRow = SystemSpec & {
   readonly baseline: string | undefined;
+  /** The NestJS system a taskbridge row is compared with, and the ratios to it. */
+  readonly nest: string | undefined;
+  readonly versusNest: NestRatios | undefined;
   readonly roundTripP50Ms: number;
   readonly roundTripP99Ms: number;
   readonly roundTripMeanMs: number;
@@ -53,6 +58,8 @@ export type BenchReport = {
   readonly targets: typeof TARGETS;
   readonly systems: readonly SystemRow[];
   readonly client: BrowserResult | undefined;
+  /** Issue 15's targets checked against this run (bench/targetVerdicts.ts). */
+  readonly verdicts: readonly Verdict[];
 };
 
 const round = (value: number, digits = 3): number => {
@@ -62,9 +69,10 @@ const round = (value: number, digits = 3): number => {
 
 /**
  * Turns the measured systems into the report: one row per system with its figures and, for each
- * taskbridge system, every figure as a ratio to the baseline measured in the same run on the same
- * gateway runtime and queue type (latency and memory: taskbridge ÷ baseline, lower is better;
- * throughput and streaming: taskbridge ÷ baseline, higher is better).
+ * taskbridge and NestJS system, every figure as a ratio to the baseline measured in the same run
+ * on the same gateway runtime and queue type (latency and memory: system ÷ baseline, lower is
+ * better; throughput and streaming: system ÷ baseline, higher is better); taskbridge rows also
+ * get their ratios to NestJS, and the report the verdict on each of issue 15's targets.
  */
 export const buildReport = (input: {
   readonly settings: BenchSettings;
@@ -78,9 +86,10 @@ export const buildReport = (input: {
   const systems = input.results.map((result): SystemRow => {
     const spec = result.system;
     const base =
-      spec.kind === "taskbridge" || spec.extra !== "none" || spec.worker !== "baseline"
+      spec.kind !== "baseline" || spec.extra !== "none" || spec.worker !== "baseline"
         ? byId.get(baselineFor(spec, specs)?.id ?? "")
         : undefined;
+    const nest = spec.kind === "taskbridge" ? byId.get(nestFor(spec, specs)?.id ?? "") : undefined;
     const ratios =
       base === undefined
         ? undefined
@@ -94,9 +103,21 @@ export const buildReport = (input: {
             stream: round(result.stream.chunksPerSecond / base.stream.chunksPerSecond),
             memory: round(result.memory.bytesPerSocket / base.memory.bytesPerSocket),
           };
+    const versusNest =
+      nest === undefined
+        ? undefined
+        : {
+            roundTripP50: round(result.roundTrip.p50 / nest.roundTrip.p50),
+            throughput: round(
+              result.throughput.requestsPerSecond / nest.throughput.requestsPerSecond,
+            ),
+            stream: round(result.stream.chunksPerSecond / nest.stream.chunksPerSecond),
+          };
     return {
       ...spec,
       baseline: base?.system.id,
+      nest: nest?.system.id,
+      versusNest,
       roundTripP50Ms: round(result.roundTrip.p50),
       roundTripP99Ms: round(result.roundTrip.p99),
       roundTripMeanMs: round(result.roundTrip.mean),
@@ -123,6 +144,7 @@ export const buildReport = (input: {
     targets: TARGETS,
     systems,
     client: input.client,
+    verdicts: targetVerdicts(systems, input.client),
   };
 };
 
@@ -130,8 +152,10 @@ const cell = (value: string, ratio: number | undefined): string =>
   ratio === undefined ? value : `${value} (${ratio.toFixed(2)}×)`;
 
 /**
- * The report as one Markdown table (what `npm run bench` prints and docs/benchmarks.md quotes):
- * a row per system, taskbridge cells followed by their ratio to the baseline.
+ * The report as Markdown (what `npm run bench` prints and docs/benchmarks.md quotes): a row per
+ * system, taskbridge and NestJS cells followed by their ratio to the baseline; CPU per request and
+ * per chunk; StreamingLog in Chromium; then issue 15's targets, met or not, with why and the next
+ * lever where not.
  */
 export const renderTable = (report: BenchReport): string => {
   const header = [
@@ -180,8 +204,8 @@ export const renderTable = (report: BenchReport): string => {
   if (client?.streams !== undefined) {
     lines.push(
       "",
-      `| StreamingLog in Chromium ${client.chromium ?? ""}, ${client.chunks.toLocaleString("en-US")} chunks | total ms | React commits | render ms | main thread ms | long tasks (longest ms) | longest frame gap ms | longest click delay ms | responsive |`,
-      "|---|---|---|---|---|---|---|---|---|",
+      `| StreamingLog in Chromium ${client.chromium ?? ""}, ${client.chunks.toLocaleString("en-US")} chunks | total ms | React commits | render ms | main thread ms | long tasks (longest ms) | long tasks after 1 s (longest ms) | longest frame gap ms | longest click delay ms | responsive | scrollable |`,
+      "|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const s of client.streams) {
       lines.push(
@@ -191,13 +215,16 @@ export const renderTable = (report: BenchReport): string => {
           s.renderMilliseconds.toFixed(0),
           s.mainThreadMilliseconds.toFixed(0),
           `${s.longTasks} (${s.longestTaskMilliseconds.toFixed(0)})`,
+          `${s.lateLongTasks} (${s.longestLateTaskMilliseconds.toFixed(0)})`,
           s.longestFrameGapMilliseconds.toFixed(0),
           s.longestClickDelayMilliseconds.toFixed(0),
           s.responsive ? "yes" : s.complete ? "no" : "no (incomplete)",
+          s.scrollable ? "yes" : "no",
         ].join(" | ")} |`,
       );
     }
   }
+  lines.push("", renderTargets(report.verdicts));
   return lines.join("\n");
 };
 

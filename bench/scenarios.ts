@@ -105,7 +105,8 @@ export type StreamResult = {
 
 /**
  * One `demo.count` of `n` chunks: the time from sending the request to its `result`, and whether
- * every chunk `{ i }` arrived once and in order (chunks per second = n / that time).
+ * the stream was exact — every chunk `{ i }` arrived once and in order, with consecutive seqs and
+ * the result right after the last chunk (chunks per second = n / that time).
  */
 export const measureStream = async (url: string, n: number): Promise<StreamResult> => {
   const socket = await connectLoadSocket(url);
@@ -114,14 +115,18 @@ export const measureStream = async (url: string, n: number): Promise<StreamResul
     await socket.call("demo.count", { n: 100 });
     let expected = 0;
     let inOrder = true;
+    let lastSeq: number | undefined;
     const started = performance.now();
     const frame = await socket.call("demo.count", { n }, (chunk) => {
       if (chunk.kind !== "chunk") return;
       if ((chunk.data as { i?: unknown } | null)?.i !== expected) inOrder = false;
+      if (lastSeq !== undefined && chunk.seq !== lastSeq + 1) inOrder = false;
+      lastSeq = chunk.seq;
       expected += 1;
     });
     const milliseconds = performance.now() - started;
     expectResult(frame, "demo.count");
+    if (lastSeq !== undefined && frame.seq !== lastSeq + 1) inOrder = false;
     return {
       chunks: expected,
       chunksPerSecond: (expected / milliseconds) * 1000,

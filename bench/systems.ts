@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { NEST_QUEUE } from "./nest/nestQueue.js";
 import type { BenchSettings } from "./settings.js";
 
 export type QueueType = "classic" | "quorum";
 export type Runtime = "bun" | "node";
 /** Systems in the same group share one worker and one virtual host. */
-export type GroupId = "baseline" | "baseline-confirms" | "taskbridge-ts" | "taskbridge-py";
+export type GroupId = "baseline" | "baseline-confirms" | "taskbridge-ts" | "taskbridge-py" | "nest";
 
 /**
  * Steps of `--ladder` between the baseline and taskbridge: `accepted` adds the gateway's publish
@@ -13,15 +14,19 @@ export type GroupId = "baseline" | "baseline-confirms" | "taskbridge-ts" | "task
  */
 export type BaselineExtra = "none" | "accepted" | "confirms";
 
-/** One system under test: which gateway on which runtime, which worker, which queue type. */
+/**
+ * One system under test: which gateway on which runtime, which worker, which queue type. `nest` is
+ * the peer a user would pick instead of taskbridge (bench/nest/: a NestJS `@WebSocketGateway`
+ * and a NestJS RMQ microservice), compared with the same baseline.
+ */
 export type SystemSpec = {
-  /** e.g. `taskbridge-bun-ts-quorum`. */
+  /** e.g. `taskbridge-bun-ts-quorum`, `nest-bun-classic`. */
   readonly id: string;
   readonly label: string;
-  readonly kind: "baseline" | "taskbridge";
+  readonly kind: "baseline" | "taskbridge" | "nest";
   readonly group: GroupId;
   readonly gatewayRuntime: Runtime;
-  readonly worker: "baseline" | "typescript" | "python";
+  readonly worker: "baseline" | "typescript" | "python" | "nest";
   readonly queueType: QueueType;
   readonly extra: BaselineExtra;
 };
@@ -34,8 +39,18 @@ export type Command = {
   readonly ready: RegExp;
 };
 
-const WORKER_TAGS = { baseline: "bw", typescript: "ts", python: "py" } as const;
-const WORKER_NAMES = { baseline: "baseline", typescript: "TS", python: "Python" } as const;
+const WORKER_TAGS = { baseline: "bw", typescript: "ts", python: "py", nest: "nest" } as const;
+const WORKER_NAMES = {
+  baseline: "baseline",
+  typescript: "TS",
+  python: "Python",
+  nest: "NestJS",
+} as const;
+const GATEWAY_NAMES = {
+  baseline: "baseline server",
+  taskbridge: "taskbridge gateway",
+  nest: "NestJS gateway",
+} as const;
 
 const system = (
   kind: SystemSpec["kind"],
@@ -44,22 +59,25 @@ const system = (
   queueType: QueueType,
   extra: BaselineExtra = "none",
 ): SystemSpec => {
-  // The usual pairs (baseline server + baseline worker, gateway + SDK worker) need no worker tag.
-  const usual = (kind === "baseline") === (worker === "baseline");
-  const workerPart = kind === "baseline" && usual ? "" : `-${WORKER_TAGS[worker]}`;
+  // The baseline and NestJS with their own worker need no worker tag; taskbridge always has one.
+  const own =
+    (kind === "baseline" && worker === "baseline") || (kind === "nest" && worker === "nest");
+  const workerPart = own ? "" : `-${WORKER_TAGS[worker]}`;
   const extraPart = extra === "none" ? "" : `+${extra}`;
   const runtimeName = gatewayRuntime === "bun" ? "Bun" : "Node";
   const group: GroupId =
-    worker === "python"
-      ? "taskbridge-py"
-      : worker === "typescript"
-        ? "taskbridge-ts"
-        : extra === "confirms"
-          ? "baseline-confirms"
-          : "baseline";
+    worker === "nest"
+      ? "nest"
+      : worker === "python"
+        ? "taskbridge-py"
+        : worker === "typescript"
+          ? "taskbridge-ts"
+          : extra === "confirms"
+            ? "baseline-confirms"
+            : "baseline";
   return {
     id: `${kind}${extraPart}-${gatewayRuntime}${workerPart}-${queueType}`,
-    label: `${kind === "baseline" ? `baseline${extraPart} server` : "taskbridge gateway"} on ${runtimeName}, ${WORKER_NAMES[worker]} worker, ${queueType}`,
+    label: `${kind === "baseline" ? `baseline${extraPart} server` : GATEWAY_NAMES[kind]} on ${runtimeName}, ${WORKER_NAMES[worker]} worker, ${queueType}`,
     kind,
     group,
     gatewayRuntime,
@@ -87,8 +105,9 @@ export const ladderSystems = (): SystemSpec[] => [
 
 /**
  * The systems a run measures. Each queue type gets its own baseline on each gateway runtime, so
- * every taskbridge figure has a like-for-like floor. Quick mode keeps Bun only and the TypeScript
- * worker, on both queue types (`--python` adds the Python worker on Bun).
+ * every taskbridge figure has a like-for-like floor, and NestJS on Bun (the peer the issue's
+ * throughput target names). Quick mode keeps Bun only, the TypeScript worker and NestJS, on both
+ * queue types (`--python` adds the Python worker on Bun).
  */
 export const benchSystems = (quick: boolean, python = false): SystemSpec[] => {
   const queueTypes: QueueType[] = ["classic", "quorum"];
@@ -97,6 +116,7 @@ export const benchSystems = (quick: boolean, python = false): SystemSpec[] => {
       system("baseline", "bun", "baseline", q),
       system("taskbridge", "bun", "typescript", q),
       ...(python ? [system("taskbridge", "bun", "python", q)] : []),
+      system("nest", "bun", "nest", q),
     ]);
   }
   return queueTypes.flatMap((q) => [
@@ -105,6 +125,7 @@ export const benchSystems = (quick: boolean, python = false): SystemSpec[] => {
     system("baseline", "node", "baseline", q),
     system("taskbridge", "node", "typescript", q),
     system("taskbridge", "bun", "python", q),
+    system("nest", "bun", "nest", q),
   ]);
 };
 
@@ -119,8 +140,21 @@ export const baselineFor = (spec: SystemSpec, all: readonly SystemSpec[]): Syste
       s.queueType === spec.queueType,
   );
 
+/**
+ * The NestJS system a taskbridge system is compared with (the issue's "≥ 1.5× NestJS"): same
+ * gateway runtime, same queue type.
+ */
+export const nestFor = (spec: SystemSpec, all: readonly SystemSpec[]): SystemSpec | undefined =>
+  all.find(
+    (s) =>
+      s.kind === "nest" &&
+      s.gatewayRuntime === spec.gatewayRuntime &&
+      s.queueType === spec.queueType,
+  );
+
 /** Queues each group's worker declares (deleted before the other queue type is declared). */
 export const GROUP_QUEUES: Record<GroupId, readonly string[]> = {
+  nest: [NEST_QUEUE],
   baseline: ["demo.echo", "demo.count"],
   "baseline-confirms": ["demo.echo", "demo.count"],
   "taskbridge-ts": ["demo.echo", "demo.count", "demo.progress", "demo.fail"],
@@ -136,9 +170,23 @@ const runtimes = (root: string) => {
       : { command: process.execPath, args: ["--import", "tsx", file] };
 };
 
+/** NestJS's decorators need bench/nest/tsconfig.json: Bun is told so, and so is tsx (esbuild). */
+const NEST_TSCONFIG = "bench/nest/tsconfig.json";
+const nestCommand = (
+  root: string,
+  runtime: Runtime,
+  file: string,
+): Pick<Command, "command" | "args"> & { readonly env: Record<string, string> } => {
+  const { command, args } = runtimes(root)(runtime, file);
+  return runtime === "bun"
+    ? { command, args: ["--tsconfig-override", NEST_TSCONFIG, ...args], env: {} }
+    : { command, args, env: { TSX_TSCONFIG_PATH: NEST_TSCONFIG } };
+};
+
 /**
  * The worker of a group: `bench/baseline/worker.ts` on Bun, the very entry point `npm run worker`
- * runs (Bun), or the Python reference worker (`npm run worker:python`), on `queueType` queues.
+ * runs (Bun), the Python reference worker (`npm run worker:python`), or the NestJS microservice
+ * (`bench/nest/worker.ts` on Bun), on `queueType` queues.
  */
 export const workerCommand = (
   group: GroupId,
@@ -147,6 +195,14 @@ export const workerCommand = (
   amqpUrl: string,
 ): Command => {
   const on = runtimes(root);
+  if (group === "nest") {
+    const nest = nestCommand(root, "bun", "bench/nest/worker.ts");
+    return {
+      ...nest,
+      env: { ...nest.env, AMQP_URL: amqpUrl, BENCH_QUEUE_TYPE: queueType },
+      ready: /nest worker ready/,
+    };
+  }
   if (group === "baseline" || group === "baseline-confirms") {
     return {
       ...on("bun", "bench/baseline/worker.ts"),
@@ -171,8 +227,9 @@ export const workerCommand = (
 };
 
 /**
- * The gateway of a system on `port`: `bench/baseline/server.ts`, or the entry point `npm run
- * gateway` runs (`packages/gateway/src/main.ts`) on Bun or under Node with tsx. The taskbridge gateway gets its
+ * The gateway of a system on `port`: `bench/baseline/server.ts`, `bench/nest/gateway.ts`, or the
+ * entry point `npm run gateway` runs (`packages/gateway/src/main.ts`) on Bun or under Node with
+ * tsx. The taskbridge gateway gets its
  * per-session rate limit lifted (100 requests/s by default would cap the throughput figure).
  */
 export const gatewayCommand = (
@@ -182,6 +239,19 @@ export const gatewayCommand = (
   port: number,
 ): Command => {
   const on = runtimes(root);
+  if (spec.kind === "nest") {
+    const nest = nestCommand(root, spec.gatewayRuntime, "bench/nest/gateway.ts");
+    return {
+      ...nest,
+      env: {
+        ...nest.env,
+        AMQP_URL: amqpUrl,
+        PORT: String(port),
+        BENCH_QUEUE_TYPE: spec.queueType,
+      },
+      ready: /nest gateway listening/,
+    };
+  }
   if (spec.kind === "baseline") {
     return {
       ...on(spec.gatewayRuntime, "bench/baseline/server.ts"),

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // Runs `npm run bench -- --smoke` (the bench with tiny figures, classic queues only) end to end:
-// baseline and taskbridge processes, RabbitMQ virtual hosts, the load generator and Chromium.
-// It checks that the bench runs and reports, never how fast anything is.
+// baseline, taskbridge and NestJS processes, RabbitMQ virtual hosts, the load generator and
+// Chromium. It checks that the bench runs and reports and that every stream arrived exact (every
+// chunk once, in order, consecutive seqs), never how fast anything is.
 // The bench run in progress: stopped in afterAll if the test gave up on it (a timeout), so its
 // processes neither outlive the test nor hold Jest open.
 let running: ChildProcess | undefined;
@@ -31,6 +32,8 @@ const runBench = (out: string) =>
 type Row = {
   readonly id: string;
   readonly kind: string;
+  readonly nest?: string;
+  readonly versusNest?: Record<string, number>;
   readonly streamInOrder: boolean;
   readonly roundTripP50Ms: number;
   readonly throughputRps: number;
@@ -50,19 +53,24 @@ describe("npm run bench -- --smoke", () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  it("measures the baseline and taskbridge and writes the table, the JSON report and the chart", async () => {
+  it("measures the baseline, taskbridge and NestJS and writes the table, the targets, the JSON report and the chart", async () => {
     const { code, output } = await runBench(out);
     expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
     expect(output).toContain("| baseline-bun-classic |");
     expect(output).toContain("| taskbridge-bun-ts-classic |");
+    expect(output).toContain("| nest-bun-classic |");
+    expect(output).toContain("| throughput ≥ 1.5× NestJS |");
+    expect(output).toContain("| StreamingLog scrollable after the stream (Home, wheel, End) |");
 
     const report = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
       systems: Row[];
-      client: { streams?: { complete: boolean }[]; skipped?: string };
+      client: { streams?: { complete: boolean; scrollable: boolean }[]; skipped?: string };
+      verdicts: { label: string; scope: string; met?: boolean }[];
     };
     expect(report.systems.map((row) => row.id)).toEqual([
       "baseline-bun-classic",
       "taskbridge-bun-ts-classic",
+      "nest-bun-classic",
     ]);
     for (const row of report.systems) {
       expect(row.streamInOrder).toBe(true);
@@ -73,7 +81,17 @@ describe("npm run bench -- --smoke", () => {
     expect(Object.keys(taskbridge?.ratios ?? {}).sort()).toEqual(
       ["memory", "roundTripP50", "roundTripP99", "stream", "throughput", "throughputP99"].sort(),
     );
+    expect(taskbridge?.nest).toBe("nest-bun-classic");
+    expect(Object.keys(taskbridge?.versusNest ?? {}).sort()).toEqual(
+      ["roundTripP50", "stream", "throughput"].sort(),
+    );
     expect(report.client.streams?.map((stream) => stream.complete)).toEqual([true, true]);
+    // Every target measured in a classic-only run got a verdict (met or not, never asserted).
+    const classic = report.verdicts.filter(
+      (v) =>
+        v.scope === "classic" && !v.label.includes("no target") && !v.label.startsWith("Python"),
+    );
+    expect(classic.map((v) => typeof v.met)).toEqual(classic.map(() => "boolean"));
     expect(readFileSync(join(out, "latest.svg"), "utf8")).toContain("<svg");
   }, 240_000);
 });
