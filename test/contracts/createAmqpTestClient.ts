@@ -9,6 +9,8 @@ export type TestReply = {
   readonly attempt: number;
   readonly body: unknown;
   readonly contentType: string | undefined;
+  /** `x-count` of a `chunks` reply (docs/protocol.md §14.2); undefined on other replies. */
+  readonly count?: number;
 };
 
 export type TestRequestOptions = {
@@ -72,6 +74,7 @@ export const createAmqpTestClient = async (
       attempt: asNumber(headers["x-attempt"]),
       body,
       contentType: message.properties.contentType,
+      ...(headers["x-count"] === undefined ? {} : { count: asNumber(headers["x-count"]) }),
     });
     replies.set(key, list);
     if (list.length > 0 && isTerminal(list[list.length - 1] as TestReply)) terminated.add(key);

@@ -1,7 +1,7 @@
 import type { Broker, PublishOutcome } from "@taskbridge/broker";
 
-/** The reply kinds a worker sends (docs/protocol.md §3 `x-kind`). */
-export type ReplyKind = "chunk" | "progress" | "result" | "error";
+/** The reply kinds a worker sends (docs/protocol.md §3 `x-kind`; `chunks` only to a 1.1 gateway, §14.2). */
+export type ReplyKind = "chunk" | "chunks" | "progress" | "result" | "error";
 
 /**
  * The replies of one attempt of one request, in order. Non-terminal replies are published without
@@ -12,6 +12,14 @@ export type ReplyKind = "chunk" | "progress" | "result" | "error";
 export type ReplySender = {
   /** Publishes a `chunk` or `progress` body (already JSON). Ignored once failed or finished. */
   readonly send: (kind: "chunk" | "progress", json: string) => void;
+  /**
+   * Publishes `count` chunks as one `chunks` reply (docs/protocol.md §14.2): `body` is their JSON
+   * array, `x-seq` the first one's, `x-count` = `count`, and the next reply's `x-seq` is `count`
+   * further on. Ignored once failed or finished.
+   */
+  readonly sendChunks: (body: string, count: number) => void;
+  /** Sends what is held back now; replies here are never held, so only a batcher acts on it. */
+  readonly flush: () => void;
   /** Publishes the terminal reply; resolves `true` once the broker confirmed it (`false`: nacked or lost). */
   readonly finish: (kind: "result" | "error", json: string) => Promise<boolean>;
   /** Replies sent and not yet confirmed (handed to the broker or still waiting for the window). */
@@ -44,13 +52,16 @@ const CONTENT_TYPE = "application/json";
 type Waiting = {
   readonly kind: ReplyKind;
   readonly json: string;
+  /** The chunks in a `chunks` reply. */
+  readonly count?: number;
   /** The terminal reply's settlement. */
   readonly done?: (confirmed: boolean) => void;
 };
 
 /**
  * Creates the sender of one attempt's replies: `x-seq` counts 0, 1, 2 … across everything it
- * sends, `x-attempt` is fixed, and replies go to the default exchange with routing key `replyTo`.
+ * sends (a `chunks` reply counts its chunks), `x-attempt` is fixed, and replies go to the default
+ * exchange with routing key `replyTo`. `createChunkBatcher` wraps it to batch chunks.
  *
  * @example
  * const replies = createReplySender({ broker, replyTo, correlationId, attempt: 1, onFailure });
@@ -97,8 +108,12 @@ export const createReplySender = ({
   };
   const publish = (next: Waiting): void => {
     inFlight += 1;
-    const headers = { "x-kind": next.kind, "x-seq": seq, "x-attempt": attempt };
-    seq += 1;
+    const count = next.count;
+    const headers =
+      count === undefined
+        ? { "x-kind": next.kind, "x-seq": seq, "x-attempt": attempt }
+        : { "x-kind": next.kind, "x-seq": seq, "x-attempt": attempt, "x-count": count };
+    seq += count ?? 1;
     broker
       .publish("", replyTo, next.json, { correlationId, contentType: CONTENT_TYPE, headers })
       .then(
@@ -137,6 +152,11 @@ export const createReplySender = ({
       if (failure || finished) return;
       enqueue({ kind, json });
     },
+    sendChunks: (json, count) => {
+      if (failure || finished) return;
+      enqueue({ kind: "chunks", json, count });
+    },
+    flush: () => {},
     finish: (kind, json) => {
       if (failure || finished) return Promise.resolve(false);
       finished = true;

@@ -5,9 +5,11 @@ import {
   type ErrorBody,
   type Handlers,
   type Logger,
+  realTimers,
   runHandler,
   toErrorBody,
 } from "@taskbridge/core/protocol";
+import { createChunkBatcher } from "./createChunkBatcher.js";
 import { createReplySender } from "./createReplySender.js";
 import { createRequeueBackoff, type RequeueBackoffOptions } from "./createRequeueBackoff.js";
 import { logHandlerError } from "./logHandlerError.js";
@@ -40,6 +42,11 @@ export type RequestRunnerOptions = RequeueBackoffOptions & {
   readonly replyOnCancel: boolean;
   /** Unconfirmed replies from which a streaming handler waits before its next item. */
   readonly maxPendingReplies: number;
+  /**
+   * How a request whose gateway accepts `chunks` (`x-accept`) batches its chunks
+   * (docs/protocol.md §14.2, `createChunkBatcher`); `maxChunks` 1 sends every chunk alone.
+   */
+  readonly chunkBatching: { readonly windowMs: number; readonly maxChunks: number };
 };
 
 /** What `createRequestRunner` returns. */
@@ -62,8 +69,9 @@ const errorJson = (error: ErrorBody): string => JSON.stringify(error);
  * `BAD_REQUEST`, a type without a handler `UNKNOWN_TYPE`, a throw `WORKER_ERROR` with the message
  * only (the stack goes to the logger's `error`), a thrown error body passes through (an `info`
  * line without a stack: the handler chose that answer). A streaming handler waits before its next
- * item while more than `maxPendingReplies` replies are unconfirmed. A request whose reply could
- * not be published goes back to its queue after a back-off (`createRequeueBackoff`).
+ * item while more than `maxPendingReplies` replies are unconfirmed. A request from a gateway that
+ * accepts `chunks` has its chunks batched (`createChunkBatcher`, docs/protocol.md §14.2). A request
+ * whose reply could not be published goes back to its queue after a back-off (`createRequeueBackoff`).
  */
 export const createRequestRunner = ({
   broker,
@@ -71,9 +79,12 @@ export const createRequestRunner = ({
   logger,
   replyOnCancel,
   maxPendingReplies,
+  chunkBatching,
   ...backoffOptions
 }: RequestRunnerOptions): RequestRunner => {
   const lowWater = Math.max(1, Math.floor(maxPendingReplies / 2));
+  const timers = backoffOptions.timers ?? realTimers;
+  const batching = chunkBatching.maxChunks > 1;
   const backoff = createRequeueBackoff(backoffOptions);
 
   const run = (message: DeliveredMessage, meta: RequestMeta, onDone: (run: Run) => void): Run => {
@@ -90,7 +101,7 @@ export const createRequestRunner = ({
       } else if (publishFailed) backoff.handBackLater(meta.correlationId, message);
       else message.nack(true);
     };
-    const replies = createReplySender({
+    const sender = createReplySender({
       broker,
       replyTo: meta.replyTo ?? "",
       correlationId: meta.correlationId,
@@ -107,6 +118,11 @@ export const createRequestRunner = ({
         stop("lost");
       },
     });
+    // Without `x-accept: chunks` the gateway reads version 1 replies only: every chunk alone.
+    const replies =
+      batching && meta.accept === "chunks"
+        ? createChunkBatcher({ replies: sender, timers, ...chunkBatching })
+        : sender;
     const stop = (reason: StopReason) => {
       if (stopReason !== undefined) {
         // Cancelled, and still running at shutdown: nobody wants it any more, so ack it.
@@ -160,6 +176,8 @@ export const createRequestRunner = ({
         // Back-pressure: a streaming handler waits while too many replies are unconfirmed.
         waitWritable: () => (replies.pending() > maxPendingReplies ? replies.drain() : undefined),
       });
+      // The handler stopped: chunks held for a batch go now, before anything else.
+      replies.flush();
       if (settled) return;
       if (stopReason === "cancel") {
         if (!replyOnCancel) return settle(true);

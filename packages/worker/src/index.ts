@@ -12,6 +12,11 @@ export { type ReferenceContract, referenceContract } from "@taskbridge/core/refe
 export { consoleWorkerLogger } from "./consoleWorkerLogger.js";
 export type { ServiceInfo } from "./createAnnouncer.js";
 export { SDK_VERSION } from "./createAnnouncer.js";
+export {
+  DEFAULT_CHUNK_WINDOW_MS,
+  DEFAULT_MAX_CHUNKS_PER_REPLY,
+  MAX_CHUNKS_BODY_BYTES,
+} from "./createChunkBatcher.js";
 export { requestIdOf } from "./readRequestMeta.js";
 export type { WorkerEnv } from "./readWorkerEnv.js";
 export { DEFAULT_AMQP_URL, readWorkerEnv } from "./readWorkerEnv.js";

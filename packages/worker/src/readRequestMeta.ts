@@ -15,6 +15,11 @@ export type RequestMeta = {
   /** `x-deadline` in epoch ms; `Infinity` when the message carries none. */
   readonly deadline: number;
   readonly principal: string;
+  /**
+   * `x-accept`: what the gateway reads besides version 1 replies (docs/protocol.md §14.1),
+   * `"chunks"` from a 1.1 gateway; `undefined` when the message carries none.
+   */
+  readonly accept: string | undefined;
 };
 
 const toNumber = (value: unknown): number | undefined => {
@@ -41,6 +46,7 @@ export const readRequestMeta = (message: DeliveredMessage, queueType: string): R
   const correlationId = properties.correlationId ?? "";
   const type = headers?.["x-type"];
   const principal = headers?.["x-principal"];
+  const accept = headers?.["x-accept"];
   return {
     correlationId,
     replyTo: properties.replyTo || undefined,
@@ -49,5 +55,6 @@ export const readRequestMeta = (message: DeliveredMessage, queueType: string): R
     attempt: readAttempt(message),
     deadline: toNumber(headers?.["x-deadline"]) ?? Number.POSITIVE_INFINITY,
     principal: typeof principal === "string" && principal !== "" ? principal : "anon",
+    accept: typeof accept === "string" ? accept : undefined,
   };
 };

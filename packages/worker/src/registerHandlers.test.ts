@@ -13,6 +13,7 @@ import {
   silentLogger,
 } from "@taskbridge/core/protocol";
 import { referenceHandlers } from "@taskbridge/core/reference";
+import { createManualTimers } from "@taskbridge/core/testing";
 import {
   type AmqpTestClient,
   createAmqpTestClient,
@@ -27,6 +28,13 @@ const gates = new Map<string, () => void>();
 const gate = (name: string) =>
   new Promise<void>((resolve) => {
     gates.set(name, resolve);
+  });
+
+/** Resolvers a handler calls once it runs, so a test knows it started. */
+const running = new Map<string, () => void>();
+const whenRunning = (name: string) =>
+  new Promise<void>((resolve) => {
+    running.set(name, resolve);
   });
 
 const letters = function* () {
@@ -72,6 +80,13 @@ const handlers = defineHandlers({
   "t.demo-fail": referenceHandlers["demo.fail"],
   "t.wait": async (_payload: unknown, ctx: HandlerContext) => {
     ctx.emit("started");
+    await waitAbort(ctx.signal);
+    ctx.emit("after abort");
+    throw new Error("aborted");
+  },
+  "t.wait-named": async ({ name }: { name: string }, ctx: HandlerContext) => {
+    ctx.emit("started");
+    running.get(name)?.();
     await waitAbort(ctx.signal);
     ctx.emit("after abort");
     throw new Error("aborted");
@@ -451,5 +466,73 @@ describe("registerHandlers on the memory broker", () => {
       [2, 0, "chunk"],
       [2, 1, "result"],
     ]);
+  });
+
+  describe("for a gateway that accepts chunks (docs/protocol.md §14.2)", () => {
+    const chunks = { headers: { "x-accept": "chunks" } };
+
+    it("batches a burst into chunks replies of at most 256, x-seq counting chunks", async () => {
+      const request = await client.request("t.count", { n: 600 }, chunks);
+      const replies = await client.untilTerminal(request.correlationId);
+      expect(replies.map((r) => [r.seq, r.kind, r.count])).toEqual([
+        [0, "chunks", 256],
+        [256, "chunks", 256],
+        [512, "chunks", 88],
+        [600, "result", undefined],
+      ]);
+      expect(replies.slice(0, 3).flatMap((r) => r.body as unknown[])).toEqual(
+        [...Array(600).keys()].map((i) => ({ i })),
+      );
+    });
+
+    it("sends the same replies as v1 when chunks are not consecutive", async () => {
+      const plain = await client.request("t.mixed", null);
+      const batched = await client.request("t.mixed", null, chunks);
+      const shown = (list: readonly { seq: number; kind: string; body: unknown }[]) =>
+        list.map((r) => [r.seq, r.kind, r.body]);
+      const expected = shown(await client.untilTerminal(plain.correlationId));
+      expect(shown(await client.untilTerminal(batched.correlationId))).toEqual(expected);
+      expect(expected.map(([, kind]) => kind)).toContain("chunk");
+    });
+
+    it("keeps back-pressure: a long burst goes in order while waiting for confirms", async () => {
+      await worker!.close();
+      worker = await start({ maxPendingReplies: 2, maxChunksPerReply: 3 });
+      const request = await client.request("t.count", { n: 2000 }, chunks);
+      const replies = await client.untilTerminal(request.correlationId);
+      const items = replies.slice(0, -1).flatMap((r) => (r.kind === "chunks" ? r.body : [r.body]));
+      expect(items).toEqual([...Array(2000).keys()].map((i) => ({ i })));
+      let seq = 0;
+      for (const reply of replies) {
+        expect(reply.seq).toBe(seq);
+        seq += reply.count ?? 1;
+      }
+      expect(replies.at(-1)).toMatchObject({ kind: "result", seq: 2000 });
+    });
+
+    it("sends a chunk held for a batch before CANCELLED, and nothing the handler emits after", async () => {
+      await worker!.close();
+      worker = await start({ timers: createManualTimers() }); // the window never ends by itself
+      const started = whenRunning("c1");
+      const request = await client.request("t.wait-named", { name: "c1" }, chunks);
+      await started;
+      expect(client.repliesOf(request.correlationId)).toEqual([]);
+      await client.cancel(request);
+      const replies = await client.untilTerminal(request.correlationId);
+      expect(replies.map((r) => [r.seq, r.kind, r.body])).toEqual([
+        [0, "chunk", "started"],
+        [1, "error", { code: "CANCELLED", message: "the request was cancelled" }],
+      ]);
+    });
+
+    it("sends every chunk alone with maxChunksPerReply 1, and refuses windows over 5 ms", async () => {
+      await worker!.close();
+      worker = await start({ maxChunksPerReply: 1 });
+      const request = await client.request("t.count", { n: 3 }, chunks);
+      const replies = await client.untilTerminal(request.correlationId);
+      expect(replies.map((r) => r.kind)).toEqual(["chunk", "chunk", "chunk", "result"]);
+      await expect(start({ chunkWindowMs: 6 })).rejects.toThrow(RangeError);
+      await expect(start({ maxChunksPerReply: 0 })).rejects.toThrow(RangeError);
+    });
   });
 });

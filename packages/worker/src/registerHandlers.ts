@@ -12,6 +12,7 @@ import { connectRabbit } from "./connectRabbit.js";
 import { consoleWorkerLogger } from "./consoleWorkerLogger.js";
 import { createAnnouncer, type ServiceInfo } from "./createAnnouncer.js";
 import { createCancelRegistry } from "./createCancelRegistry.js";
+import { DEFAULT_CHUNK_WINDOW_MS, DEFAULT_MAX_CHUNKS_PER_REPLY } from "./createChunkBatcher.js";
 import { createRequestRunner, type Run } from "./createRequestRunner.js";
 import { declareWorkerQueues } from "./declareWorkerQueues.js";
 import { parseCancelMessage } from "./parseCancelMessage.js";
@@ -47,9 +48,16 @@ export type RegisterHandlersOptions = {
   readonly now?: () => number;
   /**
    * Timers of the back-off before a request whose reply could not be published is handed back
-   * (100 ms doubling to 5 s per request). Default: the real timers.
+   * (100 ms doubling to 5 s per request) and of the chunk batching window. Default: the real timers.
    */
   readonly timers?: Pick<Timers, "setTimeout" | "clearTimeout">;
+  /**
+   * How long a batch of chunks waits for more after its first chunk, in ms: 0 … 5, default 5
+   * (docs/protocol.md §14.2). Only requests from a gateway that accepts `chunks` are batched.
+   */
+  readonly chunkWindowMs?: number;
+  /** The most chunks in one `chunks` reply (default 256); 1 sends every chunk alone, as in v1. */
+  readonly maxChunksPerReply?: number;
   /** Send one terminal `error` `CANCELLED` when a running request is cancelled. Default true. */
   readonly replyOnCancel?: boolean;
   /** Unconfirmed replies from which a streaming handler waits. Default 256. */
@@ -103,7 +111,8 @@ const mergeServices = (
  * declared as a durable quorum queue (delivery limit 3, dead-lettering to `taskbridge.dead`) or,
  * with `queueType: "classic"`, a classic one; a declaration RabbitMQ refuses (the queue exists
  * with other arguments) rejects with an error that says so. The handler objects are exactly
- * those the memory transport runs.
+ * those the memory transport runs. Requests from a 1.1 gateway (`x-accept: chunks`) get their
+ * chunks batched into `chunks` replies (`chunkWindowMs`, `maxChunksPerReply`; docs/protocol.md §14.2).
  *
  * @example
  * const worker = await registerHandlers({ url: "amqp://localhost", handlers: referenceHandlers });
@@ -122,9 +131,18 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
     now = Date.now,
     replyOnCancel = true,
     maxPendingReplies = DEFAULT_MAX_PENDING_REPLIES,
+    chunkWindowMs = DEFAULT_CHUNK_WINDOW_MS,
+    maxChunksPerReply = DEFAULT_MAX_CHUNKS_PER_REPLY,
     announce = true,
     contract,
   } = options;
+  // docs/protocol.md §14.2: a chunk never waits longer than 5 ms for company.
+  if (!(chunkWindowMs >= 0 && chunkWindowMs <= DEFAULT_CHUNK_WINDOW_MS)) {
+    throw new RangeError(`chunkWindowMs must be between 0 and ${DEFAULT_CHUNK_WINDOW_MS}`);
+  }
+  if (!Number.isSafeInteger(maxChunksPerReply) || maxChunksPerReply < 1) {
+    throw new RangeError("maxChunksPerReply must be an integer ≥ 1");
+  }
   const types = Object.keys(handlers);
   if (types.length === 0) throw new Error("registerHandlers needs at least one handler");
   // As the Python SDK does: a gateway would refuse such a type, and `taskbridge.*` is its own.
@@ -169,6 +187,7 @@ export const registerHandlers = async (options: RegisterHandlersOptions): Promis
     logger,
     replyOnCancel,
     maxPendingReplies,
+    chunkBatching: { windowMs: chunkWindowMs, maxChunks: maxChunksPerReply },
     timers: options.timers,
   });
   const onRunDone = (run: Run) => {
