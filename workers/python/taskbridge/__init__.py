@@ -5,6 +5,7 @@ runs in a thread); ``ctx`` (a :class:`HandlerContext`) has ``emit``, ``progress`
 ``cancelled``, ``attempt``, ``id``, ``type``, ``deadline`` and ``principal``. See docs/python.md.
 """
 
+from .amqp_urls import amqp_urls_from_env
 from .context import Context, HandlerContext, encode_json
 from .errors import (
     ERROR_CODES,
@@ -38,6 +39,7 @@ __all__ = [
     "TaskbridgeError",
     "TopologyError",
     "Worker",
+    "amqp_urls_from_env",
     "create_error",
     "encode_json",
     "options_from_env",

@@ -9,13 +9,12 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Coroutine, Mapping
-from typing import Any, Optional
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any, Optional, Union
 
+from .amqp_urls import amqp_urls_from_env
 from .execute import Handler
 from .worker import register_handlers
-
-DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672"
 
 #: Set to ``1`` by a supervisor (the demo launcher of ``npm start``) that holds the writing end of
 #: the worker's stdin pipe: the worker then shuts down when its stdin closes.
@@ -93,14 +92,15 @@ def options_from_env(env: Mapping[str, str]) -> dict[str, Any]:
 async def serve(
     handlers: Mapping[str, Handler],
     *,
-    url: Optional[str] = None,
+    url: Optional[Union[str, Sequence[str]]] = None,
     ready_message: Optional[str] = None,
     **options: Any,
 ) -> None:
     """Serve ``handlers`` until SIGTERM or SIGINT, then shut down gracefully.
 
-    ``url`` defaults to the ``AMQP_URL`` environment variable (else the local broker); the
-    other settings default to :func:`options_from_env` and ``options`` (for
+    ``url`` (one AMQP URL, a comma-separated list or a list: a cluster's nodes) defaults to
+    :func:`~taskbridge.amqp_urls.amqp_urls_from_env` (``AMQP_URLS``, else ``AMQP_URL``, else
+    the local broker); the other settings default to :func:`options_from_env` and ``options`` (for
     :func:`register_handlers`) override them. Once consuming it prints one ready line on stdout
     (``python worker ready: <queue a>, <queue b> (<worker id>)``, each queue ``<prefix><type>``),
     flushed, so a supervisor or test can wait
@@ -114,9 +114,8 @@ async def serve(
         _stop_when_stdin_closes(loop, stop)
     try:
         settings = {**options_from_env(os.environ), **options}
-        async with await register_handlers(
-            url or os.environ.get("AMQP_URL") or DEFAULT_AMQP_URL, handlers, **settings
-        ) as worker:
+        urls = url if url is not None else amqp_urls_from_env(os.environ)
+        async with await register_handlers(urls, handlers, **settings) as worker:
             # The queues it consumes, prefix included: what it really serves.
             line = ready_message or (
                 f"python worker ready: {', '.join(worker.queues.values())} ({worker.worker_id})"
@@ -161,8 +160,9 @@ def run_coroutine(main: Coroutine[Any, Any, None]) -> None:
 def run(handlers: Mapping[str, Handler], **options: Any) -> None:
     """Run a worker script: serve ``handlers`` until SIGTERM/SIGINT, shut down, exit 0.
 
-    Reads ``AMQP_URL`` and the settings of :func:`options_from_env`; a failure to start (a bad
-    setting, the broker unreachable, a refused queue declaration) is logged and exits 1.
+    Reads ``AMQP_URLS`` / ``AMQP_URL`` and the settings of :func:`options_from_env`; a failure to
+    start (a bad setting, the broker unreachable, a refused queue declaration) is logged and
+    exits 1.
 
     Example::
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractQueue
+from aio_pika.abc import AbstractChannel, AbstractQueue, AbstractRobustChannel
 
 CANCEL_EXCHANGE = "taskbridge.cancel"
 DEAD_EXCHANGE = "taskbridge.dead"
@@ -41,13 +41,24 @@ def request_queue_arguments(queue_type: str) -> dict[str, Any]:
 
 
 async def declare_shared_topology(channel: AbstractChannel) -> None:
-    """Declare the exchanges and the dead-letter sink every gateway and worker shares."""
+    """Declare the exchanges and the dead-letter sink every gateway and worker shares.
+
+    On a robust channel the sink is declared once, not again after each reconnect: it is durable
+    (it outlives a broker restart), and as a classic queue it lives on one node of a cluster;
+    declaring it again after failing over from that node would be refused (its home node is
+    down) and keep the worker from serving until the node returns.
+    """
     await channel.declare_exchange(CANCEL_EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=True)
     dead = await channel.declare_exchange(DEAD_EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=True)
     await channel.declare_exchange(REGISTRY_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
-    sink = await channel.declare_queue(
-        DEAD_QUEUE, durable=True, arguments={"x-message-ttl": DEAD_QUEUE_TTL_MS}
-    )
+    arguments: dict[str, Any] = {"x-message-ttl": DEAD_QUEUE_TTL_MS}
+    sink: AbstractQueue
+    if isinstance(channel, AbstractRobustChannel):
+        sink = await channel.declare_queue(
+            DEAD_QUEUE, durable=True, arguments=arguments, robust=False
+        )
+    else:
+        sink = await channel.declare_queue(DEAD_QUEUE, durable=True, arguments=arguments)
     await sink.bind(dead, routing_key="")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Optional, Union
 
 from aio_pika.abc import AbstractConnection
@@ -32,7 +32,7 @@ DEFAULT_GRACE_SECONDS = 10.0
 
 
 async def register_handlers(
-    url_or_connection: Union[str, AbstractConnection],
+    url_or_connection: Union[str, Sequence[str], AbstractConnection],
     handlers: Mapping[str, Handler],
     *,
     prefetch: int = DEFAULT_PREFETCH,
@@ -51,8 +51,10 @@ async def register_handlers(
     """Serve each request type of ``handlers`` from the queue ``<queue_prefix><type>`` until
     ``close()``; resolves once every queue is declared and consumed.
 
-    ``url_or_connection`` is an AMQP URL (the worker then opens, and on close closes, a robust
-    connection that reconnects after a broker restart) or an aio-pika connection you own.
+    ``url_or_connection`` is an AMQP URL, a comma-separated list or a list of them (the nodes of
+    a cluster: the worker then opens, and on close closes, a robust connection that reconnects
+    after a broker restart and fails over to the next node when it loses one, declaring,
+    consuming and announcing again there) or an aio-pika connection you own.
     Declares the topology of docs/protocol.md §3 and a ``queue_type`` ("quorum" or "classic") queue
     per type; a refused declaration raises :class:`TopologyError`. ``prefetch`` bounds the
     requests each type runs at once; ``grace_seconds`` is how long ``close()`` lets them finish.
@@ -83,16 +85,16 @@ async def register_handlers(
     if queue_type not in ("quorum", "classic"):
         raise ValueError(f'queue_type must be "quorum" or "classic", not {queue_type!r}')
     log = logger or logging.getLogger("taskbridge")
-    owns = isinstance(url_or_connection, str)
-    if isinstance(url_or_connection, str):
-        connection: AbstractConnection = await connect(
+    owns = not isinstance(url_or_connection, AbstractConnection)
+    if isinstance(url_or_connection, AbstractConnection):
+        connection: AbstractConnection = url_or_connection
+    else:
+        connection = await connect(
             url_or_connection,
             heartbeat=heartbeat,
             reconnect_interval=reconnect_interval,
             connect_timeout=connect_timeout,
         )
-    else:
-        connection = url_or_connection
     worker = Worker(
         connection,
         owns,
