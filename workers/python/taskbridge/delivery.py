@@ -5,37 +5,59 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Optional, cast
 
 import aiormq
-from aio_pika.abc import AbstractIncomingMessage
+from aiormq.abc import DeliveredMessage
 
+from .acks import AckBatcher
+from .coalescer import DEFAULT_CHUNK_WINDOW_MS, DEFAULT_MAX_CHUNKS_PER_REPLY, ChunkCoalescer
 from .context import HandlerContext, cancel_context
-from .frames import ReplyKind
+from .frames import ReplyKind, WireKind
+from .message_headers import accepts_chunks, attempt_from
 from .tasks import spawn
 
 #: Unconfirmed replies from which a streaming handler waits before its next item.
 DEFAULT_MAX_PENDING_REPLIES = 256
 
 
-async def publish_reply(delivery: Delivery, kind: ReplyKind, seq: int, data: bytes) -> None:
-    """Publish one reply frame (``x-kind``, ``x-seq``, ``x-attempt``) to the request's
-    ``reply_to`` and wait for its confirm."""
-    # On the very channel the request came from (where it is acked, too): while aio-pika
-    # restores a channel after a reconnect, consumers already deliver on the new channel but
-    # `default_exchange` still points at the dead one.
+@dataclass(frozen=True)
+class ReplyOptions:
+    """How a worker sends replies: the back-pressure window (messages) and the chunk batching of
+    docs/protocol.md §14.2 for gateways that accept it (``chunk_window_ms`` 0–5,
+    ``max_chunks_per_reply`` ≥ 1)."""
+
+    max_pending: int = DEFAULT_MAX_PENDING_REPLIES
+    chunk_window_ms: float = DEFAULT_CHUNK_WINDOW_MS
+    max_chunks_per_reply: int = DEFAULT_MAX_CHUNKS_PER_REPLY
+
+
+#: The defaults of :class:`ReplyOptions`.
+DEFAULT_REPLY_OPTIONS = ReplyOptions()
+
+
+async def publish_reply(
+    delivery: Delivery, kind: WireKind, seq: int, data: bytes, count: int = 1
+) -> None:
+    """Publish one reply (``x-kind``, ``x-seq``, ``x-attempt``, and ``x-count`` for ``chunks``)
+    to the request's ``reply_to`` and wait for its confirm."""
+    headers: dict[str, Any] = {"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt}
+    if kind == "chunks":
+        headers["x-count"] = count
     # Only the properties the TypeScript SDK sets (aiormq adds a message id of its own).
     properties = aiormq.spec.Basic.Properties(
         content_type="application/json",
         correlation_id=delivery.correlation_id,
-        headers={"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt},
+        headers=headers,
     )
-    # wait=False: aiormq then releases the channel lock once the frames are queued for its writer,
-    # not once they are written, so the replies of every request pipeline into one socket write
-    # (still in lock order: the writer queue is FIFO); the confirm is still awaited.
-    # (aiormq's own Channel has `wait`; its abstract type does not spell it out)
-    channel = cast(aiormq.Channel, delivery.message.channel)
+    # On the very channel the request came from (where it is acked, too): while aio-pika
+    # restores a channel after a reconnect, the old one is dead. wait=False: aiormq releases the
+    # channel lock once the frames are queued for its writer, not once they are written, so the
+    # replies of every request pipeline into one socket write (still in lock order: the writer
+    # queue is FIFO); the confirm is still awaited. (aiormq's own Channel has `wait`; its abstract
+    # type does not spell it out.)
+    channel = cast(aiormq.Channel, delivery.channel)
     await channel.basic_publish(
         data,
         exchange="",
@@ -55,46 +77,85 @@ class Delivery:
     once; later frames wait in order in ``_queued`` (a handler emitting 100,000 chunks in one loop
     would otherwise leave 100,000 tasks queued on the channel lock, and aiormq scans every
     unconfirmed publish on each multiple-confirm). ``flush`` waits for all confirms before the ack.
+    When the request carries ``x-accept: "chunks"``, chunks go through a :class:`ChunkCoalescer`
+    and count against ``max_pending`` per message, not per chunk.
     """
 
     def __init__(
         self,
         logger: logging.Logger,
-        message: AbstractIncomingMessage,
-        attempt: int,
-        max_pending: int = DEFAULT_MAX_PENDING_REPLIES,
+        message: DeliveredMessage,
+        acks: AckBatcher,
+        options: ReplyOptions = DEFAULT_REPLY_OPTIONS,
     ) -> None:
         self.logger = logger
-        self.message = message
-        self.correlation_id = message.correlation_id or ""
-        self.reply_to = message.reply_to or ""
-        self.attempt = attempt
+        properties = message.header.properties
+        self.headers: dict[str, Any] = properties.headers or {}
+        self.body = message.body
+        self.channel = message.channel
+        deliver = cast(aiormq.spec.Basic.Deliver, message.delivery)
+        self.tag: int = deliver.delivery_tag or 0
+        self.correlation_id = properties.correlation_id or ""
+        self.reply_to = properties.reply_to or ""
+        self.attempt = attempt_from(self.headers, deliver.redelivered)
         self.seq = 0
         self.failed = False
         self.settled = False
         self.ctx: Optional[HandlerContext[Any]] = None
         self.task: Optional[asyncio.Task[Any]] = None
+        self._acks = acks
+        self._options = options
+        self._batching = accepts_chunks(self.headers)
+        self._coalescer: Optional[ChunkCoalescer] = None
         self._pending: set[asyncio.Task[Any]] = set()
-        self._queued: deque[tuple[ReplyKind, int, bytes]] = deque()
-        self._max_pending = max_pending
+        self._queued: deque[tuple[WireKind, int, bytes, int]] = deque()
+        self._max_pending = options.max_pending
         self._writable = asyncio.Event()
         self._writable.set()
+        acks.track(self.tag)
 
     def send(self, kind: ReplyKind, data: bytes) -> None:
-        """Publish one reply frame with the next ``seq``; ignored once settled or failed."""
+        """Send one reply with the next ``seq`` (a chunk may wait for its batch); ignored once
+        settled or failed."""
         if self.settled or self.failed:
             return
         seq = self.seq
         self.seq += 1
+        if self._batching and kind == "chunk":
+            coalescer = self._coalescer
+            if coalescer is None:
+                coalescer = self._coalescer = ChunkCoalescer(
+                    self._enqueue,
+                    call_later=asyncio.get_running_loop().call_later,
+                    window_ms=self._options.chunk_window_ms,
+                    max_chunks=self._options.max_chunks_per_reply,
+                )
+            coalescer.add(seq, data)
+            return
+        if self._coalescer is not None:
+            # chunks held before this reply go first: seq order is wire order
+            self._coalescer.flush()
+        self._enqueue(kind, seq, data, 1)
+
+    def flush_chunks(self) -> None:
+        """Send the chunks waiting for their batch (the handler has stopped)."""
+        if self._coalescer is not None:
+            self._coalescer.flush()
+
+    def _enqueue(self, kind: WireKind, seq: int, data: bytes, count: int) -> None:
+        if self.settled or self.failed:
+            return
         if len(self._pending) >= self._max_pending or self._queued:
-            self._queued.append((kind, seq, data))
+            self._queued.append((kind, seq, data, count))
         else:
-            self._start(kind, seq, data)
+            self._start(kind, seq, data, count)
         if len(self._pending) + len(self._queued) > self._max_pending:
             self._writable.clear()
 
-    def _start(self, kind: ReplyKind, seq: int, data: bytes) -> None:
-        task = spawn(self._publish(kind, seq, data), self._pending, self.logger, f"reply {kind}")
+    def _start(self, kind: WireKind, seq: int, data: bytes, count: int) -> None:
+        task = spawn(
+            self._publish(kind, seq, data, count), self._pending, self.logger, f"reply {kind}"
+        )
         task.add_done_callback(self._published)
 
     def _published(self, task: asyncio.Task[Any]) -> None:
@@ -106,11 +167,11 @@ class Delivery:
         if len(self._pending) + len(self._queued) <= self._max_pending // 2 or self.failed:
             self._writable.set()
 
-    async def _publish(self, kind: ReplyKind, seq: int, data: bytes) -> None:
+    async def _publish(self, kind: WireKind, seq: int, data: bytes, count: int) -> None:
         if self.failed or self.settled:
             return
         try:
-            await publish_reply(self, kind, seq, data)
+            await publish_reply(self, kind, seq, data, count)
         except Exception as exc:  # noqa: BLE001 - a lost reply leaves the request to redelivery
             if not self.failed:
                 self.logger.warning(
@@ -136,22 +197,29 @@ class Delivery:
         if self.task is not None and not self.task.done():
             self.task.cancel()
 
-    async def ack(self) -> None:
-        """Ack the request once (RabbitMQ forgets it); later acks and requeues do nothing."""
-        await self._settle(lambda: self.message.ack(), "ack")
+    def ack(self) -> None:
+        """Ack the request once (RabbitMQ forgets it; written at the end of this loop turn with
+        the other acks due); later acks and requeues do nothing."""
+        if self.settled:
+            return
+        self.settled = True
+        self._acks.ack(self.tag)
 
     async def requeue(self) -> None:
         """Nack the request with requeue once (RabbitMQ redelivers it), unless already settled."""
-        await self._settle(lambda: self.message.nack(requeue=True), "nack")
-
-    async def _settle(self, action: Callable[[], Awaitable[Any]], what: str) -> None:
         if self.settled:
             return
         self.settled = True
         try:
-            await action()
+            await self._acks.nack(self.tag, requeue=True)
         except Exception as exc:  # noqa: BLE001 - the channel is gone: RabbitMQ redelivers
-            self.logger.warning("%s of %s failed: %r", what, self.correlation_id, exc)
+            self.logger.warning("nack of %s failed: %r", self.correlation_id, exc)
 
 
-__all__ = ["DEFAULT_MAX_PENDING_REPLIES", "Delivery", "publish_reply"]
+__all__ = [
+    "DEFAULT_MAX_PENDING_REPLIES",
+    "DEFAULT_REPLY_OPTIONS",
+    "Delivery",
+    "ReplyOptions",
+    "publish_reply",
+]

@@ -10,13 +10,15 @@ from concurrent.futures import Executor
 from typing import Any
 
 from aio_pika.abc import AbstractIncomingMessage
+from aiormq.abc import DeliveredMessage
 
+from .acks import AckBatcher
 from .cancels import CancelMemory, now_ms
 from .context import HandlerContext, close_context, encode_json
-from .delivery import Delivery
+from .delivery import DEFAULT_REPLY_OPTIONS, Delivery, ReplyOptions
 from .errors import create_error
 from .execute import CANCELLED_ERROR, Handler, execute
-from .message_headers import attempt_of, deadline_of, request_id_of
+from .message_headers import deadline_of, request_id_of
 
 
 class Dispatcher:
@@ -31,6 +33,7 @@ class Dispatcher:
         executor: Executor,
         logger: logging.Logger,
         reply_on_cancel: bool,
+        replies: ReplyOptions = DEFAULT_REPLY_OPTIONS,
     ) -> None:
         self.handlers = handlers
         self.logger = logger
@@ -39,6 +42,7 @@ class Dispatcher:
         self.tasks: dict[Delivery, asyncio.Task[Any]] = {}
         self._executor = executor
         self._reply_on_cancel = reply_on_cancel
+        self._replies = replies
         self._cancels = CancelMemory()
         self._running: dict[str, set[Delivery]] = {}
 
@@ -57,10 +61,13 @@ class Dispatcher:
         for delivery in list(self._running.get(correlation_id, ())):
             delivery.cancel()
 
-    async def on_message(self, queue_type_name: str, message: AbstractIncomingMessage) -> None:
-        """Serve one request consumed from the queue of ``queue_type_name`` to its single
-        terminal reply and ack (or requeue it while closing or when a reply is lost)."""
-        delivery = Delivery(self.logger, message, attempt_of(message))
+    async def on_message(
+        self, queue_type_name: str, acks: AckBatcher, message: DeliveredMessage
+    ) -> None:
+        """Serve one request consumed (on ``acks``' channel) from the queue of
+        ``queue_type_name`` to its single terminal reply and ack (or requeue it while closing or
+        when a reply is lost)."""
+        delivery = Delivery(self.logger, message, acks, self._replies)
         if self.closing:
             await delivery.requeue()
             return
@@ -70,7 +77,7 @@ class Dispatcher:
         try:
             await self._serve(queue_type_name, delivery)
         except asyncio.CancelledError:
-            # aio-pika cancels its consumer tasks when the channel closes (a lost connection):
+            # aiormq cancels its consumer tasks when the channel closes (a lost connection):
             # the delivery can no longer be acked, RabbitMQ will redeliver it, so stop the work.
             delivery.settled = True
             delivery.cancel()
@@ -82,25 +89,24 @@ class Dispatcher:
             self.tasks.pop(delivery, None)
 
     async def _serve(self, queue_type_name: str, delivery: Delivery) -> None:
-        message = delivery.message
-        headers = message.headers or {}
+        headers = delivery.headers
         deadline = deadline_of(headers.get("x-deadline"))
         x_type = headers.get("x-type")
         type_name = x_type if isinstance(x_type, str) and x_type else queue_type_name
         if self._cancels.is_cancelled(delivery.correlation_id):
             self.logger.debug("dropping cancelled request %s", delivery.correlation_id)
-            await delivery.ack()
+            delivery.ack()
             return
         if deadline <= now_ms():
             self.logger.debug("dropping expired request %s", delivery.correlation_id)
-            await delivery.ack()
+            delivery.ack()
             return
         if not delivery.reply_to:
             self.logger.warning("dropping a %s request without reply_to", type_name)
-            await delivery.ack()
+            delivery.ack()
             return
         try:
-            payload = json.loads(message.body) if message.body else None
+            payload = json.loads(delivery.body) if delivery.body else None
         except ValueError:
             self.logger.warning("a %s request body is not valid JSON", type_name)
             error = create_error("BAD_REQUEST", "the request body is not valid JSON")
@@ -149,6 +155,7 @@ class Dispatcher:
                 running.discard(delivery)
                 if not running:
                     del self._running[delivery.correlation_id]
+        delivery.flush_chunks()
         if outcome is not None and outcome.kind == "result":
             delivery.send("result", outcome.data)
         elif outcome is not None and outcome.kind == "error":
@@ -159,7 +166,7 @@ class Dispatcher:
 
     async def _finish(self, delivery: Delivery) -> None:
         if await delivery.flush():
-            await delivery.ack()
+            delivery.ack()
         else:
             await delivery.requeue()
 

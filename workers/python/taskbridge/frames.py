@@ -14,6 +14,14 @@ from .errors import ErrorBody
 #: terminal ``result`` or ``error``.
 ReplyKind = Literal["chunk", "progress", "result", "error"]
 
+#: How chunks go on the wire: one per ``chunk`` reply, or several in one ``chunks`` reply (a JSON
+#: array, ``x-count`` items from ``x-seq`` on) to a gateway that sent ``x-accept: "chunks"``
+#: (docs/protocol.md §14.2).
+BatchKind = Literal["chunk", "chunks"]
+
+#: Every ``x-kind`` a worker publishes.
+WireKind = Literal["chunk", "chunks", "progress", "result", "error"]
+
 
 class _ProgressFields(TypedDict):
     done: float
@@ -83,6 +91,7 @@ TerminalFrame = Union[ResultFrame, ErrorFrame]
 
 
 __all__ = [
+    "BatchKind",
     "ChunkFrame",
     "ErrorFrame",
     "Frame",
@@ -91,5 +100,6 @@ __all__ = [
     "ReplyKind",
     "ResultFrame",
     "TerminalFrame",
+    "WireKind",
     "progress_body",
 ]

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Optional
+from collections.abc import Mapping
+from typing import Any, Optional, Protocol
 
-from aio_pika.abc import AbstractIncomingMessage
+
+class _Delivered(Protocol):
+    @property
+    def headers(self) -> Optional[Mapping[str, Any]]: ...
+
+    @property
+    def redelivered(self) -> Optional[bool]: ...
 
 
 def _int_header(value: Any) -> Optional[int]:
@@ -31,13 +38,28 @@ def deadline_of(value: Any) -> float:
     return value if math.isfinite(value) else math.inf
 
 
-def attempt_of(message: AbstractIncomingMessage) -> int:
+def attempt_from(headers: Optional[Mapping[str, Any]], redelivered: Optional[bool]) -> int:
     """The attempt a delivery is: 1, ``x-delivery-count`` + 1 (quorum), or 2 when a classic
     queue redelivers it."""
-    count = _int_header((message.headers or {}).get("x-delivery-count"))
+    count = _int_header((headers or {}).get("x-delivery-count"))
     if count is not None and count > 0:
         return count + 1
-    return 2 if message.redelivered else 1
+    return 2 if redelivered else 1
+
+
+def attempt_of(message: _Delivered) -> int:
+    """:func:`attempt_from` of a message with ``headers`` and ``redelivered`` (an aio-pika
+    ``IncomingMessage``)."""
+    return attempt_from(message.headers, message.redelivered)
+
+
+def accepts_chunks(headers: Mapping[str, Any]) -> bool:
+    """True when the request's ``x-accept`` names ``chunks`` (docs/protocol.md §14.1): its
+    gateway reads batched ``chunks`` replies."""
+    value = headers.get("x-accept")
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return isinstance(value, str) and "chunks" in (part.strip() for part in value.split(","))
 
 
 def request_id_of(correlation_id: str) -> str:
@@ -45,4 +67,4 @@ def request_id_of(correlation_id: str) -> str:
     return correlation_id.rsplit(":", 1)[-1]
 
 
-__all__ = ["attempt_of", "deadline_of", "request_id_of"]
+__all__ = ["accepts_chunks", "attempt_from", "attempt_of", "deadline_of", "request_id_of"]

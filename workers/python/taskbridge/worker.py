@@ -16,9 +16,11 @@ from typing import Optional, Union
 
 from aio_pika.abc import AbstractConnection
 
+from . import frame_reader
 from .announcer import ServiceInfo
+from .coalescer import DEFAULT_CHUNK_WINDOW_MS, DEFAULT_MAX_CHUNKS_PER_REPLY, check_batching
 from .connect import DEFAULT_CONNECT_TIMEOUT_SECONDS, connect
-from .delivery import DEFAULT_MAX_PENDING_REPLIES  # noqa: F401 - importable from here, as before
+from .delivery import DEFAULT_MAX_PENDING_REPLIES, ReplyOptions
 from .execute import Handler
 from .message_headers import attempt_of, deadline_of, request_id_of  # noqa: F401 - as before
 from .service import announced_services
@@ -47,6 +49,9 @@ async def register_handlers(
     reply_on_cancel: bool = True,
     announce: bool = True,
     services: Optional[Mapping[str, ServiceInfo]] = None,
+    chunk_window_ms: float = DEFAULT_CHUNK_WINDOW_MS,
+    max_chunks_per_reply: int = DEFAULT_MAX_CHUNKS_PER_REPLY,
+    max_pending_replies: int = DEFAULT_MAX_PENDING_REPLIES,
 ) -> Worker:
     """Serve each request type of ``handlers`` from the queue ``<queue_prefix><type>`` until
     ``close()``; resolves once every queue is declared and consumed.
@@ -64,6 +69,10 @@ async def register_handlers(
     publishes the types on the registry (docs/protocol.md §6) with what :func:`taskbridge.service`
     marked on each handler and ``services`` (type → ``description``, ``version``,
     ``payloadSchema``, ``chunkSchema``, ``resultSchema``: JSON Schema dicts), which wins.
+    To a gateway that sends ``x-accept: "chunks"`` (docs/protocol.md §14.2) chunks go batched:
+    a batch waits at most ``chunk_window_ms`` (0–5) after its first chunk and holds at most
+    ``max_chunks_per_reply`` chunks (and 256 KiB); other gateways get one reply per chunk.
+    ``max_pending_replies`` unconfirmed reply messages make a streaming handler wait.
 
     The :class:`Worker` is an async context manager that closes it on exit.
 
@@ -82,6 +91,9 @@ async def register_handlers(
             raise ValueError(f'"{name}" is not a valid request type')
     if prefetch < 1:
         raise ValueError("prefetch must be at least 1")
+    check_batching(chunk_window_ms, max_chunks_per_reply)
+    if max_pending_replies < 1:
+        raise ValueError("max_pending_replies must be at least 1")
     if queue_type not in ("quorum", "classic"):
         raise ValueError(f'queue_type must be "quorum" or "classic", not {queue_type!r}')
     log = logger or logging.getLogger("taskbridge")
@@ -89,6 +101,7 @@ async def register_handlers(
     if isinstance(url_or_connection, AbstractConnection):
         connection: AbstractConnection = url_or_connection
     else:
+        frame_reader.install()
         connection = await connect(
             url_or_connection,
             heartbeat=heartbeat,
@@ -108,6 +121,11 @@ async def register_handlers(
         reply_on_cancel=reply_on_cancel,
         announce=announce,
         services=announced_services(handlers, services),
+        replies=ReplyOptions(
+            max_pending=max_pending_replies,
+            chunk_window_ms=chunk_window_ms,
+            max_chunks_per_reply=max_chunks_per_reply,
+        ),
     )
     return await start_worker(worker)
 

@@ -17,7 +17,9 @@ from aio_pika.abc import (
     AbstractQueue,
 )
 
+from .acks import AckBatcher
 from .announcer import Announcer, ServiceInfo, announcement_bodies
+from .delivery import DEFAULT_REPLY_OPTIONS, ReplyOptions
 from .dispatcher import Dispatcher
 from .execute import Handler, is_async_handler
 from .topology import (
@@ -50,6 +52,7 @@ class Worker:
         reply_on_cancel: bool,
         announce: bool,
         services: Mapping[str, ServiceInfo],
+        replies: ReplyOptions = DEFAULT_REPLY_OPTIONS,
     ) -> None:
         self.connection = connection
         self.handlers = dict(handlers)
@@ -65,7 +68,11 @@ class Worker:
         self._services = services
         self._announcer: Optional[Announcer] = None
         self._channel: Optional[AbstractChannel] = None
-        self._consumers: list[tuple[AbstractQueue, str]] = []
+        # request queue → consumer tag, consumed on aiormq's channel directly (no aio-pika
+        # message objects on the hot path); re-consumed when aio-pika reopens the channel
+        self._consumers: dict[str, str] = {}
+        self._acks: list[AckBatcher] = []
+        self._request_queues: list[tuple[str, str]] = []
         self._control: Optional[tuple[AbstractQueue, str]] = None
         self._closed: Optional[asyncio.Future[None]] = None
         sync_count = sum(1 for h in self.handlers.values() if not is_async_handler(h))
@@ -78,6 +85,7 @@ class Worker:
             executor=self._executor,
             logger=logger,
             reply_on_cancel=reply_on_cancel,
+            replies=replies,
         )
 
     @property
@@ -109,9 +117,11 @@ class Worker:
             control,
             await control.consume(self._on_control, no_ack=True, exclusive=True),
         )
-        for name, queue in queues:
-            callback = functools.partial(self._dispatcher.on_message, name)
-            self._consumers.append((queue, await queue.consume(callback)))
+        self._request_queues = [(name, queue.name) for name, queue in queues]
+        await self._consume()
+        reopened = getattr(channel, "reopen_callbacks", None)
+        if reopened is not None:
+            reopened.add(self._on_reopen)
         if self._announce:
             bodies = announcement_bodies(self.worker_id, self.queues, self._services)
             self._announcer = Announcer(channel, bodies, self.logger)
@@ -119,6 +129,33 @@ class Worker:
             reconnected = getattr(self.connection, "reconnect_callbacks", None)
             if reconnected is not None:
                 reconnected.add(self._on_reconnect)
+
+    async def _consume(self) -> None:
+        """Consume every request queue on the channel's current aiormq channel, each delivery
+        acked through one :class:`AckBatcher` of that channel."""
+        assert self._channel is not None
+        raw = self._channel.channel
+        acks = AckBatcher(raw, self.logger)
+        self._acks = [acks]
+        for name, queue_name in self._request_queues:
+            callback = functools.partial(self._dispatcher.on_message, name, acks)
+            # the same tag again after a reopen: shutdown cancels by it
+            tag = self._consumers.get(queue_name)
+            if tag is None:
+                ok = await raw.basic_consume(queue_name, callback)
+            else:
+                ok = await raw.basic_consume(queue_name, callback, consumer_tag=tag)
+            self._consumers[queue_name] = ok.consumer_tag or ""
+
+    async def _on_reopen(self, *_: Any) -> None:
+        # aio-pika has reopened the channel (after a reconnect or a channel error) and restored
+        # its queues and the control consumer; the request consumers are ours to restore
+        if self._dispatcher.closing:
+            return
+        try:
+            await self._consume()
+        except Exception as exc:  # noqa: BLE001 - the next reopen tries again
+            self.logger.warning("re-consuming the request queues failed: %r", exc)
 
     def _on_reconnect(self, *_: Any) -> None:
         if self._announcer is not None and not self._dispatcher.closing:
@@ -164,9 +201,13 @@ class Worker:
             if reconnected is not None:
                 reconnected.discard(self._on_reconnect)
         # Cancels still arrive meanwhile: the control consumer stays until the end.
-        for queue, tag in self._consumers:
+        reopened = getattr(self._channel, "reopen_callbacks", None)
+        if reopened is not None:
+            reopened.discard(self._on_reopen)
+        for tag in self._consumers.values():
             try:
-                await queue.cancel(tag)
+                assert self._channel is not None
+                await self._channel.channel.basic_cancel(tag)
             except Exception as exc:  # noqa: BLE001 - the channel may already be gone
                 self.logger.debug("cancelling consumer %s failed: %r", tag, exc)
         if tasks:
@@ -175,7 +216,7 @@ class Worker:
         for delivery in left:
             if delivery.ctx is not None and delivery.ctx.cancelled:
                 # cancelled and still running: nobody wants it any more
-                await delivery.ack()
+                delivery.ack()
             else:
                 await delivery.requeue()
             delivery.cancel()
@@ -194,6 +235,8 @@ class Worker:
         await self._teardown()
 
     async def _teardown(self) -> None:
+        for acks in self._acks:
+            await acks.settle()
         if self._channel is not None and not self._channel.is_closed:
             try:
                 await self._channel.close()

@@ -30,10 +30,29 @@ class Reply:
     body: Any
     correlation_id: str
     content_type: Optional[str]
+    #: ``x-count`` of a ``chunks`` reply (docs/protocol.md §14.2); 1 for every other kind.
+    count: int = 1
 
     @property
     def terminal(self) -> bool:
         return self.kind in ("result", "error")
+
+
+def expand(replies: list[Reply]) -> list[Reply]:
+    """The replies as a v1 gateway would have got them: each ``chunks`` reply as ``x-count``
+    ``chunk`` replies with consecutive ``seq`` (what a 1.1 gateway does with them)."""
+    out: list[Reply] = []
+    for reply in replies:
+        if reply.kind != "chunks":
+            out.append(reply)
+            continue
+        assert isinstance(reply.body, list) and len(reply.body) == reply.count, reply
+        for offset, item in enumerate(reply.body):
+            out.append(
+                Reply("chunk", reply.seq + offset, reply.attempt, item, reply.correlation_id,
+                      reply.content_type)
+            )
+    return out
 
 
 class Client:
@@ -79,6 +98,7 @@ class Client:
             body=json.loads(message.body),
             correlation_id=message.correlation_id or "",
             content_type=message.content_type,
+            count=int(headers.get("x-count", 1)),  # type: ignore[arg-type]
         )
         self._inbox(reply.correlation_id).put_nowait(reply)
 
@@ -97,10 +117,12 @@ class Client:
         body: Optional[bytes] = None,
         principal: str = "anon",
         without_deadline: bool = False,
+        accept: Optional[str] = None,
     ) -> str:
         """Publish a request for ``type_name`` onto ``queue`` (default ``<prefix><type>``);
         returns its correlation id (the request key). ``without_deadline`` leaves
-        ``x-deadline`` out, as a producer other than the gateway may."""
+        ``x-deadline`` out, as a producer other than the gateway may; ``accept`` is sent as
+        ``x-accept`` (``"chunks"``: a 1.1 gateway, docs/protocol.md §14.1)."""
         assert self.channel is not None
         queue = queue or f"{self.prefix}{type_name}"
         key = self.key(request_id or secrets.token_hex(4), principal)
@@ -114,6 +136,8 @@ class Client:
         }
         if without_deadline:
             del headers["x-deadline"]
+        if accept is not None:
+            headers["x-accept"] = accept
         message = aio_pika.Message(
             body if body is not None else json.dumps(payload).encode(),
             content_type="application/json",
