@@ -1,15 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Broker, Consumer } from "@taskbridge/broker";
+import type { Broker, Consumer, DeliveredMessage, ReplyQueueType } from "@taskbridge/broker";
 import {
   CANCEL_EXCHANGE,
+  claimRoutingKey,
   DEAD_EXCHANGE,
+  DEFAULT_REPLY_RETENTION,
   deadQueueName,
   declareTopology,
   gatewayQueueOptions,
+  parseMaxAge,
   REGISTRY_EXCHANGE,
   replyQueueName,
+  replyStreamOptions,
 } from "@taskbridge/broker";
 import type { Logger } from "@taskbridge/core/protocol";
 import { backgroundTimers, type Timers } from "@taskbridge/core/protocol";
@@ -26,6 +30,9 @@ import { type BuiltinHandler, createTypePolicy } from "./createTypePolicy.js";
 import type { Plugin } from "./definePlugin.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
 
+/** Unacked replies the gateway may hold from a reply stream (its own, or one it adopts from). */
+const STREAM_PREFETCH = 1000;
+
 export type GatewayOptions = {
   /** The broker (RabbitMQ or memory). The gateway never closes it: its owner does. */
   readonly broker: Broker;
@@ -37,6 +44,15 @@ export type GatewayOptions = {
   readonly host?: string;
   /** Names the reply and dead-letter queues; keep it stable across restarts. Default: a random id. */
   readonly gatewayId?: string;
+  /**
+   * Where replies go: `classic` (default; version 1, docs/protocol.md §2.8) or `stream`, a
+   * RabbitMQ stream any gateway can read, so that any gateway can take a request over when a
+   * 1.1 client resumes it there (§14.3). Not with plugins that have `onReply` hooks: an adopting
+   * gateway could not run them.
+   */
+  readonly replyQueueType?: ReplyQueueType;
+  /** How long a reply stream keeps replies (its `x-max-age`: `2h`, `30m`, `1D` …). Default `2h`. */
+  readonly replyRetention?: string;
   readonly plugins?: readonly Plugin[];
   readonly authenticate?: Authenticate;
   /** Default: same origin as the `Host` header, or localhost (see `createOriginCheck`). */
@@ -95,6 +111,18 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   const replyQueue = replyQueueName(gatewayId);
   const deadQueue = deadQueueName(gatewayId);
   const registryQueue = `taskbridge.registry.${gatewayId}.${randomUUID().slice(0, 8)}`;
+  const streams = options.replyQueueType === "stream";
+  const retention = options.replyRetention ?? DEFAULT_REPLY_RETENTION;
+  if (streams && parseMaxAge(retention) === undefined) {
+    throw new Error(`replyRetention must look like 2h, 30m or 1D, got "${retention}"`);
+  }
+  if (streams && plugins.some((plugin) => plugin.onReply !== undefined)) {
+    throw new Error(
+      'replyQueueType "stream" cannot be used with plugins that have onReply hooks: a gateway that adopts a request could not run them',
+    );
+  }
+  // Replies are read from the gateway's start on: none of a request it accepts can be missed.
+  const startedAt = timers.now();
   const catalog = createServiceCatalog({ staleMs: limits.registryWindowMs, now: timers.now });
 
   const policy = createTypePolicy({
@@ -110,6 +138,7 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
     cancelExchange: CANCEL_EXCHANGE,
     policy,
     transformReplies: plugins.some((plugin) => plugin.onReply !== undefined),
+    stream: streams ? { gatewayId, registryQueue, prefetch: STREAM_PREFETCH } : undefined,
     ...limits,
     timers,
     metrics,
@@ -161,14 +190,34 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
       });
     }
     await declareTopology(broker);
-    await broker.assertQueue(replyQueue, gatewayQueueOptions());
+    await broker.assertQueue(
+      replyQueue,
+      streams ? replyStreamOptions(retention) : gatewayQueueOptions(),
+    );
     await broker.assertQueue(deadQueue, gatewayQueueOptions());
     await broker.bindQueue(deadQueue, DEAD_EXCHANGE, "");
     await broker.assertQueue(registryQueue, { exclusive: true, autoDelete: true });
     await broker.bindQueue(registryQueue, REGISTRY_EXCHANGE, "announce.#");
-    consumers.push(await broker.consume(replyQueue, hub.onReply, { noAck: true }));
+    if (streams)
+      await broker.bindQueue(registryQueue, REGISTRY_EXCHANGE, claimRoutingKey(gatewayId));
+    consumers.push(
+      streams
+        ? await broker.consume(
+            replyQueue,
+            (message) => {
+              hub.onReply(message);
+              message.ack();
+            },
+            { prefetch: STREAM_PREFETCH, streamOffset: { timestamp: startedAt } },
+          )
+        : await broker.consume(replyQueue, hub.onReply, { noAck: true }),
+    );
     consumers.push(await broker.consume(deadQueue, hub.onDeadLetter, { noAck: true }));
-    consumers.push(await broker.consume(registryQueue, catalog.onAnnouncement, { noAck: true }));
+    const onRegistry = (message: DeliveredMessage): void => {
+      if (message.routingKey.startsWith("claim.")) hub.onClaim(message);
+      else catalog.onAnnouncement(message);
+    };
+    consumers.push(await broker.consume(registryQueue, onRegistry, { noAck: true }));
     queryRegistry();
     consuming = true;
   } catch (error) {
@@ -181,7 +230,10 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
 
   const stopConsuming = async (): Promise<void> => {
     consuming = false;
-    await Promise.allSettled(consumers.splice(0).map((consumer) => consumer.close()));
+    await Promise.allSettled([
+      ...consumers.splice(0).map((consumer) => consumer.close()),
+      hub.stopFollowing(),
+    ]);
   };
 
   let closed: Promise<void> | undefined;

@@ -25,6 +25,8 @@ export type RequestHandlerOptions = Pick<
   readonly policy: TypePolicy;
   readonly broker: Broker;
   readonly replyQueue: string;
+  /** True when the reply queue is a stream: each request's record is written to it (§14.3). */
+  readonly recordRequests?: boolean;
   readonly isDraining: () => boolean;
   readonly onProtocolError: (socket: FrameSocket, error: ErrorBody) => void;
   readonly metrics: GatewayMetrics;
@@ -101,6 +103,7 @@ export const createRequestHandler = (options: RequestHandlerOptions): RequestHan
     publishRequest({
       broker: options.broker,
       replyQueue: options.replyQueue,
+      record: options.recordRequests,
       requestKey: entry.key,
       publication: prepared,
       unroutableError: () => policy.unroutableError(entry.type, claiming),

@@ -6,6 +6,7 @@ import {
   parseCancelEvent,
   type Timers,
 } from "@taskbridge/core/protocol";
+import { type Adopter, createAdopter } from "./createAdopter.js";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import { createOrphanHolder } from "./createOrphanHolder.js";
 import { createReplyRouter } from "./createReplyRouter.js";
@@ -13,6 +14,7 @@ import { createRequestHandler } from "./createRequestHandler.js";
 import { createRequestLifecycle } from "./createRequestLifecycle.js";
 import { createRequestTable, type Session, type SessionInfo } from "./createRequestTable.js";
 import { createResumeHandler } from "./createResumeHandler.js";
+import { createStreamFollowers } from "./createStreamFollowers.js";
 import type { TypePolicy } from "./createTypePolicy.js";
 import type { GatewayLimits } from "./gatewayLimits.js";
 import type { FrameSocket } from "./reduceRequestRecord.js";
@@ -35,6 +37,15 @@ export type RequestHubOptions = Pick<
   readonly policy: TypePolicy;
   /** True when some plugin has a reply hook. */
   readonly transformReplies: boolean;
+  /**
+   * Set when the gateway's replies go to a reply stream (docs/protocol.md §14.3): its id, its
+   * registry queue (claims arrive there) and the prefetch of the readers of other streams.
+   */
+  readonly stream?: {
+    readonly gatewayId: string;
+    readonly registryQueue: string;
+    readonly prefetch: number;
+  };
   readonly timers: Timers;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
@@ -50,6 +61,10 @@ export type RequestHub = {
   readonly onReply: (message: DeliveredMessage) => void;
   /** Handles one message of the gateway's dead-letter queue. */
   readonly onDeadLetter: (message: DeliveredMessage) => void;
+  /** Handles a claim on one of this gateway's requests (`claim.<gatewayId>`, docs/protocol.md §14.3). */
+  readonly onClaim: (message: DeliveredMessage) => void;
+  /** Stops reading other gateways' reply streams for adopted requests (drain, close). */
+  readonly stopFollowing: () => Promise<void>;
   /** From now on new requests get `UNAVAILABLE` (retryable); requests in flight go on. */
   readonly drain: () => void;
   /** Sessions and requests held: what a leak test watches. */
@@ -61,12 +76,14 @@ export type RequestHub = {
  * The gateway's core, free of Socket.IO and HTTP (docs/protocol.md §2–§3): it puts together the
  * request table (sessions `<principal>:<sessionId>`, requests `<principal>:<sessionId>:<id>`),
  * the request lifecycle (the only writer of a request's record), the `request` and `resume`
- * handlers, the reply router and the orphan holder of a restarted process, and turns `cancel`
- * and disconnects into lifecycle events. `createGateway` feeds it socket events and broker
+ * handlers, the reply router, the orphan holder of a restarted process and, with a reply
+ * stream, the adopter of other gateways' requests and their claims on its own (§14.3), and turns
+ * `cancel` and disconnects into lifecycle events. `createGateway` feeds it socket events and broker
  * deliveries.
  */
 export const createRequestHub = (options: RequestHubOptions): RequestHub => {
-  const { broker, timers, metrics, logger } = options;
+  const { broker, timers, metrics, logger, stream } = options;
+  let adopter: Adopter | undefined;
   const table = createRequestTable({
     rateLimit: options.rateLimit,
     retentionMs: options.retentionMs,
@@ -78,6 +95,8 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     cancelExchange: options.cancelExchange,
     replayFrames: options.replayFrames,
     transformReplies: options.transformReplies,
+    streamGatewayId: stream?.gatewayId,
+    onGone: (entry) => adopter?.gone(entry),
     timers,
     metrics,
     logger,
@@ -88,6 +107,22 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     timers,
   });
   const router = createReplyRouter({ table, lifecycle, orphans, replyQueue: options.replyQueue });
+  const followers =
+    stream === undefined
+      ? undefined
+      : createStreamFollowers({ broker, logger, prefetch: stream.prefetch });
+  if (stream !== undefined && followers !== undefined) {
+    const { gatewayId, registryQueue } = stream;
+    adopter = createAdopter({
+      lifecycle,
+      router,
+      followers,
+      broker,
+      gatewayId,
+      registryQueue,
+      logger,
+    });
+  }
   let draining = false;
 
   const protocolError = (socket: FrameSocket, error: ErrorBody): void => {
@@ -98,6 +133,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
   const resume = createResumeHandler({
     lifecycle,
     orphans,
+    adopter,
     maxInFlightPerSession: options.maxInFlightPerSession,
     defaultTimeoutMs: options.defaultTimeoutMs,
     maxTimeoutMs: options.maxTimeoutMs,
@@ -110,6 +146,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     policy: options.policy,
     broker,
     replyQueue: options.replyQueue,
+    recordRequests: stream !== undefined,
     maxPayloadBytes: options.maxPayloadBytes,
     maxInFlightPerSession: options.maxInFlightPerSession,
     defaultTimeoutMs: options.defaultTimeoutMs,
@@ -130,6 +167,21 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     if (entry !== undefined) lifecycle.dispatch(entry, { type: "cancelled", socket });
   };
 
+  /** Another gateway adopted one of ours: forget it (docs/protocol.md §14.3). */
+  const onClaim = (message: DeliveredMessage): void => {
+    let claim: unknown;
+    try {
+      claim = JSON.parse(new TextDecoder().decode(message.body));
+    } catch {
+      return;
+    }
+    if (typeof claim !== "object" || claim === null) return;
+    const { key, by } = claim as { key?: unknown; by?: unknown };
+    if (typeof key !== "string" || by === stream?.gatewayId) return;
+    const entry = table.byKey(key);
+    if (entry !== undefined) lifecycle.dispatch(entry, { type: "claimed" });
+  };
+
   const disconnect = (session: Session, socket: FrameSocket): void => {
     const released = { type: "released", socket } as const;
     for (const entry of session.entries.values()) lifecycle.dispatch(entry, released);
@@ -144,6 +196,10 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     disconnect,
     onReply: router.onReply,
     onDeadLetter: router.onDeadLetter,
+    onClaim,
+    stopFollowing: async () => {
+      await followers?.close();
+    },
     drain: () => {
       draining = true;
     },

@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: the one writer of every request's record — each event of
+// reduceRequestRecord and what it calls for (frames, timers, cancels, metrics, retention,
+// adoption and claims) read best in one place.
 import type { Broker } from "@taskbridge/broker";
 import {
   cancelledError,
@@ -9,10 +12,10 @@ import {
   requestKey,
   type Timers,
 } from "@taskbridge/core/protocol";
+import { createFrameOutbox } from "./createFrameOutbox.js";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import { createRequestFrames } from "./createRequestFrames.js";
 import type { RequestEntry, RequestTable, Session } from "./createRequestTable.js";
-import { emitReply } from "./emitReply.js";
 import { publishCancel } from "./publishCancel.js";
 import {
   type FrameSocket,
@@ -31,9 +34,21 @@ export type RequestLifecycleOptions = {
   readonly replayFrames: number;
   /** True when some plugin has a reply hook (skips the hook's cost otherwise). */
   readonly transformReplies: boolean;
+  /** This gateway's id when its replies go to a reply stream (docs/protocol.md §14.3). */
+  readonly streamGatewayId?: string;
+  /** Called once a request is no longer in flight here: it ended, or another gateway claimed it. */
+  readonly onGone?: (entry: RequestEntry) => void;
   readonly timers: Timers;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+};
+
+/** A `resume` that adopts a request from the reply stream of `gateway` (docs/protocol.md §14.3). */
+export type Adoption = {
+  readonly after: number;
+  readonly timeoutMs: number;
+  readonly gateway: string;
+  readonly at: number;
 };
 
 /** What other modules tell the lifecycle (it sends `ended` itself). */
@@ -57,6 +72,17 @@ export type RequestLifecycle = {
     id: string,
     resumed: { readonly after: number; readonly timeoutMs: number },
   ) => RequestEntry;
+  /**
+   * Holds another gateway's request that `socket` resumed (docs/protocol.md §14.3): numbered
+   * from 0 as its owner numbered it, from the replies read from the owner's stream, with frames
+   * up to `after` withheld; ended by `TIMEOUT` (with a cancel) unless it ends within `timeoutMs`.
+   */
+  readonly adopt: (
+    session: Session,
+    socket: FrameSocket,
+    id: string,
+    adoption: Adoption,
+  ) => RequestEntry;
   /** Moves `entry` on by `event` and does what the event calls for; returns its record now. */
   readonly dispatch: (entry: RequestEntry, event: RequestLifecycleEvent) => RequestRecord;
   /** Stops every gateway timer. */
@@ -68,9 +94,10 @@ export type RequestLifecycle = {
  * `reduceRequestRecord`, and what an event calls for happens here — frames numbered and sent to
  * the owner (`createRequestFrames`), the gateway timer (`TIMEOUT`), the cancel broadcast for a
  * published request that ends by `cancel`, timeout or `frames-dropped` (docs/protocol.md §3.5),
- * the replay of a `resume` (`emitReply`: a `chunks` batch whole to a 1.1 socket, chunk by chunk
- * to a version 1 one), and, on the terminal frame, the metrics and the hand-over to the
- * table's retention. The hub, the reply router, the resume handler and `publishRequest` only
+ * the replay of a `resume` (through `createFrameOutbox`: a `chunks` batch whole to a 1.1 socket,
+ * chunk by chunk to a version 1 one; an adopted request's frames the client has are withheld),
+ * on the terminal frame the metrics and the hand-over to the table's retention, and on a claim
+ * the silent hand-over to another gateway. The hub, the reply router, the resume handler and `publishRequest` only
  * send events.
  *
  * @example
@@ -82,6 +109,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   const { table, broker, timers, metrics, logger } = options;
   /** The gateway timer of each request in flight, by key. */
   const timeouts = new Map<string, unknown>();
+  const outbox = createFrameOutbox({ streamGatewayId: options.streamGatewayId });
 
   // The one place a request's record changes; everywhere else it is read-only.
   const commit = (entry: RequestEntry, event: RequestRecordEvent): void => {
@@ -107,11 +135,37 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
     const type = entry.frames.isAccepted() ? entry.type : "-";
     metrics.requestEnded(type, outcome, (timers.now() - entry.startedAt) / 1000);
     table.settle(entry);
+    options.onGone?.(entry);
+  };
+
+  /** Ends `entry` with the gateway's own `error` frame; false when it had ended already. */
+  const end = (entry: RequestEntry, error: ErrorBody): boolean => {
+    const seq = outbox.endSeq(entry);
+    if (seq === undefined) return entry.frames.end(error);
+    // An adopted request whose client is ahead of what was read so far: the client must take it.
+    const frame: ReplyFrame = { id: entry.id, seq, kind: "error", error };
+    if (!entry.frames.endWith(frame)) return false;
+    const { owner } = entry.record;
+    if (owner !== undefined) outbox.deliver(entry, owner, frame);
+    finish(entry, frame);
+    return true;
   };
 
   /** Ends `entry` with `error` and, when it was published, tells the workers to stop. */
   const abandon = (entry: RequestEntry, error: ErrorBody): void => {
-    if (entry.frames.end(error)) cancelPublished(entry);
+    if (end(entry, error)) cancelPublished(entry);
+  };
+
+  /** Another gateway took `entry` over: forgotten here at once, with no frame and no cancel. */
+  const release = (entry: RequestEntry): void => {
+    if (entry.record.stage === "ended") return;
+    timers.clearTimeout(timeouts.get(entry.key));
+    timeouts.delete(entry.key);
+    outbox.reveal(entry);
+    table.drop(entry);
+    const type = entry.frames.isAccepted() ? entry.type : "-";
+    metrics.requestEnded(type, "claimed", (timers.now() - entry.startedAt) / 1000);
+    options.onGone?.(entry);
   };
 
   const arm = (entry: RequestEntry, timeoutMs: number): void => {
@@ -125,14 +179,15 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
       entry.frames.fromWorker(event.kind, event.seq, event.attempt, event.body);
     } catch (error) {
       logger.error("reply hook failed", { error: String(error) });
-      entry.frames.end(createError("INTERNAL", "a gateway plugin failed"));
+      end(entry, createError("INTERNAL", "a gateway plugin failed"));
     }
   };
 
   const resumed = (entry: RequestEntry, socket: FrameSocket, after: number): void => {
+    outbox.reveal(entry);
     const outcome = entry.frames.since(after);
     if (outcome.kind === "frames") {
-      for (const frame of outcome.frames) emitReply(socket, frame);
+      for (const frame of outcome.frames) outbox.deliver(entry, socket, frame);
       return;
     }
     const message = `frames after ${after} of ${entry.id} are no longer held`;
@@ -163,7 +218,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
         replied(entry, event);
         break;
       case "failed":
-        entry.frames.end(event.error);
+        end(entry, event.error);
         break;
       case "cancelled":
         abandon(entry, cancelledError());
@@ -178,9 +233,16 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
         resumed(entry, event.socket, event.after);
         break;
       case "orphanWindowClosed":
+      case "searched":
         if (entry.record.stage === "reattached") {
-          entry.frames.end(createError("NOT_FOUND", `request ${entry.id} is unknown`));
+          end(entry, createError("NOT_FOUND", `request ${entry.id} is unknown`));
         }
+        break;
+      case "found":
+        if (before.stage === "reattached") entry.frames.accept();
+        break;
+      case "claimed":
+        release(entry);
         break;
       case "released":
         break;
@@ -194,15 +256,18 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
     id: string,
     type: string,
     resumed?: { readonly after: number; readonly timeoutMs: number },
+    origin?: { readonly gateway: string; readonly at: number },
   ): RequestEntry => {
     const startedAt = timers.now();
-    const firstSeq = resumed === undefined ? 0 : resumed.after + 1;
+    // An adopted request is numbered as its owner numbered it, from 0 (docs/protocol.md §14.3).
+    const firstSeq = resumed === undefined || origin !== undefined ? 0 : resumed.after + 1;
     const entry: RequestEntry = {
       key: requestKey(session.principal, session.sessionId, id),
       id,
       session,
       type,
       startedAt,
+      ...(origin === undefined ? {} : { origin }),
       record:
         resumed === undefined
           ? receivedRecord(socket)
@@ -214,7 +279,8 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
         replayFrames: options.replayFrames,
         send: (frame) => {
           const { owner } = entry.record;
-          if (owner !== undefined) emitReply(owner, frame);
+          const out = outbox.pass(entry, frame);
+          if (owner !== undefined && out !== undefined) outbox.deliver(entry, owner, out);
           if (frame.kind === "result" || frame.kind === "error") finish(entry, frame);
         },
         transform: !options.transformReplies
@@ -227,6 +293,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
     };
     table.add(entry);
     metrics.requestStarted();
+    if (origin !== undefined && resumed !== undefined) outbox.hide(entry, resumed.after);
     if (resumed !== undefined) arm(entry, resumed.timeoutMs);
     return entry;
   };
@@ -234,6 +301,8 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   return {
     receive: (session, socket, id, type) => open(session, socket, id, type),
     reattach: (session, socket, id, resumed) => open(session, socket, id, "-", resumed),
+    adopt: (session, socket, id, { gateway, at, ...resumed }) =>
+      open(session, socket, id, "-", resumed, { gateway, at }),
     dispatch,
     close: () => {
       for (const timer of timeouts.values()) timers.clearTimeout(timer);

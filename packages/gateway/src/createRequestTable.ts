@@ -24,6 +24,11 @@ export type RequestEntry = {
   readonly frames: RequestFrames;
   /** Where it is in its life; only the request lifecycle (`createRequestLifecycle`) replaces it. */
   readonly record: RequestRecord;
+  /**
+   * Set for a request this gateway adopted (docs/protocol.md §14.3): the gateway whose reply
+   * stream holds its replies, and when that gateway received it (epoch ms).
+   */
+  readonly origin?: { readonly gateway: string; readonly at: number };
 };
 
 /** One session's state. Its counters and its requests by id are the request table's to change. */
@@ -53,6 +58,8 @@ export type RequestTable = {
   readonly add: (entry: RequestEntry) => void;
   /** The request has sent its terminal frame: no longer in flight, forgotten `retentionMs` later. */
   readonly settle: (entry: RequestEntry) => void;
+  /** Forgets a request in flight at once (another gateway took it over, docs/protocol.md §14.3). */
+  readonly drop: (entry: RequestEntry) => void;
   /** The request with this key, if held. */
   readonly byKey: (key: string) => RequestEntry | undefined;
   readonly stats: () => { readonly sessions: number; readonly requests: number };
@@ -99,7 +106,8 @@ export const createRequestTable = (options: RequestTableOptions): RequestTable =
   };
 
   const forget = (entry: RequestEntry): void => {
-    requests.delete(entry.key);
+    // The key may be held again by now (a request dropped and adopted back): leave that one be.
+    if (requests.get(entry.key) === entry) requests.delete(entry.key);
     const { session } = entry;
     if (session.entries.get(entry.id) === entry) session.entries.delete(entry.id);
     maybeFree(session);
@@ -122,6 +130,12 @@ export const createRequestTable = (options: RequestTableOptions): RequestTable =
     retained.add(entry);
   };
 
+  const drop = (entry: RequestEntry): void => {
+    if (requests.get(entry.key) !== entry) return;
+    entry.session.inFlight -= 1;
+    forget(entry);
+  };
+
   const close = (): void => {
     retained.close();
     requests.clear();
@@ -133,6 +147,7 @@ export const createRequestTable = (options: RequestTableOptions): RequestTable =
     disconnect,
     add,
     settle,
+    drop,
     byKey: (key) => requests.get(key),
     stats: () => ({ sessions: sessions.size, requests: requests.size }),
     close,

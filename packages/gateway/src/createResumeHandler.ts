@@ -1,4 +1,5 @@
 import { createError, type ErrorBody, EVENTS, parseResumeEvent } from "@taskbridge/core/protocol";
+import type { Adopter } from "./createAdopter.js";
 import type { OrphanHolder } from "./createOrphanHolder.js";
 import type { RequestLifecycle } from "./createRequestLifecycle.js";
 import type { Session } from "./createRequestTable.js";
@@ -11,6 +12,8 @@ export type ResumeHandlerOptions = Pick<
 > & {
   readonly lifecycle: RequestLifecycle;
   readonly orphans: OrphanHolder;
+  /** Set when the gateway has a reply stream: resumes naming a `gateway` and `at` adopt (§14.3). */
+  readonly adopter: Adopter | undefined;
   readonly isDraining: () => boolean;
   readonly onProtocolError: (socket: FrameSocket, error: ErrorBody) => void;
 };
@@ -24,7 +27,9 @@ export type ResumeHandler = (session: Session, socket: FrameSocket, body: unknow
  * than the oldest held frame ends the request with `NOT_FOUND` (`frames-dropped`); an unknown id
  * is `NOT_FOUND`, except in a restarted process's first minute, when the request is re-attached
  * from the frames held for its key, numbered from `after + 1`, and ends with `TIMEOUT` unless a
- * terminal frame comes within the resume's `timeoutMs`.
+ * terminal frame comes within the resume's `timeoutMs`. With a reply stream, a 1.1 resume that
+ * names the `gateway` and `at` of its `accepted` frame adopts the request instead, from that
+ * gateway's stream (docs/protocol.md §14.3), under the same limits and timer.
  */
 export const createResumeHandler = (options: ResumeHandlerOptions): ResumeHandler => {
   const { lifecycle, orphans, isDraining, onProtocolError } = options;
@@ -49,10 +54,15 @@ export const createResumeHandler = (options: ResumeHandlerOptions): ResumeHandle
       onProtocolError(socket, parsed.error);
       return;
     }
-    const { id, after } = parsed.value;
+    const { id, after, gateway, at } = parsed.value;
     const entry = session.entries.get(id);
     if (entry === undefined) {
-      if (orphans.isOpen() && !isDraining()) {
+      const { adopter } = options;
+      const origin =
+        adopter !== undefined && gateway !== undefined && at !== undefined
+          ? { adopter, gateway, at }
+          : undefined;
+      if ((origin !== undefined || orphans.isOpen()) && !isDraining()) {
         // Re-attaching holds state like a request does: the same per-session limits apply.
         if (session.inFlight >= options.maxInFlightPerSession || !session.bucket.take()) {
           socket.emit(EVENTS.reply, {
@@ -67,7 +77,16 @@ export const createResumeHandler = (options: ResumeHandlerOptions): ResumeHandle
           parsed.value.timeoutMs ?? options.defaultTimeoutMs,
           options.maxTimeoutMs,
         );
-        adopt(session, socket, id, after, timeoutMs);
+        if (origin === undefined) adopt(session, socket, id, after, timeoutMs);
+        else {
+          const { gateway: owner, at: receivedAt } = origin;
+          origin.adopter.adopt(session, socket, id, {
+            after,
+            timeoutMs,
+            gateway: owner,
+            at: receivedAt,
+          });
+        }
         return;
       }
       socket.emit(EVENTS.reply, {

@@ -44,6 +44,8 @@ const main = async (): Promise<void> => {
     gatewayId: env.gatewayId,
     allowedOrigins: env.allowedOrigins,
     knownTypesOnly: env.knownTypesOnly,
+    replyQueueType: env.replyQueueType,
+    replyRetention: env.replyRetention,
     limits: env.limits,
     logger,
   });

@@ -9,6 +9,8 @@ describe("readGatewayEnv", () => {
       amqpUrls: ["amqp://guest:guest@127.0.0.1:5672"],
       allowedOrigins: undefined,
       knownTypesOnly: false,
+      replyQueueType: "classic",
+      replyRetention: "2h",
       logLevel: "info",
       limits: {},
     });
@@ -30,6 +32,8 @@ describe("readGatewayEnv", () => {
       TASKBRIDGE_REPLAY_FRAMES: "50",
       TASKBRIDGE_KNOWN_TYPES_ONLY: "true",
       TASKBRIDGE_LOG_LEVEL: "warn",
+      TASKBRIDGE_REPLY_QUEUE_TYPE: "stream",
+      TASKBRIDGE_REPLY_RETENTION: "30m",
     });
     expect(env).toEqual({
       port: 9000,
@@ -38,6 +42,8 @@ describe("readGatewayEnv", () => {
       gatewayId: "gw-1",
       allowedOrigins: ["https://a.example", "https://b.example"],
       knownTypesOnly: true,
+      replyQueueType: "stream",
+      replyRetention: "30m",
       logLevel: "warn",
       limits: {
         defaultTimeoutMs: 1000,
@@ -63,6 +69,12 @@ describe("readGatewayEnv", () => {
     expect(() => readGatewayEnv({ TASKBRIDGE_LOG_LEVEL: "loud" })).toThrow(/TASKBRIDGE_LOG_LEVEL/);
     expect(() => readGatewayEnv({ TASKBRIDGE_GATEWAY_ID: "a b" })).toThrow(/TASKBRIDGE_GATEWAY_ID/);
     expect(() => readGatewayEnv({ AMQP_URL: "rabbit:5672" })).toThrow(/^AMQP_URL/);
+    expect(() => readGatewayEnv({ TASKBRIDGE_REPLY_QUEUE_TYPE: "quorum" })).toThrow(
+      /TASKBRIDGE_REPLY_QUEUE_TYPE/,
+    );
+    expect(() => readGatewayEnv({ TASKBRIDGE_REPLY_RETENTION: "2 hours" })).toThrow(
+      /TASKBRIDGE_REPLY_RETENTION/,
+    );
     expect(() => readGatewayEnv({ AMQP_URLS: "amqp://a,http://b" })).toThrow(/^AMQP_URLS/);
   });
 

@@ -1,5 +1,10 @@
 import { hostname } from "node:os";
-import { readAmqpUrls } from "@taskbridge/broker";
+import {
+  DEFAULT_REPLY_RETENTION,
+  parseMaxAge,
+  type ReplyQueueType,
+  readAmqpUrls,
+} from "@taskbridge/broker";
 import { isLogLevel, type LogLevel } from "./createLogger.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
 
@@ -13,6 +18,10 @@ export type GatewayEnv = {
   /** Undefined: same origin or localhost only. */
   readonly allowedOrigins: readonly string[] | undefined;
   readonly knownTypesOnly: boolean;
+  /** `classic` (version 1) or `stream` (docs/protocol.md §14.3). */
+  readonly replyQueueType: ReplyQueueType;
+  /** A reply stream's `x-max-age`, e.g. `2h`. */
+  readonly replyRetention: string;
   readonly logLevel: LogLevel;
   readonly limits: Partial<GatewayLimits>;
 };
@@ -46,7 +55,8 @@ export const defaultGatewayId = (port: number, host: string = hostname()): strin
  * TASKBRIDGE_GATEWAY_ID, TASKBRIDGE_ALLOWED_ORIGINS (comma list, `*` for any),
  * TASKBRIDGE_DEFAULT_TIMEOUT_MS, TASKBRIDGE_MAX_TIMEOUT_MS, TASKBRIDGE_MAX_IN_FLIGHT,
  * TASKBRIDGE_RATE_LIMIT (`tokens/perMs`, e.g. `100/1000`), TASKBRIDGE_MAX_PAYLOAD_BYTES,
- * TASKBRIDGE_REPLAY_FRAMES, TASKBRIDGE_KNOWN_TYPES_ONLY (`1`/`true`), TASKBRIDGE_LOG_LEVEL.
+ * TASKBRIDGE_REPLAY_FRAMES, TASKBRIDGE_KNOWN_TYPES_ONLY (`1`/`true`), TASKBRIDGE_LOG_LEVEL,
+ * TASKBRIDGE_REPLY_QUEUE_TYPE (`classic` or `stream`), TASKBRIDGE_REPLY_RETENTION (`2h`, `30m` …).
  * Throws a message naming the variable when a value is unusable.
  */
 export const readGatewayEnv = (env: Env): GatewayEnv => {
@@ -64,6 +74,18 @@ export const readGatewayEnv = (env: Env): GatewayEnv => {
   const gatewayId = env.TASKBRIDGE_GATEWAY_ID?.trim() || defaultGatewayId(port);
   if (!/^[A-Za-z0-9_.-]{1,200}$/.test(gatewayId)) {
     throw new Error("TASKBRIDGE_GATEWAY_ID may use letters, digits, '.', '_' and '-' only");
+  }
+  const replyQueueType = env.TASKBRIDGE_REPLY_QUEUE_TYPE?.trim() || "classic";
+  if (replyQueueType !== "classic" && replyQueueType !== "stream") {
+    throw new Error(
+      `TASKBRIDGE_REPLY_QUEUE_TYPE must be classic or stream, got "${replyQueueType}"`,
+    );
+  }
+  const replyRetention = env.TASKBRIDGE_REPLY_RETENTION?.trim() || DEFAULT_REPLY_RETENTION;
+  if (parseMaxAge(replyRetention) === undefined) {
+    throw new Error(
+      `TASKBRIDGE_REPLY_RETENTION must be a number and one of Y M D h m s (2h, 30m, 7D), got "${replyRetention}"`,
+    );
   }
   let rateLimit: GatewayLimits["rateLimit"] | undefined;
   const rawRate = env.TASKBRIDGE_RATE_LIMIT?.trim();
@@ -96,6 +118,8 @@ export const readGatewayEnv = (env: Env): GatewayEnv => {
     gatewayId,
     allowedOrigins: origins === undefined || origins.length === 0 ? undefined : origins,
     knownTypesOnly: /^(1|true|yes)$/i.test(env.TASKBRIDGE_KNOWN_TYPES_ONLY?.trim() ?? ""),
+    replyQueueType,
+    replyRetention,
     logLevel,
     limits: Object.fromEntries(
       Object.entries(limits).filter(([, value]) => value !== undefined),

@@ -31,6 +31,17 @@ describe("reduceRequestRecord", () => {
     expect(ended).toMatchObject({ stage: "ended", deadline: undefined });
   });
 
+  it("takes an adopted request's deadline from its owner's record, once", () => {
+    const record = reattachedRecord(socket(), 7000);
+    const found = reduceRequestRecord(record, { type: "found", deadline: 6000 });
+    expect(found).toMatchObject({ stage: "published", deadline: 6000 });
+    expect(reduceRequestRecord(found, { type: "found", deadline: 1 })).toBe(found);
+    expect(reduceRequestRecord(record, { type: "found", deadline: undefined })).toMatchObject({
+      stage: "published",
+      deadline: 7000,
+    });
+  });
+
   it("makes a re-attached request an ordinary published one at its first reply", () => {
     const record = reattachedRecord(socket(), 7000);
     expect(record).toMatchObject({ stage: "reattached", deadline: 7000 });

@@ -15,7 +15,8 @@ export type FrameSocket = {
  * Where a request is in its life at the gateway:
  * - `received`: registered, its plugins may still be deciding, nothing published;
  * - `published`: handed to the broker (or re-attached, and a reply for it has come since);
- * - `reattached`: taken over from a predecessor gateway by a `resume`, no reply seen yet;
+ * - `reattached`: taken over by a `resume` — from a predecessor with the same id (§2.8) or adopted
+ *   from another gateway's reply stream (§14.3) — with nothing found for it yet;
  * - `ended`: its terminal frame went out; it is held for `resume` until forgotten.
  */
 export type RequestStage = "received" | "published" | "reattached" | "ended";
@@ -65,6 +66,15 @@ export type RequestRecordEvent =
   | { readonly type: "released"; readonly socket: FrameSocket }
   /** The restarted gateway's orphan window closed (docs/protocol.md §2.8). */
   | { readonly type: "orphanWindowClosed" }
+  /**
+   * An adopted request's record was read from its owner's reply stream (docs/protocol.md
+   * §14.3): the request exists, `accepted` is due, and it was published with this `x-deadline`.
+   */
+  | { readonly type: "found"; readonly deadline: number | undefined }
+  /** The adopting gateway read its owner's stream up to the `resume`: unknown unless found. */
+  | { readonly type: "searched" }
+  /** Another gateway adopted it (a claim, docs/protocol.md §14.3): forgotten at once, silently. */
+  | { readonly type: "claimed" }
   /** Its terminal frame went out (the lifecycle's own event, from the frames it numbers). */
   | { readonly type: "ended"; readonly frame: ReplyFrame };
 
@@ -113,6 +123,10 @@ export const reduceRequestRecord = (
           };
     case "replied":
       return record.stage === "reattached" ? { ...record, stage: "published" } : record;
+    case "found":
+      return record.stage !== "reattached"
+        ? record
+        : { ...record, stage: "published", deadline: event.deadline ?? record.deadline };
     case "cancelled":
       return record.stage === "ended" || record.owner !== undefined
         ? record
