@@ -49,7 +49,11 @@ export const renderTargets = (verdicts: readonly Verdict[]): string => {
       .map((v) => v.scope)
       .join(", ");
     const label = verdicts.find((v) => v.target === target)?.label ?? target;
-    lines.push(`- ${label} (${where}): ${note.why}. Next: ${note.next}. [${note.source}]`);
+    lines.push(
+      note.source.startsWith("placeholder")
+        ? `- ${label} (${where}): PLACEHOLDER, not profiled yet — ${note.why}. Next: ${note.next}.`
+        : `- ${label} (${where}): ${note.why}. Next: ${note.next}. [${note.source}]`,
+    );
   }
   return lines.join("\n");
 };

@@ -26,14 +26,15 @@ export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
     source: "CPU µs per request by process, full run and --ladder (benchmarks.md, What dominates)",
   },
   throughputVsNest: {
-    why: "not profiled: compare the CPU µs per request of the two rows (gateway / worker / broker / client) first",
-    next: "not profiled yet",
+    why: "compare the two rows' CPU µs per request (gateway / worker / broker / client)",
+    next: "profile both gateways under load (NestJS's per-request path is rxjs, its RMQ client and Socket.IO)",
     source: "placeholder: nobody has profiled a run where this target was not met",
   },
   stream: {
-    why: "per message: RabbitMQ 36–55 µs and the gateway's Socket.IO frame 20–33 µs per chunk, one AMQP message and one event per chunk",
-    next: "batched chunks (protocol 1.1, docs/protocol.md §14.2): one `chunks` message and one event for many chunks; the load generator asks for 1.1",
-    source: "CPU µs per chunk by process, full run before batching (benchmarks.md, What dominates)",
+    why: "per message, before batching: RabbitMQ 36–55 µs and the gateway's Socket.IO frame 20–33 µs per chunk, one AMQP message and one event per chunk",
+    next: "check that the run batched (protocol 1.1, docs/protocol.md §14.2: the load generator asks for it, worker and gateway must both speak it); with batching on, nobody has profiled a run that missed this target",
+    source:
+      "CPU µs per chunk by process, full run before batched chunks (benchmarks.md, What dominates)",
   },
   memory: {
     why: "the session record, its token bucket and request map, and three more listeners per socket",
@@ -57,12 +58,12 @@ export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
       "CDP CPU profile of a paced 100,000-chunk stream (benchmarks.md, StreamingLog in Chromium)",
   },
   browserLateTaskMs: {
-    why: "not profiled: no measured run had a long task after the first second",
+    why: "no measured run had a long task after the first second",
     next: "profile it: node --import tsx bench/client/runBrowserAlone.ts 100000 1 --profile",
     source: "placeholder: nobody has profiled a run where this target was not met",
   },
   browserScrollable: {
-    why: "not profiled: no measured run failed the scroll check",
+    why: "no measured run failed the scroll check",
     next: "look at the run's scrollCheck in the JSON report (Home, wheel, End) and StreamingLog's keyboard handling",
     source: "placeholder: nobody has profiled a run where this target was not met",
   },
