@@ -20,15 +20,17 @@ TChunk = TypeVar("TChunk")
 FrameSink = Callable[[ReplyKind, bytes], None]
 
 
+# one encoder for every call: json.dumps with these options would build a new one each time
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def encode_json(value: Any) -> bytes:
     """Encode a value exactly as JavaScript's ``JSON.stringify`` would (compact, UTF-8).
 
     NaN and infinities are refused (JSON has no such numbers), so a handler learns at once
     that a chunk or result cannot cross the wire.
     """
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
-        "utf-8"
-    )
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 class HandlerContext(Generic[TChunk]):

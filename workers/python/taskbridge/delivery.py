@@ -179,6 +179,21 @@ class Delivery:
                 )
             self.failed = True
 
+    async def end(self, kind: Optional[ReplyKind] = None, data: bytes = b"") -> bool:
+        """Send the terminal reply (``kind``: ``result`` or ``error``; none when ``None``) after
+        the chunks still held, and wait until every reply is confirmed; False when one was not.
+        With nothing else unconfirmed the terminal reply is published from the calling task
+        (one task less per request)."""
+        self.flush_chunks()
+        if kind is not None and not (self.settled or self.failed):
+            if self._pending or self._queued:
+                self.send(kind, data)
+            else:
+                seq = self.seq
+                self.seq += 1
+                await self._publish(kind, seq, data, 1)
+        return await self.flush()
+
     async def drain(self) -> None:
         """Wait while too many replies are unconfirmed: back-pressure for streaming handlers."""
         await self._writable.wait()

@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Mapping
 from concurrent.futures import Executor
-from typing import Any
+from typing import Any, Optional
 
 from aio_pika.abc import AbstractIncomingMessage
 from aiormq.abc import DeliveredMessage
@@ -18,6 +18,7 @@ from .context import HandlerContext, close_context, encode_json
 from .delivery import DEFAULT_REPLY_OPTIONS, Delivery, ReplyOptions
 from .errors import create_error
 from .execute import CANCELLED_ERROR, Handler, execute
+from .frames import ReplyKind
 from .message_headers import deadline_of, request_id_of
 
 
@@ -110,14 +111,12 @@ class Dispatcher:
         except ValueError:
             self.logger.warning("a %s request body is not valid JSON", type_name)
             error = create_error("BAD_REQUEST", "the request body is not valid JSON")
-            delivery.send("error", encode_json(error))
-            await self._finish(delivery)
+            await self._finish(delivery, "error", encode_json(error))
             return
         handler = self.handlers.get(type_name)
         if handler is None:
             error = create_error("UNKNOWN_TYPE", f'this worker does not serve "{type_name}"')
-            delivery.send("error", encode_json(error))
-            await self._finish(delivery)
+            await self._finish(delivery, "error", encode_json(error))
             return
         loop = asyncio.get_running_loop()
         principal = headers.get("x-principal")
@@ -155,17 +154,19 @@ class Dispatcher:
                 running.discard(delivery)
                 if not running:
                     del self._running[delivery.correlation_id]
-        delivery.flush_chunks()
         if outcome is not None and outcome.kind == "result":
-            delivery.send("result", outcome.data)
+            await self._finish(delivery, "result", outcome.data)
         elif outcome is not None and outcome.kind == "error":
-            delivery.send("error", encode_json(outcome.error))
+            await self._finish(delivery, "error", encode_json(outcome.error))
         elif self._reply_on_cancel and not delivery.settled:
-            delivery.send("error", encode_json(CANCELLED_ERROR))
-        await self._finish(delivery)
+            await self._finish(delivery, "error", encode_json(CANCELLED_ERROR))
+        else:
+            await self._finish(delivery)
 
-    async def _finish(self, delivery: Delivery) -> None:
-        if await delivery.flush():
+    async def _finish(
+        self, delivery: Delivery, kind: Optional[ReplyKind] = None, data: bytes = b""
+    ) -> None:
+        if await delivery.end(kind, data):
             delivery.ack()
         else:
             await delivery.requeue()

@@ -16,7 +16,7 @@ from typing import Optional, Union
 
 from aio_pika.abc import AbstractConnection
 
-from . import frame_reader
+from . import aiormq_io
 from .announcer import ServiceInfo
 from .coalescer import DEFAULT_CHUNK_WINDOW_MS, DEFAULT_MAX_CHUNKS_PER_REPLY, check_batching
 from .connect import DEFAULT_CONNECT_TIMEOUT_SECONDS, connect
@@ -101,7 +101,7 @@ async def register_handlers(
     if isinstance(url_or_connection, AbstractConnection):
         connection: AbstractConnection = url_or_connection
     else:
-        frame_reader.install()
+        aiormq_io.install()
         connection = await connect(
             url_or_connection,
             heartbeat=heartbeat,

@@ -1,0 +1,139 @@
+"""Cheaper socket I/O for aiormq's connections: frames read without a task each, writes joined.
+
+aiormq 6 (Debian bookworm's 6.4) reads each incoming frame in three ``readexactly`` calls and
+takes a lock, each through ``asyncio.wait_for`` with the connection's receive timeout: five tasks
+and five timers per frame, three frames per delivered message. In a worker that was about half of
+the Python time spent per request (docs/benchmarks.md, "Python worker"). And it writes every
+queued frame group (one publish, one ack) with its own ``write``: one ``send`` system call and
+one TCP segment for RabbitMQ to read each.
+
+:func:`install` changes two things in aiormq's connection module, for every connection opened
+after it: its ``FrameReceiver`` becomes a subclass that reads the same frames under one
+``asyncio.timeout`` (Python ≥ 3.11), with the same errors and the same stuck-connection timeout;
+and the writer ``asyncio.open_connection`` gives it joins what it is given within one event-loop
+turn into one socket write, in order (flushed before a drain, an EOF or a close). This is the one
+place the SDK reaches into aiormq. It changes nothing where the library does not look as expected
+(another aiormq version, Python < 3.11), and ``TASKBRIDGE_FAST_IO=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import types
+from typing import Any
+
+import aiormq.connection
+import pamqp.frame
+from pamqp.exceptions import AMQPFrameError, AMQPInternalError, AMQPSyntaxError
+
+#: ``0`` keeps aiormq's own frame reader and writes.
+FAST_IO_ENV = "TASKBRIDGE_FAST_IO"
+
+_MARK = "_taskbridge_fast_io"
+
+
+async def _get_frame(self: Any) -> Any:
+    """aiormq's ``FrameReceiver.get_frame``, reading the frame under one timeout."""
+    reader = self.reader
+    if reader.at_eof():
+        del self.reader
+        raise StopAsyncIteration
+    try:
+        async with self.lock, asyncio.timeout(self.timeout):  # type: ignore[attr-defined]
+            header = await reader.readexactly(7)
+            if not self.started and header.startswith(b"AMQP"):
+                raise AMQPSyntaxError
+            self.started = True
+            _, _, length = pamqp.frame.frame_parts(header)
+            if length is None:
+                raise AMQPInternalError("No frame length", None)
+            payload = await reader.readexactly(length + 1)
+    except asyncio.IncompleteReadError as exc:
+        raise AMQPFrameError("Server connection unexpectedly closed") from exc
+    except asyncio.TimeoutError as exc:
+        raise asyncio.TimeoutError(
+            f"Server connection was stucked. No frames were received in {self.timeout} seconds."
+        ) from exc
+    return pamqp.frame.unmarshal(header + payload)
+
+
+def _coalesce_writes(writer: asyncio.StreamWriter) -> None:
+    """Make ``writer`` join what it is given within one event-loop turn into one socket write."""
+    loop = asyncio.get_running_loop()
+    transport = writer.transport
+    pending: list[bytes] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        data = b"".join(pending)
+        pending.clear()
+        if not transport.is_closing():
+            transport.write(data)
+
+    def write(data: bytes) -> None:
+        if not pending:
+            loop.call_soon(flush)
+        pending.append(data)
+
+    async def drain() -> None:
+        flush()
+        await asyncio.StreamWriter.drain(writer)
+
+    def close() -> None:
+        flush()
+        asyncio.StreamWriter.close(writer)
+
+    def write_eof() -> None:
+        flush()
+        asyncio.StreamWriter.write_eof(writer)
+
+    # instance attributes shadow the methods for this writer alone
+    for name, function in (
+        ("write", write), ("drain", drain), ("close", close), ("write_eof", write_eof)
+    ):
+        setattr(writer, name, function)
+
+
+class _AsyncioForAiormq(types.ModuleType):
+    """``asyncio`` as aiormq's connection module sees it: the same, but for ``open_connection``,
+    whose writer coalesces its writes."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def open_connection(*args: Any, **kwargs: Any) -> Any:
+        reader, writer = await asyncio.open_connection(*args, **kwargs)
+        _coalesce_writes(writer)
+        return reader, writer
+
+
+def install() -> bool:
+    """Use the cheaper reads and writes for every aiormq connection opened from now on; True
+    when they are (already) in place. Idempotent; does nothing when ``TASKBRIDGE_FAST_IO=0``, on
+    Python before 3.11 (no ``asyncio.timeout``) or when aiormq's connection module does not look
+    as expected (a ``FrameReceiver(reader, receive_timeout)`` and ``asyncio`` imported whole)."""
+    if os.environ.get(FAST_IO_ENV) == "0" or not hasattr(asyncio, "timeout"):
+        return False
+    module: Any = aiormq.connection
+    original = getattr(module, "FrameReceiver", None)
+    if original is None:
+        return False
+    if getattr(original, _MARK, False):
+        return True
+    init = getattr(original, "__init__", None)
+    names = getattr(getattr(init, "__code__", None), "co_varnames", ())
+    if not hasattr(original, "get_frame") or names[:3] != ("self", "reader", "receive_timeout"):
+        return False
+    if getattr(module, "asyncio", None) is not asyncio:
+        return False
+    module.FrameReceiver = type(
+        "FrameReceiver", (original,), {"get_frame": _get_frame, _MARK: True, "__module__": __name__}
+    )
+    module.asyncio = _AsyncioForAiormq("asyncio")
+    return True
+
+
+__all__ = ["FAST_IO_ENV", "install"]
