@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import {
   closeSync,
   mkdirSync,
@@ -8,16 +8,25 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { randomId } from "@taskbridge/core/protocol";
+import { canConnect } from "./canConnect.js";
 
 /** A throwaway RabbitMQ node for fault tests: its own name, ports, data, logs and cookie. */
 export type RabbitNode = {
   readonly nodeName: string;
   readonly port: number;
   readonly url: string;
+  /** The node's own folder (mnesia, logs, config, `home` with its Erlang cookie). */
+  readonly dir: string;
+  /**
+   * Runs `rabbitmqctl -n <nodeName> …args` with the node's environment (its cookie, its env
+   * file), so the CLI reaches this node and no other; resolves with stdout, rejects with the
+   * CLI's output when it exits non-zero.
+   */
+  readonly ctl: (args: readonly string[], timeoutMs?: number) => Promise<string>;
   /** Starts the node and resolves once it accepts AMQP connections. */
   readonly start: () => Promise<void>;
   /** Graceful stop (SIGTERM to the Erlang VM); resolves when it exited. */
@@ -32,6 +41,10 @@ export type RabbitNode = {
 export type RabbitNodeOptions = {
   readonly serverScript?: string;
   readonly startTimeoutMs?: number;
+  /** The Erlang cookie (written to the node's `home/.erlang.cookie`); nodes of one cluster share it. Default: the node makes its own. */
+  readonly cookie?: string;
+  /** The node name's prefix: `<prefix>-<random>@localhost`. Default `tb-test`. */
+  readonly namePrefix?: string;
 };
 
 const freePort = (): Promise<number> =>
@@ -43,16 +56,6 @@ const freePort = (): Promise<number> =>
       const port = typeof address === "object" && address !== null ? address.port : 0;
       server.close(() => resolve(port));
     });
-  });
-
-const canConnect = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
   });
 
 const exited = (child: ChildProcess): Promise<void> =>
@@ -74,17 +77,21 @@ const exited = (child: ChildProcess): Promise<void> =>
  */
 export const createRabbitNode = async (options: RabbitNodeOptions = {}): Promise<RabbitNode> => {
   const script = options.serverScript ?? "/usr/lib/rabbitmq/bin/rabbitmq-server";
+  const ctlScript = join(dirname(script), "rabbitmqctl");
   const startTimeoutMs = options.startTimeoutMs ?? 90_000;
   const dir = mkdtempSync(join(tmpdir(), "tb-rabbit-"));
   const port = await freePort();
   const distPort = await freePort();
-  const nodeName = `tb-test-${randomId(8)
+  const nodeName = `${options.namePrefix ?? "tb-test"}-${randomId(8)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, "x")}@localhost`;
   for (const sub of ["mnesia", "log", "home"]) mkdirSync(join(dir, sub));
   writeFileSync(join(dir, "enabled_plugins"), "[].\n");
   writeFileSync(join(dir, "rabbitmq.conf"), `listeners.tcp.default = ${port}\n`);
   writeFileSync(join(dir, "rabbitmq-env.conf"), "");
+  if (options.cookie !== undefined) {
+    writeFileSync(join(dir, "home", ".erlang.cookie"), options.cookie, { mode: 0o400 });
+  }
   const pidFile = join(dir, "rabbit.pid");
 
   const inherited = Object.fromEntries(
@@ -167,10 +174,30 @@ export const createRabbitNode = async (options: RabbitNodeOptions = {}): Promise
     child = undefined;
   };
 
+  const ctl = (args: readonly string[], timeoutMs = 60_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      execFile(
+        ctlScript,
+        ["-n", nodeName, ...args],
+        { env, timeout: timeoutMs },
+        (error, stdout, stderr) => {
+          if (error === null) resolve(stdout);
+          else
+            reject(
+              new Error(
+                `rabbitmqctl ${args.join(" ")} on ${nodeName}: ${error.message}\n${stdout}${stderr}`,
+              ),
+            );
+        },
+      );
+    });
+
   return {
     nodeName,
     port,
     url: `amqp://guest:guest@127.0.0.1:${port}`,
+    dir,
+    ctl,
     start,
     stop: () => halt("SIGTERM"),
     kill: () => halt("SIGKILL"),
