@@ -33,6 +33,9 @@ class AckBatcher:
         self._done: dict[int, int] = {}
         self._scheduled = False
         self._writes: set[asyncio.Task[Any]] = set()
+        # one flush's acks are written before the next flush's: a later multiple ack must never
+        # reach RabbitMQ before a single ack of a tag it covers (that tag would be unknown then)
+        self._order = asyncio.Lock()
 
     def track(self, tag: int) -> None:
         """Note a delivery that will be settled later (call before anything else awaits)."""
@@ -47,8 +50,11 @@ class AckBatcher:
 
     async def nack(self, tag: int, requeue: bool = True) -> None:
         """Nack ``tag`` now (RabbitMQ redelivers it when ``requeue``)."""
-        self._done[tag] = _SETTLED
-        await self.channel.basic_nack(tag, requeue=requeue, wait=False)
+        try:
+            await self.channel.basic_nack(tag, requeue=requeue, wait=False)
+        finally:
+            # only now may a multiple ack pass this tag: the nack is queued before it
+            self._done[tag] = _SETTLED
 
     def _flush(self) -> None:
         self._scheduled = False
@@ -69,10 +75,11 @@ class AckBatcher:
 
     async def _write(self, last: Optional[int], singles: list[int]) -> None:
         try:
-            if last is not None:
-                await self.channel.basic_ack(last, multiple=True, wait=False)
-            for tag in singles:
-                await self.channel.basic_ack(tag, wait=False)
+            async with self._order:
+                if last is not None:
+                    await self.channel.basic_ack(last, multiple=True, wait=False)
+                for tag in singles:
+                    await self.channel.basic_ack(tag, wait=False)
         except Exception as exc:  # noqa: BLE001 - the channel is gone: RabbitMQ redelivers
             self._logger.warning("ack on channel %s failed: %r", self.channel, exc)
 
