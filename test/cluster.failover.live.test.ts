@@ -14,8 +14,10 @@ import {
   randomId,
   silentLogger,
 } from "@taskbridge/core/protocol";
+import { referenceHandlers } from "@taskbridge/core/reference";
 import { createSocketIoTransport, type SocketIoTransport } from "@taskbridge/core/socket-io";
 import { createGateway, definePlugin, type Gateway } from "@taskbridge/gateway";
+import { registerHandlers } from "@taskbridge/worker";
 import { spawnWorkerProcess, type WorkerProcess } from "./contracts/spawnWorkerProcess.js";
 import { type RabbitCluster, startRabbitCluster } from "./support/rabbitCluster.js";
 
@@ -75,10 +77,14 @@ describe("a 3-node RabbitMQ cluster loses node 0", () => {
       onReceived = resolve;
     });
 
-  const ask = (type: string, payload: unknown): Promise<ReplyFrame[]> =>
+  const ask = (
+    type: string,
+    payload: unknown,
+    through: SocketIoTransport | undefined = transport,
+  ): Promise<ReplyFrame[]> =>
     new Promise((resolve) => {
       const frames: ReplyFrame[] = [];
-      transport!.send({ id: createRequestId(), type, payload, timeoutMs: 60_000 }, (frame) => {
+      through!.send({ id: createRequestId(), type, payload, timeoutMs: 60_000 }, (frame) => {
         frames.push(frame);
         if (isTerminalFrame(frame)) resolve(frames);
       });
@@ -186,5 +192,40 @@ describe("a 3-node RabbitMQ cluster loses node 0", () => {
     expect(pythonWorker!.output()).not.toContain("guest:guest");
     // The dead-letter sink stayed behind on node 0: the worker did not try to declare it again.
     expect(pythonWorker!.output()).not.toContain(DEAD_QUEUE);
+  });
+
+  it("(c) a gateway and a TypeScript worker started while node 0 is down start and serve", async () => {
+    const [, n1, n2] = cluster.urls as [string, string, string];
+    const lateGatewayBroker = createRabbitBroker({ urls: [n2, n1], logger: silentLogger });
+    const latePrefix = `t.${randomId(8).toLowerCase()}.`;
+    // the worker's own broker from the list; its first declaration is taskbridge.dead, on node 0
+    const worker = await registerHandlers({
+      url: [n1, n2],
+      handlers: referenceHandlers,
+      queuePrefix: latePrefix,
+      logger: silentLogger,
+    });
+    const lateGateway = await createGateway({
+      broker: lateGatewayBroker,
+      port: 0,
+      host: "127.0.0.1",
+      logger: silentLogger,
+      plugins: [
+        definePlugin({ name: "late-queues", match: /^demo\./, queue: (t) => latePrefix + t }),
+      ],
+    });
+    const lateTransport = createSocketIoTransport({
+      url: `http://127.0.0.1:${lateGateway.port}`,
+      socketOptions: { transports: ["websocket"] },
+    });
+    try {
+      const frames = await ask("demo.echo", "late", lateTransport);
+      expect(frames.at(-1)).toMatchObject({ kind: "result", data: "late" });
+    } finally {
+      await lateTransport.close();
+      await lateGateway.close();
+      await worker.close();
+      await lateGatewayBroker.close();
+    }
   });
 });

@@ -81,23 +81,38 @@ export const requestQueueOptions = (queueType: RequestQueueType = "quorum"): Que
         },
       };
 
+/** RabbitMQ's refusal to declare a durable classic queue that lives on a cluster node that is down. */
+const isHomeNodeDown = (error: unknown): boolean =>
+  error instanceof Error && /home node .* is down or inaccessible/.test(error.message);
+
 /**
  * Declares the topology every gateway and worker shares (docs/protocol.md §3): the durable fanout
  * exchanges `taskbridge.cancel` and `taskbridge.dead`, the durable topic exchange
  * `taskbridge.registry`, and the durable classic queue `taskbridge.dead` (`x-message-ttl` one
- * day) bound to `taskbridge.dead`. Idempotent; the broker replays it after each reconnect.
+ * day) bound to `taskbridge.dead`. Idempotent; the broker replays it after each reconnect. In a
+ * cluster the sink lives on one node; while that node is down RabbitMQ refuses to declare it
+ * ("home node … is down or inaccessible"), and it is then left as it is — it exists, bound, and
+ * comes back with its node — rather than keep every process from starting until then.
  */
 export const declareTopology = async (broker: Broker): Promise<void> => {
-  await Promise.all([
+  const [, , , sinkDeclared] = await Promise.all([
     broker.assertExchange(CANCEL_EXCHANGE, "fanout", { durable: true }),
     broker.assertExchange(DEAD_EXCHANGE, "fanout", { durable: true }),
     broker.assertExchange(REGISTRY_EXCHANGE, "topic", { durable: true }),
-    broker.assertQueue(DEAD_QUEUE, {
-      durable: true,
-      arguments: { "x-message-ttl": DEAD_QUEUE_TTL_MS },
-    }),
+    broker
+      .assertQueue(DEAD_QUEUE, {
+        durable: true,
+        arguments: { "x-message-ttl": DEAD_QUEUE_TTL_MS },
+      })
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (isHomeNodeDown(error)) return false;
+          throw error;
+        },
+      ),
   ]);
-  await broker.bindQueue(DEAD_QUEUE, DEAD_EXCHANGE, "");
+  if (sinkDeclared) await broker.bindQueue(DEAD_QUEUE, DEAD_EXCHANGE, "");
 };
 
 /** Why RabbitMQ dead-lettered a message, as its headers say (RabbitMQ 3.10). */
