@@ -26,9 +26,10 @@ export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
     source: "CPU µs per request by process, full run and --ladder (benchmarks.md, What dominates)",
   },
   throughputVsNest: {
-    why: "compare the two rows' CPU µs per request (gateway / worker / broker / client)",
-    next: "profile both gateways under load (NestJS's per-request path is rxjs, its RMQ client and Socket.IO)",
-    source: "placeholder: nobody has profiled a run where this target was not met",
+    why: "NestJS costs about as much CPU per request as taskbridge over the four processes (393–590 µs against 399–464: gateway 136–186 vs 137–156, worker 94–134 vs 91–100, RabbitMQ 126–228 vs 113–156), so on a CPU-bound machine taskbridge can lead only by what it saves per request; with 200 in flight a quiet machine may not even be CPU-bound (one run gave all three systems 4,911–4,921 req/s)",
+    next: "cut taskbridge's CPU per request, the gateway first (the round trip's lever: Socket.IO emits and amqplib framing per frame); measure this ratio with more requests in flight before trusting a single run",
+    source:
+      "CPU µs per request by process in three runs of --quick --only classic (benchmarks.md, NestJS in quick runs); no CPU profile of NestJS yet",
   },
   stream: {
     why: "per message, before batching: RabbitMQ 36–55 µs and the gateway's Socket.IO frame 20–33 µs per chunk, one AMQP message and one event per chunk",
