@@ -2,6 +2,7 @@ import type { Server as HttpServer } from "node:http";
 import { EVENTS, type Logger } from "@taskbridge/core/protocol";
 import { Server as SocketIoServer } from "socket.io";
 import { type Authenticate, authenticateHandshake } from "./authenticateHandshake.js";
+import { coalesceSocketWrites } from "./coalesceSocketWrites.js";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import { type AllowedOrigins, createOriginCheck } from "./createOriginCheck.js";
 import type { RequestHub } from "./createRequestHub.js";
@@ -50,6 +51,9 @@ export const createSocketServer = (options: SocketServerOptions): SocketIoServer
       credentials: true,
     },
   });
+
+  // One socket write per socket and turn of the event loop, however many frames it carries.
+  io.engine.on("connection", (engineSocket: unknown) => coalesceSocketWrites(engineSocket));
 
   io.use((socket, next) => {
     authenticateHandshake(
