@@ -8,8 +8,9 @@ queued frame group (one publish, one ack) with its own ``write``: one ``send`` s
 one TCP segment for RabbitMQ to read each.
 
 :func:`install` changes two things in aiormq's connection module, for every connection opened
-after it: its ``FrameReceiver`` becomes a subclass that reads the same frames under one
-``asyncio.timeout`` (Python ≥ 3.11), with the same errors and the same stuck-connection timeout;
+after it: its ``FrameReceiver`` becomes a subclass that reads the same frames, with the same
+errors and the same stuck-connection timeout, under one ``asyncio.timeout`` (Python ≥ 3.11) or,
+for a frame already whole in the reader's buffer (most of them under load), with no timer at all;
 and the writer ``asyncio.open_connection`` gives it joins what it is given within one event-loop
 turn into one socket write, in order (flushed before a drain, an EOF or a close). This is the one
 place the SDK reaches into aiormq. It changes nothing where the library does not look as expected
@@ -33,29 +34,48 @@ FAST_IO_ENV = "TASKBRIDGE_FAST_IO"
 _MARK = "_taskbridge_fast_io"
 
 
+async def _read_frame(self: Any, reader: asyncio.StreamReader) -> bytes:
+    header = await reader.readexactly(7)
+    if not self.started and header.startswith(b"AMQP"):
+        raise AMQPSyntaxError
+    self.started = True
+    _, _, length = pamqp.frame.frame_parts(header)
+    if length is None:
+        raise AMQPInternalError("No frame length", None)
+    return header + await reader.readexactly(length + 1)
+
+
+def _buffered_frame(reader: asyncio.StreamReader) -> bool:
+    # A whole frame already in the reader's buffer is read without waiting, so without a timer
+    # (StreamReader._buffer: the bytes received and not read yet; a frame is a 7-byte header,
+    # its payload and one end byte).
+    buffer = getattr(reader, "_buffer", None)
+    if buffer is None or len(buffer) < 7:
+        return False
+    return len(buffer) >= 8 + int.from_bytes(buffer[3:7], "big")
+
+
 async def _get_frame(self: Any) -> Any:
-    """aiormq's ``FrameReceiver.get_frame``, reading the frame under one timeout."""
+    """aiormq's ``FrameReceiver.get_frame``: the same frame, read under one timeout, or none when
+    it is already buffered."""
     reader = self.reader
     if reader.at_eof():
         del self.reader
         raise StopAsyncIteration
     try:
-        async with self.lock, asyncio.timeout(self.timeout):  # type: ignore[attr-defined]
-            header = await reader.readexactly(7)
-            if not self.started and header.startswith(b"AMQP"):
-                raise AMQPSyntaxError
-            self.started = True
-            _, _, length = pamqp.frame.frame_parts(header)
-            if length is None:
-                raise AMQPInternalError("No frame length", None)
-            payload = await reader.readexactly(length + 1)
+        async with self.lock:
+            if _buffered_frame(reader):
+                frame = await _read_frame(self, reader)
+            else:
+                async with asyncio.timeout(self.timeout):  # type: ignore[attr-defined]
+                    frame = await _read_frame(self, reader)
     except asyncio.IncompleteReadError as exc:
         raise AMQPFrameError("Server connection unexpectedly closed") from exc
     except asyncio.TimeoutError as exc:
         raise asyncio.TimeoutError(
             f"Server connection was stucked. No frames were received in {self.timeout} seconds."
         ) from exc
-    return pamqp.frame.unmarshal(header + payload)
+    return pamqp.frame.unmarshal(frame)
 
 
 def _coalesce_writes(writer: asyncio.StreamWriter) -> None:

@@ -10,6 +10,10 @@ from typing import Any
 
 import aiormq
 import aiormq.connection
+import pamqp.frame
+import pytest
+from pamqp import commands
+from pamqp.exceptions import AMQPFrameError
 
 from amqp_client import AMQP_URL
 from taskbridge import aiormq_io
@@ -104,3 +108,41 @@ def test_fast_io_off_keeps_aiormq_as_it_is() -> None:
         env={**os.environ, "TASKBRIDGE_FAST_IO": "0"},
     )
     assert ran.stdout.split() == ["False", "True", "aiormq.connection"]
+
+
+def _frame_bytes(*frames: Any) -> bytes:
+    return b"".join(pamqp.frame.marshal(frame, 1) for frame in frames)
+
+
+def _receiver(timeout: float) -> tuple[Any, asyncio.StreamReader]:
+    assert aiormq_io.install()
+    reader = asyncio.StreamReader()
+    receiver: Any = aiormq.connection.FrameReceiver(reader, timeout)
+    receiver.started = True
+    return receiver, reader
+
+
+async def test_frames_are_read_whole_whether_buffered_or_still_arriving() -> None:
+    receiver, reader = _receiver(30)
+    acks = [commands.Basic.Ack(delivery_tag=tag) for tag in (1, 2, 3)]
+    data = _frame_bytes(*acks)
+    reader.feed_data(data[: len(data) - 5])  # two whole frames, the third cut short
+    first = await receiver.get_frame()
+    second = await receiver.get_frame()
+    assert [first[2].delivery_tag, second[2].delivery_tag] == [1, 2]
+    third = asyncio.ensure_future(receiver.get_frame())
+    await asyncio.sleep(0)
+    assert not third.done()
+    reader.feed_data(data[len(data) - 5 :])
+    assert (await third)[2].delivery_tag == 3
+
+
+async def test_a_connection_that_sends_nothing_times_out_and_one_cut_short_fails() -> None:
+    receiver, _ = _receiver(0.05)
+    with pytest.raises(asyncio.TimeoutError, match="No frames were received"):
+        await receiver.get_frame()
+    receiver, reader = _receiver(30)
+    reader.feed_data(_frame_bytes(commands.Basic.Ack(delivery_tag=1))[:-3])
+    reader.feed_eof()
+    with pytest.raises(AMQPFrameError):
+        await receiver.get_frame()
