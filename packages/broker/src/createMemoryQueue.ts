@@ -48,6 +48,30 @@ export type QueueConsumer = {
 
 type Held = { readonly message: StoredMessage; readonly consumer: QueueConsumer; settled: boolean };
 
+/**
+ * A new consumer of a queue or stream that has `consumers`, or undefined when an exclusive
+ * consumer forbids it (ACCESS_REFUSED): one already there, or this one asks and is not alone.
+ */
+export const newQueueConsumer = (
+  consumers: readonly QueueConsumer[],
+  prefetch: number,
+  noAck: boolean,
+  exclusive: boolean,
+  deliver: (message: DeliveredMessage) => void,
+): QueueConsumer | undefined => {
+  if (consumers.some((c) => c.exclusive) || (exclusive && consumers.length > 0)) return undefined;
+  return {
+    prefetch,
+    exclusive,
+    noAck,
+    deliver,
+    unacked: 0,
+    active: true,
+    open: true,
+    held: new Set(),
+  };
+};
+
 /** One in-process queue or stream, as the memory server and brokers drive it. */
 export type MemoryQueue = {
   readonly name: string;
@@ -264,17 +288,8 @@ export const createMemoryQueue = (options: MemoryQueueOptions): MemoryQueue => {
     exclusive: boolean,
     deliver: (message: DeliveredMessage) => void,
   ): QueueConsumer | undefined => {
-    if (consumers.some((c) => c.exclusive) || (exclusive && consumers.length > 0)) return undefined;
-    const consumer: QueueConsumer = {
-      prefetch,
-      exclusive,
-      noAck,
-      deliver,
-      unacked: 0,
-      active: true,
-      open: true,
-      held: new Set(),
-    };
+    const consumer = newQueueConsumer(consumers, prefetch, noAck, exclusive, deliver);
+    if (consumer === undefined) return undefined;
     consumers.push(consumer);
     hadConsumer = true;
     if (expiresTimer !== undefined) {

@@ -1,8 +1,9 @@
-import type {
-  MemoryQueue,
-  MemoryQueueOptions,
-  QueueConsumer,
-  StoredMessage,
+import {
+  type MemoryQueue,
+  type MemoryQueueOptions,
+  newQueueConsumer,
+  type QueueConsumer,
+  type StoredMessage,
 } from "./createMemoryQueue.js";
 import type { DeliveredMessage, StreamOffset } from "./types.js";
 
@@ -120,21 +121,10 @@ export const createMemoryStream = (options: MemoryQueueOptions): MemoryQueue => 
     },
     dispatch,
     addConsumer: (prefetch, noAck, exclusive, deliver, start) => {
-      if (consumers.some((c) => c.exclusive) || (exclusive && consumers.length > 0)) {
-        return undefined;
-      }
+      const base = newQueueConsumer(consumers, prefetch, noAck, exclusive, deliver);
+      if (base === undefined) return undefined;
       trim();
-      const consumer: StreamConsumer = {
-        prefetch,
-        exclusive,
-        noAck,
-        deliver,
-        unacked: 0,
-        active: true,
-        open: true,
-        held: new Set(),
-        cursor: startOf(start),
-      };
+      const consumer: StreamConsumer = { ...base, cursor: startOf(start) };
       consumers.push(consumer);
       options.scheduleDispatch(api);
       return consumer;
