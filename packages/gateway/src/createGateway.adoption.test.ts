@@ -181,6 +181,10 @@ describe("resume on any gateway (reply streams)", () => {
       error: { code: "NOT_FOUND" },
     });
     expect(b.gateway.stats().requests).toBe(1); // held, ended, for the retention time
+    // An `at` older than the longest timeout names no running request: not even read.
+    client.socket.emit("resume", { id: "old", after: 0, gateway: b.gateway.gatewayId, at: 0 });
+    expect(await client.terminal("old")).toMatchObject({ seq: 1, error: { code: "NOT_FOUND" } });
+    expect(b.gateway.stats().requests).toBe(1);
   });
 
   it("ends an adopted request by its dead letter, which names the owner's stream", async () => {

@@ -138,6 +138,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     defaultTimeoutMs: options.defaultTimeoutMs,
     maxTimeoutMs: options.maxTimeoutMs,
     isDraining: () => draining,
+    now: timers.now,
     onProtocolError: protocolError,
   });
 

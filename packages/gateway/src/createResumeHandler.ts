@@ -15,6 +15,8 @@ export type ResumeHandlerOptions = Pick<
   /** Set when the gateway has a reply stream: resumes naming a `gateway` and `at` adopt (§14.3). */
   readonly adopter: Adopter | undefined;
   readonly isDraining: () => boolean;
+  /** The gateway's clock: an `at` older than the maximum timeout names no running request. */
+  readonly now: () => number;
   readonly onProtocolError: (socket: FrameSocket, error: ErrorBody) => void;
 };
 
@@ -59,7 +61,11 @@ export const createResumeHandler = (options: ResumeHandlerOptions): ResumeHandle
     if (entry === undefined) {
       const { adopter } = options;
       const origin =
-        adopter !== undefined && gateway !== undefined && at !== undefined
+        adopter !== undefined &&
+        gateway !== undefined &&
+        at !== undefined &&
+        // Bounds what a client can make the gateway re-read of a stream.
+        at >= options.now() - options.maxTimeoutMs
           ? { adopter, gateway, at }
           : undefined;
       if ((origin !== undefined || orphans.isOpen()) && !isDraining()) {
