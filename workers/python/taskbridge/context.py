@@ -20,6 +20,9 @@ TChunk = TypeVar("TChunk")
 FrameSink = Callable[[ReplyKind, bytes], None]
 
 
+# guards the making of a context's cancel_event against its setting, from any thread
+_EVENTS_LOCK = threading.Lock()
+
 # one encoder for every call: json.dumps with these options would build a new one each time
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
@@ -75,8 +78,9 @@ class HandlerContext(Generic[TChunk]):
         self.principal = principal
         #: The request key ``<principal>:<sessionId>:<id>`` the gateway routes replies by.
         self.correlation_id = correlation_id
-        #: Set when the request is cancelled; a thread handler can poll or wait on it.
-        self.cancel_event = threading.Event()
+        self._cancelled = False
+        # made on first use: most handlers never look at it, and it costs a Condition and a Lock
+        self._cancel_event: Optional[threading.Event] = None
         self._sink = sink
         self._drain = drain
         self._loop = loop
@@ -86,7 +90,17 @@ class HandlerContext(Generic[TChunk]):
     @property
     def cancelled(self) -> bool:
         """True once the client cancelled, the request timed out or the worker gave it back."""
-        return self.cancel_event.is_set()
+        return self._cancelled
+
+    @property
+    def cancel_event(self) -> threading.Event:
+        """Set when the request is cancelled; a thread handler can poll or wait on it."""
+        with _EVENTS_LOCK:
+            if self._cancel_event is None:
+                self._cancel_event = threading.Event()
+                if self._cancelled:
+                    self._cancel_event.set()
+            return self._cancel_event
 
     def emit(self, chunk: TChunk) -> None:
         """Send one ``chunk`` frame. Raises ``TypeError``/``ValueError`` if it is not JSON."""
@@ -117,7 +131,10 @@ Context = HandlerContext
 def cancel_context(ctx: HandlerContext[Any]) -> None:
     """Mark ``ctx`` cancelled: ``ctx.cancelled`` becomes true, ``ctx.cancel_event`` is set and
     later frames are dropped (the worker's and the test helper's part of a cancel)."""
-    ctx.cancel_event.set()
+    with _EVENTS_LOCK:
+        ctx._cancelled = True
+        if ctx._cancel_event is not None:
+            ctx._cancel_event.set()
 
 
 def close_context(ctx: HandlerContext[Any]) -> None:

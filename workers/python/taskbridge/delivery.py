@@ -110,8 +110,10 @@ class Delivery:
         self._pending: set[asyncio.Task[Any]] = set()
         self._queued: deque[tuple[WireKind, int, bytes, int]] = deque()
         self._max_pending = options.max_pending
-        self._writable = asyncio.Event()
-        self._writable.set()
+        # back-pressure: set while too many replies are unconfirmed; the event a streaming
+        # handler waits on is made the first time it has to wait
+        self._blocked = False
+        self._writable: Optional[asyncio.Event] = None
         acks.track(self.tag)
 
     def send(self, kind: ReplyKind, data: bytes) -> None:
@@ -149,8 +151,10 @@ class Delivery:
             self._queued.append((kind, seq, data, count))
         else:
             self._start(kind, seq, data, count)
-        if len(self._pending) + len(self._queued) > self._max_pending:
-            self._writable.clear()
+        if len(self._pending) + len(self._queued) > self._max_pending and not self._blocked:
+            self._blocked = True
+            if self._writable is not None:
+                self._writable.clear()
 
     def _start(self, kind: WireKind, seq: int, data: bytes, count: int) -> None:
         task = spawn(
@@ -164,8 +168,12 @@ class Delivery:
             self._queued.clear()
         while self._queued and len(self._pending) < self._max_pending:
             self._start(*self._queued.popleft())
-        if len(self._pending) + len(self._queued) <= self._max_pending // 2 or self.failed:
-            self._writable.set()
+        if self._blocked and (
+            len(self._pending) + len(self._queued) <= self._max_pending // 2 or self.failed
+        ):
+            self._blocked = False
+            if self._writable is not None:
+                self._writable.set()
 
     async def _publish(self, kind: WireKind, seq: int, data: bytes, count: int) -> None:
         if self.failed or self.settled:
@@ -196,6 +204,10 @@ class Delivery:
 
     async def drain(self) -> None:
         """Wait while too many replies are unconfirmed: back-pressure for streaming handlers."""
+        if not self._blocked:
+            return
+        if self._writable is None:
+            self._writable = asyncio.Event()
         await self._writable.wait()
 
     async def flush(self) -> bool:

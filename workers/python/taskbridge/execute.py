@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -54,6 +55,24 @@ def is_async_handler(handler: Any) -> bool:
         inspect.iscoroutinefunction(candidate) or inspect.isasyncgenfunction(candidate)
         for candidate in candidates
     )
+
+
+# handler → (an async generator function, runs on the event loop): asked once per handler, not
+# once per request (inspect's checks cost a few µs each)
+_SHAPES: weakref.WeakKeyDictionary[Any, tuple[bool, bool]] = weakref.WeakKeyDictionary()
+
+
+def _shape(handler: Any) -> tuple[bool, bool]:
+    try:
+        return _SHAPES[handler]
+    except (KeyError, TypeError):
+        pass
+    shape = (inspect.isasyncgenfunction(handler), is_async_handler(handler))
+    try:
+        _SHAPES[handler] = shape
+    except TypeError:  # not weakly referenceable: asked again next time
+        pass
+    return shape
 
 
 async def _stream(items: Any, ctx: HandlerContext[Any]) -> None:
@@ -122,11 +141,12 @@ async def execute(
     :func:`~taskbridge.context.cancel_context`) yields ``HandlerOutcome("cancelled")``.
     """
     log = logger or logging.getLogger("taskbridge")
+    async_generator, on_loop = _shape(handler)
     try:
-        if inspect.isasyncgenfunction(handler):
+        if async_generator:
             await _stream(handler(payload, ctx), ctx)
             value: Any = None
-        elif is_async_handler(handler):
+        elif on_loop:
             value = await handler(payload, ctx)
         else:
             value = await _run_in_thread(_call_sync, (handler, payload, ctx), ctx, executor)
