@@ -124,6 +124,8 @@ export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitCo
           await cancel();
           const handle = record.handle;
           record.handle = undefined;
+          // Settlements still waiting for the end of the turn go first: a lost ack is a redelivery.
+          handle?.flush();
           if (handle !== undefined) await handle.channel.close().catch(noop);
         },
       };
@@ -144,7 +146,12 @@ export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitCo
       consumers.clear();
       for (const record of records) record.stopped = true;
       return async () => {
-        await Promise.all(records.map((record) => record.handle?.channel.close().catch(noop)));
+        await Promise.all(
+          records.map((record) => {
+            record.handle?.flush();
+            return record.handle?.channel.close().catch(noop);
+          }),
+        );
       };
     },
   };

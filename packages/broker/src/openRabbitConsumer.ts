@@ -1,5 +1,6 @@
 import type { Logger } from "@taskbridge/core/protocol";
-import type { Channel, ChannelModel, ConsumeMessage } from "amqplib";
+import type { Channel, ChannelModel, ConsumeMessage, Message } from "amqplib";
+import { createAckBatcher } from "./createAckBatcher.js";
 import { fromAmqpError } from "./fromAmqpError.js";
 import { fromAmqpProperties } from "./rabbitMessages.js";
 import type { ConsumeOptions, DeliveredMessage, StreamOffset } from "./types.js";
@@ -21,11 +22,27 @@ const offsetOf = (raw: ConsumeMessage): number | undefined => {
 export type RabbitConsumerHandle = {
   readonly channel: Channel;
   readonly consumerTag: string;
+  /** Writes the acks and nacks still waiting for the end of the turn: call before closing. */
+  readonly flush: () => void;
+};
+
+/** All amqplib reads of a message it acks or nacks. */
+const byTag = (deliveryTag: number): Message => ({ fields: { deliveryTag } }) as unknown as Message;
+
+/** Runs one write on a channel that may be gone; RabbitMQ then requeued the message already. */
+const tryWrite = (write: () => void): void => {
+  try {
+    write();
+  } catch {
+    // the channel is gone
+  }
 };
 
 /**
  * Opens a channel for one consumer (so its prefetch is its own), sets the prefetch and starts
- * consuming (a stream from `options.streamOffset`). Settling a message after its channel closed (a reconnect, a `close`) does nothing:
+ * consuming (a stream from `options.streamOffset`). Acks and nacks are written at the end of the
+ * turn, a run of acks from the oldest unsettled delivery as one multiple ack (`createAckBatcher`).
+ * Settling a message after its channel closed (a reconnect, a `close`) does nothing:
  * RabbitMQ has already requeued it. `onChannelClosed` reports a close the caller did not ask for.
  */
 export const openRabbitConsumer = async (
@@ -41,21 +58,18 @@ export const openRabbitConsumer = async (
     logger.warn("a consumer channel failed", { queue, error: error.message });
   });
   const noAck = options.noAck === true;
+  const acks = createAckBatcher({
+    ack: (tag, multiple) => tryWrite(() => channel.ack(byTag(tag), multiple)),
+    nack: (tag, requeue) => tryWrite(() => channel.nack(byTag(tag), false, requeue)),
+  });
+  channel.on("close", acks.reset);
   const deliver = (raw: ConsumeMessage | null): void => {
     if (raw === null) {
       logger.warn("the broker cancelled a consumer (queue deleted?)", { queue });
       return;
     }
-    let settled = noAck;
-    const settle = (action: () => void): void => {
-      if (settled) return;
-      settled = true;
-      try {
-        action();
-      } catch {
-        // the channel is gone; RabbitMQ requeued the message already
-      }
-    };
+    const tag = raw.fields.deliveryTag;
+    if (!noAck) acks.delivered(tag);
     const streamOffset = offsetOf(raw);
     const message: DeliveredMessage = {
       body: raw.content,
@@ -64,8 +78,9 @@ export const openRabbitConsumer = async (
       routingKey: raw.fields.routingKey,
       redelivered: raw.fields.redelivered,
       ...(streamOffset === undefined ? {} : { streamOffset }),
-      ack: () => settle(() => channel.ack(raw)),
-      nack: (requeue) => settle(() => channel.nack(raw, false, requeue)),
+      // Once per message: the batcher ignores a tag settled before, or one of a closed channel.
+      ack: () => acks.settle(tag, "ack"),
+      nack: (requeue) => acks.settle(tag, { requeue }),
     };
     try {
       onMessage(message);
@@ -85,7 +100,7 @@ export const openRabbitConsumer = async (
         : { arguments: { "x-stream-offset": toOffsetArgument(options.streamOffset) } }),
     });
     channel.on("close", onChannelClosed);
-    return { channel, consumerTag };
+    return { channel, consumerTag, flush: acks.flush };
   } catch (error) {
     channel.close().catch(noop);
     throw fromAmqpError(error, `cannot consume queue "${queue}"`, { queue });
