@@ -1,6 +1,8 @@
-// `npm run bench [-- --quick [--python] | --ladder | --smoke] [--only <text>] [--no-browser] [--out <dir>]`: measures the
-// baseline and taskbridge on this machine (docs/benchmarks.md) and writes latest.json and
-// latest.svg to bench/results. Everything runs in private RabbitMQ virtual hosts, deleted at the end.
+// `npm run bench [-- --quick [--python] | --ladder | --smoke | --scale] [--only <text>] [--no-browser] [--no-scale] [--out <dir>]`:
+// measures the baseline and taskbridge on this machine (docs/benchmarks.md) and writes latest.json
+// and latest.svg to bench/results; the full run (and `--scale` alone) adds the scale-out section on
+// a throwaway 3-node RabbitMQ cluster. Everything else runs in private RabbitMQ virtual hosts,
+// deleted at the end.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -11,10 +13,12 @@ import { listenerPid } from "./cpu.js";
 import { machineInfo } from "./machineInfo.js";
 import { killAll } from "./processes.js";
 import { type BenchVhost, createBenchVhosts } from "./rabbitVhost.js";
+import { renderScale } from "./renderScale.js";
 import { buildReport, renderChart, renderTable } from "./report.js";
 import { runQueueType, type SystemResult } from "./runQueueType.js";
+import { runScaleOut, type ScaleReport } from "./runScaleOut.js";
 import type { MemoryResult } from "./scenarios.js";
-import { benchSettings, SMOKE_SETTINGS } from "./settings.js";
+import { benchSettings, SMOKE_SETTINGS, scaleSettings } from "./settings.js";
 import { benchSystems, type GroupId, ladderSystems } from "./systems.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,24 +63,41 @@ const main = async (): Promise<void> => {
       join(root, "bench/results", quick && !argv.includes("--ladder") ? "quick.tmp" : ""),
   );
   const settings = smoke ? SMOKE_SETTINGS : benchSettings(quick);
-  ensureOpenFiles(settings.idleSockets * 2 + 2_000);
+  const ladder = argv.includes("--ladder");
+  // `--scale` runs the scale-out section alone; the full run and `--smoke` add it to the rest.
+  const scaleOnly = argv.includes("--scale");
+  const scale =
+    scaleOnly || smoke || (!quick && !ladder && only === undefined && !argv.includes("--no-scale"))
+      ? scaleSettings(smoke ? "smoke" : quick ? "quick" : "full")
+      : undefined;
+  // This process holds the load generator's sockets (HAProxy, which holds two descriptors per
+  // proxied socket, is split over as many processes as the hard limit needs: startScaleTopology).
+  ensureOpenFiles(
+    Math.max(settings.idleSockets * 2, scale === undefined ? 0 : scale.idleSockets) + 2_000,
+  );
+
   const baseUrl = process.env.AMQP_URL ?? "amqp://guest:guest@127.0.0.1:5672";
   const startedAt = Date.now();
   const log = (line: string): void =>
     console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${line}`);
-  const ladder = argv.includes("--ladder");
   const systems = (
     ladder ? ladderSystems() : benchSystems(quick, argv.includes("--python"))
   ).filter(
-    (s) => (only === undefined || s.id.includes(only)) && (!smoke || s.queueType === "classic"),
+    (s) =>
+      !scaleOnly &&
+      (only === undefined || s.id.includes(only)) &&
+      (!smoke || s.queueType === "classic"),
   );
 
   const vhosts: BenchVhost[] = [];
+  // The scale-out section's HAProxy and throwaway cluster (not process groups of killAll's).
+  const disposers: (() => Promise<void>)[] = [];
   let cleaned = false;
   const cleanup = async (): Promise<void> => {
     if (cleaned) return;
     cleaned = true;
     killAll();
+    await Promise.all(disposers.map((dispose) => dispose().catch(() => undefined)));
     await Promise.all(
       vhosts.map((vhost) =>
         vhost.remove().catch((error: unknown) => console.error(`bench: ${String(error)}`)),
@@ -93,15 +114,18 @@ const main = async (): Promise<void> => {
 
   try {
     const runId = randomBytes(4).toString("hex");
-    const groups = [...new Set(systems.map((s) => s.group))];
+    const groups: string[] = [...new Set(systems.map((s) => s.group))];
+    if (scale?.broker === "shared") groups.push("scale");
     const [byGroup, machine, brokerPid] = await Promise.all([
-      createBenchVhosts(baseUrl, runId, groups),
+      groups.length === 0
+        ? Promise.resolve({} as Record<string, BenchVhost>)
+        : createBenchVhosts(baseUrl, runId, groups),
       machineInfo(join(root, "node_modules", ".bin", "bun"), baseUrl),
       listenerPid(Number(new URL(baseUrl).port || 5672)),
     ]);
     vhosts.push(...Object.values<BenchVhost>(byGroup));
     log(
-      `bench${quick ? " (quick)" : ""}: ${systems.length} systems, virtual hosts ${vhosts.map((v) => v.name).join(", ")}`,
+      `bench${quick ? " (quick)" : ""}: ${systems.length} systems${scale === undefined ? "" : " and the scale-out section"}, virtual hosts ${vhosts.map((v) => v.name).join(", ") || "none"}`,
     );
     const results: SystemResult[] = [];
     const memory = new Map<string, MemoryResult>();
@@ -120,11 +144,36 @@ const main = async (): Promise<void> => {
         })),
       );
     }
+    let scaleReport: ScaleReport | undefined;
+    if (scale !== undefined) {
+      log(
+        `scale-out: ${scale.broker === "cluster" ? "forming a 3-node RabbitMQ cluster" : "on the shared node"}`,
+      );
+      scaleReport = await runScaleOut({
+        root,
+        settings: scale,
+        runId,
+        sharedUrl: byGroup.scale?.url ?? baseUrl,
+        log,
+        track: (dispose) => disposers.push(dispose),
+      });
+      log(`scale-out done in ${scaleReport.seconds.toFixed(0)} s`);
+    }
+    if (scaleOnly && scaleReport !== undefined) {
+      mkdirSync(outDir, { recursive: true });
+      const file = join(outDir, "scale.json");
+      const only = { version: 1, date: new Date().toISOString(), machine, scale: scaleReport };
+      writeFileSync(file, `${JSON.stringify(only, null, 2)}\n`);
+      console.log(`\n${renderScale(scaleReport)}\n`);
+      log(`wrote ${file}`);
+      return;
+    }
     const client =
       browser && !ladder
         ? await runBrowserBench({ root, chunks: settings.browserChunks, log })
         : undefined;
     const report = buildReport({
+      scale: scaleReport,
       settings,
       machine,
       results,
@@ -136,6 +185,7 @@ const main = async (): Promise<void> => {
     writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(outDir, `${name}.svg`), renderChart(report));
     console.log(`\n${renderTable(report)}\n`);
+    if (scaleReport !== undefined) console.log(`${renderScale(scaleReport)}\n`);
     log(`wrote ${join(outDir, name)}.json and .svg in ${report.seconds.toFixed(0)} s`);
   } finally {
     await cleanup();

@@ -3,6 +3,7 @@ import type { CpuSpent } from "./cpu.js";
 import type { MachineInfo } from "./machineInfo.js";
 import { renderTargets } from "./renderTargets.js";
 import type { SystemResult } from "./runQueueType.js";
+import type { ScaleReport } from "./runScaleOut.js";
 import type { BenchSettings } from "./settings.js";
 import { baselineFor, nestFor, type SystemSpec } from "./systems.js";
 import { TARGETS } from "./targets.js";
@@ -60,6 +61,8 @@ export type BenchReport = {
   readonly client: BrowserResult | undefined;
   /** Issue 15's targets checked against this run (bench/targetVerdicts.ts). */
   readonly verdicts: readonly Verdict[];
+  /** 1, 2 and 3 gateways behind HAProxy on a RabbitMQ cluster, and idle sockets over them (bench/runScaleOut.ts). */
+  readonly scale: ScaleReport | undefined;
 };
 
 const round = (value: number, digits = 3): number => {
@@ -80,6 +83,7 @@ export const buildReport = (input: {
   readonly results: readonly SystemResult[];
   readonly client: BrowserResult | undefined;
   readonly seconds: number;
+  readonly scale?: ScaleReport;
 }): BenchReport => {
   const specs = input.results.map((r) => r.system);
   const byId = new Map(input.results.map((r) => [r.system.id, r]));
@@ -145,6 +149,7 @@ export const buildReport = (input: {
     systems,
     client: input.client,
     verdicts: targetVerdicts(systems, input.client),
+    scale: input.scale,
   };
 };
 

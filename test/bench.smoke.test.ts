@@ -5,8 +5,10 @@ import { join } from "node:path";
 
 // Runs `npm run bench -- --smoke` (the bench with tiny figures, classic queues only) end to end:
 // baseline, taskbridge and NestJS processes, RabbitMQ virtual hosts, the load generator and
-// Chromium. It checks that the bench runs and reports and that every stream arrived exact (every
-// chunk once, in order, consecutive seqs), never how fast anything is.
+// Chromium, and the scale-out section on the shared node (1, 2 and 3 gateways behind HAProxy,
+// classic and stream reply queues, idle sockets spread over the gateways; the full run forms a
+// 3-node cluster instead). It checks that the bench runs and reports and that every stream arrived
+// exact (every chunk once, in order, consecutive seqs), never how fast anything is.
 // The bench run in progress: stopped in afterAll if the test gave up on it (a timeout), so its
 // processes neither outlive the test nor hold Jest open.
 let running: ChildProcess | undefined;
@@ -28,6 +30,14 @@ const runBench = (out: string) =>
     });
     child.once("exit", (code) => resolve({ code, output }));
   });
+
+type ScaleRow = {
+  readonly id: string;
+  readonly gateways: number;
+  readonly requestsPerSecond: number;
+  readonly errors: number;
+  readonly sharePercent: readonly number[];
+};
 
 type Row = {
   readonly id: string;
@@ -53,7 +63,7 @@ describe("npm run bench -- --smoke", () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  it("measures the baseline, taskbridge and NestJS and writes the table, the targets, the JSON report and the chart", async () => {
+  it("measures the baseline, taskbridge, NestJS and the scale-out section and writes the tables, the targets, the JSON report and the chart", async () => {
     const { code, output } = await runBench(out);
     expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
     expect(output).toContain("| baseline-bun-classic |");
@@ -66,6 +76,10 @@ describe("npm run bench -- --smoke", () => {
       systems: Row[];
       client: { streams?: { complete: boolean; scrollable: boolean }[]; skipped?: string };
       verdicts: { label: string; scope: string; met?: boolean }[];
+      scale?: {
+        rows: ScaleRow[];
+        idle: { sockets: number; perGateway: { sockets: number }[] };
+      };
     };
     expect(report.systems.map((row) => row.id)).toEqual([
       "baseline-bun-classic",
@@ -93,5 +107,27 @@ describe("npm run bench -- --smoke", () => {
     );
     expect(classic.map((v) => typeof v.met)).toEqual(classic.map(() => "boolean"));
     expect(readFileSync(join(out, "latest.svg"), "utf8")).toContain("<svg");
+
+    // Scale-out: every configuration answered without an error frame, and HAProxy spread the
+    // requests and the idle sockets over every gateway behind it.
+    expect(output).toContain("not a speed-up");
+    expect(output).toContain("| stream | HAProxy | 3 |");
+    expect(report.scale?.rows.map((row) => row.id)).toEqual([
+      "classic-direct",
+      "classic-haproxy-1",
+      "classic-haproxy-2",
+      "classic-haproxy-3",
+      "stream-haproxy-1",
+      "stream-haproxy-2",
+      "stream-haproxy-3",
+    ]);
+    for (const row of report.scale?.rows ?? []) {
+      expect({ id: row.id, errors: row.errors }).toEqual({ id: row.id, errors: 0 });
+      expect(row.requestsPerSecond).toBeGreaterThan(0);
+      expect(row.sharePercent).toHaveLength(row.gateways);
+    }
+    const idle = report.scale?.idle;
+    expect(idle?.perGateway.reduce((sum, g) => sum + g.sockets, 0)).toBe(idle?.sockets);
+    expect(idle?.perGateway.map((g) => g.sockets > 0)).toEqual([true, true, true]);
   }, 240_000);
 });

@@ -22,6 +22,12 @@ export type HaproxyConfigOptions = {
    * Default: none (addresses are IPs, as in tests).
    */
   readonly dns?: string;
+  /**
+   * HAProxy's global `maxconn` (each proxied WebSocket holds one client and one server
+   * connection, two file descriptors). Default 4096, what deploy/haproxy.cfg ships; the bench's
+   * 10,000 idle sockets raise it.
+   */
+  readonly maxconn?: number;
 };
 
 /**
@@ -44,7 +50,7 @@ export const haproxyConfig = (options: HaproxyConfigOptions): string =>
   [
     "global",
     "  log stdout format raw local0 info",
-    "  maxconn 4096",
+    `  maxconn ${options.maxconn ?? 4096}`,
     "",
     ...(options.dns === undefined
       ? []
@@ -106,6 +112,8 @@ export type HaproxyOptions = {
   readonly binary?: string;
   /** Default 15 s. */
   readonly startTimeoutMs?: number;
+  /** HAProxy's global `maxconn` (`haproxyConfig`). Default 4096. */
+  readonly maxconn?: number;
 };
 
 const exited = (child: ChildProcess): Promise<void> =>
@@ -127,7 +135,11 @@ export const startHaproxy = async (options: HaproxyOptions): Promise<Haproxy> =>
   const binary = options.binary ?? "/usr/sbin/haproxy";
   const startTimeoutMs = options.startTimeoutMs ?? 15_000;
   const port = options.port ?? (await freePort());
-  const config = haproxyConfig({ bind: `127.0.0.1:${port}`, backends: options.backends });
+  const config = haproxyConfig({
+    bind: `127.0.0.1:${port}`,
+    backends: options.backends,
+    maxconn: options.maxconn,
+  });
   const dir = mkdtempSync(join(tmpdir(), "tb-haproxy-"));
   const configPath = join(dir, "haproxy.cfg");
   writeFileSync(configPath, config);
