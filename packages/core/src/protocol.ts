@@ -68,6 +68,7 @@ export {
   MAX_TIMEOUT_MS,
   MIN_HTTP_BUFFER_BYTES,
   PROTOCOL_VERSION,
+  utf8ByteLength,
 } from "./protocol/limits.js";
 export { type LogFields, type Logger, silentLogger } from "./protocol/logger.js";
 export {
@@ -75,6 +76,7 @@ export {
   parseCancelEvent,
   parseRequestEvent,
   parseResumeEvent,
+  type RequestParseOutcome,
 } from "./protocol/parseClientEvent.js";
 export { type HandlerOutcome, type RunHandlerOptions, runHandler } from "./protocol/runHandler.js";
 export {

@@ -31,26 +31,25 @@ const netSocketOf = (ws: object): NetSocketLike | undefined => {
     : undefined;
 };
 
-/** Runs `write` so that every WebSocket frame it sends on `engineSocket` leaves in one system call. */
-const corked = (engineSocket: EngineSocketLike, write: () => void): void => {
-  const transport = engineSocket.transport;
-  const ws = transport?.name === "websocket" ? transport.socket : undefined;
-  const native = typeof ws === "object" && ws !== null ? nativeOf(ws) : undefined;
-  if (native !== undefined) {
-    native.cork(write);
-    return;
-  }
-  const net = typeof ws === "object" && ws !== null ? netSocketOf(ws) : undefined;
-  if (net === undefined) {
-    write();
-    return;
-  }
-  net.cork();
-  try {
-    write();
-  } finally {
-    net.uncork();
-  }
+/** How to cork one WebSocket: Bun's native socket, Node's `net.Socket`, or not at all. */
+type Cork = (write: () => void) => void;
+
+const uncorked: Cork = (write) => write();
+
+const corkOf = (ws: unknown): Cork => {
+  if (typeof ws !== "object" || ws === null) return uncorked;
+  const native = nativeOf(ws);
+  if (native !== undefined) return (write) => native.cork(write);
+  const net = netSocketOf(ws);
+  if (net === undefined) return uncorked;
+  return (write) => {
+    net.cork();
+    try {
+      write();
+    } finally {
+      net.uncork();
+    }
+  };
 };
 
 /**
@@ -76,9 +75,18 @@ export const coalesceSocketWrites = (
   const flush = socket.flush;
   if (typeof flush !== "function") return false;
   let scheduled = false;
+  // Looked up once per transport (a polling socket upgrades to websocket once).
+  let corkedTransport: unknown;
+  let cork: Cork = uncorked;
+  const write = (): void => flush.call(socket);
   const flushNow = (): void => {
     scheduled = false;
-    corked(socket, () => flush.call(socket));
+    const transport = socket.transport;
+    if (transport !== corkedTransport) {
+      corkedTransport = transport;
+      cork = transport?.name === "websocket" ? corkOf(transport.socket) : uncorked;
+    }
+    cork(write);
   };
   socket.flush = () => {
     // engine.io also calls flush when a write completed; with nothing queued there is nothing to do.

@@ -23,16 +23,32 @@ export type GatewayMetrics = {
  */
 export const createGatewayMetrics = (): GatewayMetrics => {
   const registry = new Registry();
-  const requests = new Counter({
+  // The per-request figures are plain numbers here, read by prom-client only when scraped
+  // (`collect`): prom-client hashes an object of labels on every `inc`, even a labelled child's.
+  type Series = {
+    readonly labels: { readonly type: string; readonly outcome: string };
+    count: number;
+    readonly duration: { readonly observe: (seconds: number) => void };
+  };
+  const series = new Map<string, Series>();
+  let inFlightNow = 0;
+  new Counter({
     name: "taskbridge_gateway_requests_total",
     help: "Requests finished, by type and outcome (result or an error code).",
     labelNames: ["type", "outcome"],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const { labels, count } of series.values()) this.inc(labels, count);
+    },
   });
-  const inFlight = new Gauge({
+  new Gauge({
     name: "taskbridge_gateway_requests_in_flight",
     help: "Requests accepted or being published that have no terminal frame yet.",
     registers: [registry],
+    collect() {
+      this.set(inFlightNow);
+    },
   });
   const duration = new Histogram({
     name: "taskbridge_gateway_request_duration_seconds",
@@ -59,32 +75,28 @@ export const createGatewayMetrics = (): GatewayMetrics => {
     help: "Socket.IO sockets currently connected.",
     registers: [registry],
   });
-  // Labelled children cached per (type, outcome): prom-client would hash the labels on every call.
-  const series = new Map<
-    string,
-    { count: ReturnType<typeof requests.labels>; duration: ReturnType<typeof duration.labels> }
-  >();
-  const seriesOf = (type: string, outcome: string) => {
+  const seriesOf = (type: string, outcome: string): Series => {
     const key = `${type}\u0000${outcome}`;
     let found = series.get(key);
     if (found === undefined) {
-      found = { count: requests.labels(type, outcome), duration: duration.labels(type, outcome) };
+      found = { labels: { type, outcome }, count: 0, duration: duration.labels(type, outcome) };
       series.set(key, found);
     }
     return found;
   };
   broker.set(0);
   sockets.set(0);
-  inFlight.set(0);
   return {
     registry,
-    requestStarted: () => inFlight.inc(),
+    requestStarted: () => {
+      inFlightNow += 1;
+    },
     requestEnded: (type, outcome, seconds) => {
-      const series = seriesOf(type, outcome);
-      series.count.inc();
+      const ended = seriesOf(type, outcome);
+      ended.count += 1;
       if (seconds !== undefined) {
-        inFlight.dec();
-        series.duration.observe(seconds);
+        inFlightNow -= 1;
+        ended.duration.observe(seconds);
       }
     },
     protocolError: () => protocolErrors.inc(),

@@ -112,12 +112,18 @@ export const createRequestHandler = (options: RequestHandlerOptions): RequestHan
     });
   };
 
-  const prepare = (entry: RequestEntry, event: RequestEvent, claiming: readonly Plugin[]) => {
+  const prepare = (
+    entry: RequestEntry,
+    event: RequestEvent,
+    payloadJson: string,
+    claiming: readonly Plugin[],
+  ) => {
     const { session } = entry;
     const prepared = prepareClaimedPublication(claiming, {
       id: entry.id,
       type: entry.type,
       payload: event.payload,
+      payloadJson,
       principal: session.principal,
       claims: session.claims,
       sessionId: session.sessionId,
@@ -170,7 +176,7 @@ export const createRequestHandler = (options: RequestHandlerOptions): RequestHan
     }
     const entry = lifecycle.receive(session, socket, id, event.type);
     if (decision.kind === "builtin") runBuiltin(entry, decision.handler, event.payload);
-    else prepare(entry, event, decision.plugins);
+    else prepare(entry, event, parsed.payloadJson, decision.plugins);
   };
 
   return request;

@@ -12,6 +12,7 @@ import {
   requestKey,
   type Timers,
 } from "@taskbridge/core/protocol";
+import { createDeadlineQueue } from "./createDeadlineQueue.js";
 import { createFrameOutbox } from "./createFrameOutbox.js";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
 import { createRequestFrames } from "./createRequestFrames.js";
@@ -107,8 +108,8 @@ export type RequestLifecycle = {
  */
 export const createRequestLifecycle = (options: RequestLifecycleOptions): RequestLifecycle => {
   const { table, broker, timers, metrics, logger } = options;
-  /** The gateway timer of each request in flight, by key. */
-  const timeouts = new Map<string, unknown>();
+  /** The gateway timer of each request in flight, by key: one host timer for all of them. */
+  const timeouts = createDeadlineQueue(timers);
   const outbox = createFrameOutbox({ streamGatewayId: options.streamGatewayId });
 
   // The one place a request's record changes; everywhere else it is read-only.
@@ -127,8 +128,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
 
   const finish = (entry: RequestEntry, frame: ReplyFrame): void => {
     commit(entry, { type: "ended", frame });
-    timers.clearTimeout(timeouts.get(entry.key));
-    timeouts.delete(entry.key);
+    timeouts.clear(entry.key);
     const outcome = frame.kind === "error" ? frame.error.code : "result";
     // Only accepted requests name their type: clients choose types, and labelling refused or
     // unroutable ones would let them grow the metrics without bound.
@@ -159,8 +159,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   /** Another gateway took `entry` over: forgotten here at once, with no frame and no cancel. */
   const release = (entry: RequestEntry): void => {
     if (entry.record.stage === "ended") return;
-    timers.clearTimeout(timeouts.get(entry.key));
-    timeouts.delete(entry.key);
+    timeouts.clear(entry.key);
     outbox.reveal(entry);
     table.drop(entry);
     const type = entry.frames.isAccepted() ? entry.type : "-";
@@ -169,9 +168,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   };
 
   const arm = (entry: RequestEntry, timeoutMs: number): void => {
-    timers.clearTimeout(timeouts.get(entry.key));
-    const fire = () => dispatch(entry, { type: "timedOut", timeoutMs });
-    timeouts.set(entry.key, timers.setTimeout(fire, timeoutMs));
+    timeouts.set(entry.key, timeoutMs, () => dispatch(entry, { type: "timedOut", timeoutMs }));
   };
 
   const replied = (entry: RequestEntry, event: RequestLifecycleEvent & { type: "replied" }) => {
@@ -305,8 +302,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
       open(session, socket, id, "-", resumed, { gateway, at }),
     dispatch,
     close: () => {
-      for (const timer of timeouts.values()) timers.clearTimeout(timer);
-      timeouts.clear();
+      timeouts.close();
     },
   };
 };

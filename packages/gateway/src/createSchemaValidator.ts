@@ -1,5 +1,6 @@
 import { createError, type ErrorBody } from "@taskbridge/core/protocol";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { acceptsAnyJson } from "./acceptsAnyJson.js";
 
 export type SchemaValidator = {
   /** Checks `payload` against `schema` (JSON Schema 2020-12); an error body when it fails. */
@@ -23,7 +24,8 @@ const pathOf = (issue: { instancePath: string; params: Record<string, unknown> }
  * Validates payloads against the `payloadSchema` workers announce (docs/protocol.md §6). Compiled
  * validators are cached per type and schema text, so an unchanged announcement costs one map
  * lookup; a schema that does not compile is logged once by the caller's `onInvalidSchema` and
- * ignored (the worker still validates).
+ * ignored (the worker still validates). A schema that accepts every JSON value (`acceptsAnyJson`,
+ * e.g. `z.json()`) is not run: the payload is JSON already (§2.3 step 7), so it cannot fail.
  */
 export const createSchemaValidator = (
   onInvalidSchema: (type: string, error: unknown) => void = () => {},
@@ -33,6 +35,8 @@ export const createSchemaValidator = (
     schema: object;
     text: string;
     validate: ReturnType<typeof ajv.compile> | undefined;
+    /** The schema accepts every JSON value (`z.json()`): nothing to check in a JSON payload. */
+    anyJson: boolean;
   };
   const cache = new Map<string, Compiled>();
 
@@ -51,7 +55,7 @@ export const createSchemaValidator = (
     } catch (error) {
       onInvalidSchema(type, error);
     }
-    const next = { schema, text, validate };
+    const next = { schema, text, validate, anyJson: acceptsAnyJson(schema) };
     cache.set(type, next);
     return next;
   };
@@ -60,7 +64,7 @@ export const createSchemaValidator = (
     if (typeof schema !== "object" || schema === null) return undefined;
     const entry = compiled(type, schema);
     const { validate } = entry;
-    if (validate === undefined || validate(payload)) return undefined;
+    if (entry.anyJson || validate === undefined || validate(payload)) return undefined;
     const issues = (validate.errors ?? []).map((issue) => ({
       path: pathOf(issue),
       message: issue.message ?? "invalid",

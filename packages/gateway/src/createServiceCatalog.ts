@@ -186,10 +186,18 @@ export const createServiceCatalog = (
   const statusOf = (type: string): ServiceStatus =>
     fresh(type).length > 0 ? "live" : remembered(type).length > 0 ? "stale" : "unknown";
 
-  const payloadSchemaOf = (type: string): unknown =>
-    byType.size === 0
-      ? undefined
-      : latestWith(fresh(type), "payloadSchema")?.announcement.payloadSchema;
+  // Asked for every request: the latest fresh schema, found without building arrays.
+  const payloadSchemaOf = (type: string): unknown => {
+    const heard = byType.get(type);
+    if (heard === undefined) return undefined;
+    const t = now();
+    let latest: Heard | undefined;
+    for (const entry of heard.values()) {
+      if (t - entry.at > staleMs || entry.announcement.payloadSchema === undefined) continue;
+      if (latest === undefined || entry.order > latest.order) latest = entry;
+    }
+    return latest?.announcement.payloadSchema;
+  };
 
   return { onAnnouncement, list, has, statusOf, payloadSchemaOf };
 };

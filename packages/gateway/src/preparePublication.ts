@@ -10,6 +10,8 @@ import { claimingPlugins, type Plugin, type PluginContext } from "./definePlugin
 export type Publication = {
   readonly queue: string;
   readonly payload: unknown;
+  /** The payload's JSON when the caller had it and no plugin could change the payload. */
+  readonly payloadJson?: string;
   readonly headers: Readonly<Record<string, unknown>>;
   readonly timeoutMs: number;
   readonly deadline: number;
@@ -21,6 +23,8 @@ export type PublicationInput = {
   readonly id: string;
   readonly type: string;
   readonly payload: unknown;
+  /** The payload's JSON, if the caller has it (the size check wrote it): published as it is. */
+  readonly payloadJson?: string;
   readonly principal: string;
   readonly claims: Readonly<Record<string, unknown>>;
   readonly sessionId: string;
@@ -79,6 +83,7 @@ export const prepareClaimedPublication = (
     return {
       queue: input.type,
       payload: input.payload,
+      ...(input.payloadJson === undefined ? {} : { payloadJson: input.payloadJson }),
       headers: baseHeaders(input.type, deadline, input.principal),
       timeoutMs,
       deadline,

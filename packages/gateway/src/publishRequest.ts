@@ -56,16 +56,21 @@ export const publishRequest = (options: PublishRequestOptions): void => {
           return "nacked" as const;
         });
   options.broker
-    .publish("", publication.queue, JSON.stringify(publication.payload ?? null), {
-      mandatory: true,
-      contentType: "application/json",
-      correlationId: options.requestKey,
-      replyTo: options.replyQueue,
-      messageId: randomUUID(),
-      expiration: String(publication.timeoutMs),
-      // This gateway reads `chunks` batches (docs/protocol.md §14.1); v1 workers ignore it.
-      headers: { ...publication.headers, "x-accept": "chunks" },
-    })
+    .publish(
+      "",
+      publication.queue,
+      publication.payloadJson ?? JSON.stringify(publication.payload ?? null),
+      {
+        mandatory: true,
+        contentType: "application/json",
+        correlationId: options.requestKey,
+        replyTo: options.replyQueue,
+        messageId: randomUUID(),
+        expiration: String(publication.timeoutMs),
+        // This gateway reads `chunks` batches (docs/protocol.md §14.1); v1 workers ignore it.
+        headers: { ...publication.headers, "x-accept": "chunks" },
+      },
+    )
     .then((outcome) => (recorded === undefined ? outcome : recorded.then(() => outcome)))
     .then(
       (outcome) => {

@@ -18,8 +18,27 @@ export const FINISHED_RETENTION_MS = 60 * 1000;
 /** How many of a request's latest frames a gateway holds for `resume`, by default. */
 export const DEFAULT_REPLAY_FRAMES = 1000;
 
-const encoder = new TextEncoder();
+/**
+ * Bytes of `text` in UTF-8 (a lone surrogate counts as U+FFFD, as TextEncoder writes it), counted
+ * without encoding it: the gateway sizes every payload, and most are ASCII.
+ */
+export const utf8ByteLength = (text: string): number => {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    // 3 bytes for one code unit; a surrogate pair is 2 code units and 4 bytes.
+    bytes += 2;
+    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i += 1;
+  }
+  return bytes;
+};
 
 /** Bytes of the UTF-8 JSON of `value` (`undefined` counts as `null`). */
 export const jsonByteLength = (value: unknown): number =>
-  encoder.encode(JSON.stringify(value ?? null)).length;
+  utf8ByteLength(JSON.stringify(value ?? null) ?? "");

@@ -1,7 +1,7 @@
 import { createError, type ErrorBody } from "./errors.js";
 import type { CancelEvent, RequestEvent, ResumeEvent } from "./frames.js";
 import { isGatewayId, isRequestId, isRequestType } from "./ids.js";
-import { jsonByteLength, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION } from "./limits.js";
+import { MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, utf8ByteLength } from "./limits.js";
 
 /**
  * The outcome of checking a client event, in the three ways docs/protocol.md §2 distinguishes:
@@ -27,14 +27,25 @@ const isTimeout = (value: unknown): value is number | null | undefined =>
   value === null ||
   (typeof value === "number" && Number.isSafeInteger(value) && value > 0);
 
+/**
+ * `parseRequestEvent`'s outcome: a usable request also brings its payload's JSON text, measured
+ * for the size limit, so that a gateway publishing the payload unchanged need not write it again.
+ */
+export type RequestParseOutcome =
+  | { readonly kind: "ok"; readonly value: RequestEvent; readonly payloadJson: string }
+  | Exclude<ParseOutcome<RequestEvent>, { readonly kind: "ok" }>;
+
 const badRequest = (message: string, details?: unknown): ErrorBody =>
   createError("BAD_REQUEST", message, details === undefined ? {} : { details });
 
-/** Checks a `request` event body; `maxPayloadBytes` defaults to 1 MiB. */
+/**
+ * Checks a `request` event body; `maxPayloadBytes` defaults to 1 MiB. A usable request comes with
+ * `payloadJson`, the JSON of its payload (`null` when absent) whose UTF-8 size was checked.
+ */
 export const parseRequestEvent = (
   body: unknown,
   maxPayloadBytes: number = MAX_PAYLOAD_BYTES,
-): ParseOutcome<RequestEvent> => {
+): RequestParseOutcome => {
   if (!isPlainObject(body)) {
     return { kind: "protocolError", error: badRequest("a request must be an object") };
   }
@@ -45,7 +56,7 @@ export const parseRequestEvent = (
       error: badRequest("a request needs an id matching [A-Za-z0-9_-]{1,64}"),
     };
   }
-  const reject = (error: ErrorBody): ParseOutcome<RequestEvent> => ({ kind: "reject", id, error });
+  const reject = (error: ErrorBody): RequestParseOutcome => ({ kind: "reject", id, error });
   if (field(body, "v") !== PROTOCOL_VERSION) {
     return reject(
       badRequest(`unsupported protocol version; this gateway speaks v${PROTOCOL_VERSION}`),
@@ -60,12 +71,14 @@ export const parseRequestEvent = (
     return reject(badRequest("timeoutMs must be a positive integer", { field: "timeoutMs" }));
   }
   const payload = field(body, "payload") ?? null;
-  let size: number;
+  let payloadJson: string;
   try {
-    size = jsonByteLength(payload);
+    // A function or a symbol has no JSON at all: the worker would get null.
+    payloadJson = JSON.stringify(payload) ?? "null";
   } catch {
     return reject(badRequest("payload must be JSON", { field: "payload" }));
   }
+  const size = utf8ByteLength(payloadJson);
   if (size > maxPayloadBytes) {
     return reject(
       createError(
@@ -80,6 +93,7 @@ export const parseRequestEvent = (
   return {
     kind: "ok",
     value: { v: PROTOCOL_VERSION, id, type, payload, ...(timeoutMs == null ? {} : { timeoutMs }) },
+    payloadJson,
   };
 };
 
