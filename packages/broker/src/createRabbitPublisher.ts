@@ -1,6 +1,6 @@
 import type { ConfirmChannel, Message } from "amqplib";
 import { createBrokerError } from "./brokerError.js";
-import { toAmqpPublishOptions, toBuffer } from "./rabbitMessages.js";
+import { toAmqpPublishOptions, toBuffer, toPublishFields } from "./rabbitMessages.js";
 import type { PublishOptions, PublishOutcome } from "./types.js";
 
 type Pending = {
@@ -34,6 +34,44 @@ const lost = (exchange: string, error: unknown) => {
       );
 };
 
+// The two steps of amqplib 2's `ConfirmChannel.publish`, which `publishOn` takes directly.
+type ConfirmChannelSteps = {
+  sendMessage?: (fields: object, properties: object, content: Buffer) => boolean;
+  pushConfirmCallback?: (callback: (error: unknown) => void) => void;
+};
+
+/**
+ * How to publish on `channel`: amqplib's own two steps, with the publish fields built here in one
+ * object (`toPublishFields`: about 1 µs less per message than its `Args.publish`), or, should a
+ * later amqplib lack them, its public `publish`.
+ */
+const publishOn = (channel: ConfirmChannel) => {
+  const steps = channel as unknown as Required<ConfirmChannelSteps>;
+  if (typeof steps.sendMessage !== "function" || typeof steps.pushConfirmCallback !== "function") {
+    return (
+      exchange: string,
+      routingKey: string,
+      content: Buffer,
+      options: PublishOptions | undefined,
+      settle: (error: unknown) => void,
+    ): void => {
+      channel.publish(exchange, routingKey, content, toAmqpPublishOptions(options), settle);
+    };
+  }
+  return (
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: PublishOptions | undefined,
+    settle: (error: unknown) => void,
+  ): void => {
+    const fields = toPublishFields(exchange, routingKey, options);
+    // Looked up on every call: a closed channel's amqplib replaces sendMessage with one that throws.
+    steps.sendMessage(fields, fields, content);
+    steps.pushConfirmCallback(settle);
+  };
+};
+
 /**
  * Publishes on one confirm channel and tells each caller what became of its message. RabbitMQ
  * sends a mandatory message's `basic.return` before its `basic.ack`, but acks of earlier
@@ -43,6 +81,7 @@ const lost = (exchange: string, error: unknown) => {
  */
 export const createRabbitPublisher = (channel: ConfirmChannel) => {
   const mandatory: Pending[] = [];
+  const send = publishOn(channel);
   // amqplib fails outstanding publishes with a bare "channel closed": keep the server's reason
   let closeReason: string | undefined;
   channel.on("error", (error: Error) => {
@@ -83,7 +122,7 @@ export const createRabbitPublisher = (channel: ConfirmChannel) => {
         } else reject(lost(exchange, closeReason ?? error));
       };
       try {
-        channel.publish(exchange, routingKey, content, toAmqpPublishOptions(options), settle);
+        send(exchange, routingKey, content, options, settle);
       } catch (error) {
         if (pending !== undefined) mandatory.splice(mandatory.indexOf(pending), 1);
         reject(lost(exchange, closeReason ?? error));

@@ -11,10 +11,35 @@ export const toAmqpPublishOptions = (options: PublishOptions | undefined): Optio
   if (options.replyTo !== undefined) result.replyTo = options.replyTo;
   if (options.messageId !== undefined) result.messageId = options.messageId;
   if (options.expiration !== undefined) result.expiration = options.expiration;
-  if (options.headers !== undefined) result.headers = { ...options.headers };
+  // amqplib reads the headers as the prototype of its own table: it never changes ours.
+  if (options.headers !== undefined) result.headers = options.headers;
   if (options.persistent !== undefined) result.persistent = options.persistent;
   return result;
 };
+
+/**
+ * The method fields and properties of a `basic.publish` in one object, as amqplib's encoder reads
+ * them (what its `Args.publish` builds from publish options, minus the `Object.create` copy of
+ * the headers, whose prototype chain its encoder then walks key by key, and minus `CC`/`BCC`).
+ */
+export const toPublishFields = (
+  exchange: string,
+  routingKey: string,
+  options: PublishOptions | undefined,
+): Record<string, unknown> => ({
+  exchange,
+  routingKey,
+  mandatory: options?.mandatory === true,
+  immediate: false,
+  ticket: undefined,
+  contentType: options?.contentType,
+  headers: options?.headers ?? {},
+  deliveryMode: options?.persistent === undefined ? undefined : options.persistent ? 2 : 1,
+  correlationId: options?.correlationId,
+  replyTo: options?.replyTo,
+  expiration: options?.expiration,
+  messageId: options?.messageId,
+});
 
 /** The taskbridge view of an amqplib message's properties (undefined fields left out). */
 export const fromAmqpProperties = (
