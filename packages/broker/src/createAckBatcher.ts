@@ -24,8 +24,9 @@ const NACK_DROP = 3;
 const WRITTEN = 4;
 
 /**
- * Settles one channel's deliveries in batches: the acks and nacks of one turn of the event loop
- * are written together at `schedule` (default `setImmediate`), and the acks that settle a run of
+ * Settles one channel's deliveries in batches: acks and nacks are written together at `schedule`
+ * (default `queueMicrotask`: after the callbacks of the same read from the socket, so with the
+ * amqplib pass that writes them anyway, not a loop turn later), and the acks that settle a run of
  * deliveries from the oldest one still unacked go as one `basic.ack` with `multiple` (the worker
  * acks a request only after the broker confirmed its terminal reply, and those confirms arrive
  * in batches). Only RabbitMQ's view matters: a multiple ack of tag t settles every tag ≤ t it
@@ -38,11 +39,11 @@ const WRITTEN = 4;
  * const acks = createAckBatcher({ ack: (tag, multiple) => channel.ack(msg(tag), multiple),
  *   nack: (tag, requeue) => channel.nack(msg(tag), false, requeue) });
  * acks.delivered(1); acks.delivered(2);
- * acks.settle(2, "ack"); acks.settle(1, "ack"); // next turn: one basic.ack, tag 2, multiple
+ * acks.settle(2, "ack"); acks.settle(1, "ack"); // then one basic.ack, tag 2, multiple
  */
 export const createAckBatcher = (
   writer: AckWriter,
-  schedule: (flush: () => void) => unknown = setImmediate,
+  schedule: (flush: () => void) => unknown = queueMicrotask,
 ): AckBatcher => {
   // Deliveries not yet settled on the wire, oldest first, and what is due for each.
   let tags: number[] = [];

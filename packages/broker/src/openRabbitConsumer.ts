@@ -22,7 +22,7 @@ const offsetOf = (raw: ConsumeMessage): number | undefined => {
 export type RabbitConsumerHandle = {
   readonly channel: Channel;
   readonly consumerTag: string;
-  /** Writes the acks and nacks still waiting for the end of the turn: call before closing. */
+  /** Writes the acks and nacks still waiting in the batch: call before closing. */
   readonly flush: () => void;
 };
 
@@ -40,8 +40,8 @@ const tryWrite = (write: () => void): void => {
 
 /**
  * Opens a channel for one consumer (so its prefetch is its own), sets the prefetch and starts
- * consuming (a stream from `options.streamOffset`). Acks and nacks are written at the end of the
- * turn, a run of acks from the oldest unsettled delivery as one multiple ack (`createAckBatcher`).
+ * consuming (a stream from `options.streamOffset`). Acks and nacks are written in batches, a run
+ * of acks from the oldest unsettled delivery as one multiple ack (`createAckBatcher`).
  * Settling a message after its channel closed (a reconnect, a `close`) does nothing:
  * RabbitMQ has already requeued it. `onChannelClosed` reports a close the caller did not ask for.
  */
