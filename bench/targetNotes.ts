@@ -15,25 +15,26 @@ export type TargetNote = {
 /** The "why / next lever" of each target (docs/benchmarks.md quotes them). */
 export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
   roundTripP50: {
-    why: "the gateway: ~110 µs more CPU per sequential request than the bare server, mostly Socket.IO and amqplib work per frame (socket writes 22 % of its time, taskbridge's own functions < 3 %); `accepted` adds a third socket write (0.09–0.12 ms)",
-    next: "write `accepted` and a reply that arrive in the same I/O turn with one socket write; fewer allocations per frame in Socket.IO's emit path",
+    why: "with one request at a time nothing batches: the publish confirm, the reply's confirm and the ack after it are three more RabbitMQ-to-process wake-ups per request than the bare bridge (812 against 487 µs of CPU per sequential round trip over the four processes, RabbitMQ's share the largest); the ladder's `+ confirms` step alone costs 1.12x",
+    next: "hold `accepted` up to ~2 ms so that a quick reply shares its socket write (a 1.1 timing change to write into docs/protocol.md §14 first; 0.88x p50 in one A/B, not conclusive)",
     source:
-      "--ladder and a V8 CPU profile of the gateway over 3,200 round trips (benchmarks.md, What dominates)",
+      "alternating before/after quick runs, --ladder and Bun CPU profiles of gateway and worker (benchmarks.md, The request/reply path)",
   },
   throughput: {
-    why: "CPU-bound on 2 cores: ~45 % more CPU per request than the bare bridge over the four processes (+60 µs gateway, +35 µs worker, +30 µs RabbitMQ for confirms, mandatory and TTL, +15 µs client for `accepted`)",
-    next: "cut the gateway's per-request CPU (the round trip's lever); RabbitMQ's share is the protocol's price",
-    source: "CPU µs per request by process, full run and --ladder (benchmarks.md, What dominates)",
+    why: "classic: the gateway spends ~30 µs and the worker ~15 µs more per request than bare (110/75 against 80/57 µs), mostly amqplib (decoding confirms, the five-header request) and the second Socket.IO frame; taskbridge's own JavaScript is ~8 and ~5 µs",
+    next: "fewer, larger writes to RabbitMQ: socket writes are the top item of both profiles (29 % of the gateway, 43 % of the worker)",
+    source:
+      "CPU µs per request by process and Bun CPU profiles, alternating quick runs (benchmarks.md, The request/reply path)",
   },
   throughputVsNest: {
-    why: "NestJS costs about as much CPU per request as taskbridge over the four processes (393–590 µs against 399–464: gateway 136–186 vs 137–156, worker 94–134 vs 91–100, RabbitMQ 126–228 vs 113–156), so on a CPU-bound machine taskbridge can lead only by what it saves per request; with 200 in flight a quiet machine may not even be CPU-bound (one run gave all three systems 4,911–4,921 req/s)",
-    next: "cut taskbridge's CPU per request, the gateway first (the round trip's lever: Socket.IO emits and amqplib framing per frame); measure this ratio with more requests in flight before trusting a single run",
+    why: "NestJS costs 133/98/123/36 µs per request (gateway/worker/RabbitMQ/client) against taskbridge's 110/75/99/40; on 2 CPU-bound cores 1.5x NestJS would need taskbridge about 10 % cheaper than the bare bridge itself",
+    next: "the throughput lever (fewer writes to RabbitMQ); measure with more requests in flight on a quieter machine before trusting one run",
     source:
-      "CPU µs per request by process in three runs of --quick --only classic (benchmarks.md, NestJS in quick runs); no CPU profile of NestJS yet",
+      "CPU µs per request by process in alternating quick runs (benchmarks.md, The request/reply path); no CPU profile of NestJS",
   },
   stream: {
     why: "per message, before batching: RabbitMQ 36–55 µs and the gateway's Socket.IO frame 20–33 µs per chunk, one AMQP message and one event per chunk",
-    next: "check that the run batched (protocol 1.1, docs/protocol.md §14.2: the load generator asks for it, worker and gateway must both speak it); with batching on, nobody has profiled a run that missed this target",
+    next: "check that the run batched (protocol 1.1, docs/protocol.md §14.2: the load generator asks for it, worker and gateway must both speak it); with batching on no measured run has missed this target",
     source:
       "CPU µs per chunk by process, full run before batched chunks (benchmarks.md, What dominates)",
   },
