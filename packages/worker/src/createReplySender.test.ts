@@ -91,4 +91,32 @@ describe("createReplySender", () => {
     expect(replies.failed()).toBe(true);
     expect(failures).toHaveLength(1);
   });
+
+  it("treats a nacked chunk as a failed publish: a stream must not go on with a hole in it", async () => {
+    // RabbitMQ nacks a publish to a stream whose leader is being re-elected (a cluster node
+    // stopped); the chunks after it may be routed. Going on would hand the client a stream with
+    // a gap and the result after it; failing hands the request back for a clean attempt.
+    const failures: unknown[] = [];
+    const outcomes: PublishOutcome[] = ["routed", "nacked"];
+    const sent: unknown[] = [];
+    const broker = {
+      publish: (_exchange: string, _key: string, _body: string, options?: PublishOptions) => {
+        sent.push(options?.headers?.["x-seq"]);
+        return Promise.resolve(outcomes.shift() ?? "routed");
+      },
+    } as unknown as Broker;
+    const replies = createReplySender({
+      broker,
+      replyTo: "reply",
+      correlationId: "anon:s:r4",
+      attempt: 1,
+      onFailure: (error) => failures.push(error),
+      window: 1,
+    });
+    for (let i = 0; i < 4; i += 1) replies.send("chunk", String(i));
+    await expect(replies.finish("result", "null")).resolves.toBe(false);
+    expect(sent).toEqual([0, 1]);
+    expect(replies.failed()).toBe(true);
+    expect(failures).toHaveLength(1);
+  });
 });

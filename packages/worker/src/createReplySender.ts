@@ -26,7 +26,7 @@ export type ReplySender = {
   readonly pending: () => number;
   /** Resolves when at most `lowWater` replies are unconfirmed (at once when already so). */
   readonly drain: () => Promise<void>;
-  /** True once a publish failed (a lost channel): nothing more is sent. */
+  /** True once a publish failed (a lost channel, or a nacked non-terminal reply): nothing more is sent. */
   readonly failed: () => boolean;
 };
 
@@ -35,7 +35,7 @@ export type ReplySenderOptions = {
   readonly replyTo: string;
   readonly correlationId: string;
   readonly attempt: number;
-  /** Called once, on the first failed publish. */
+  /** Called once, on the first failed publish (rejected, or a chunk or progress nacked). */
   readonly onFailure: (error: unknown) => void;
   readonly lowWater?: number;
   /**
@@ -119,6 +119,14 @@ export const createReplySender = ({
       .then(
         (outcome: PublishOutcome) => {
           inFlight -= 1;
+          if (outcome === "nacked" && next.done === undefined) {
+            // A lost chunk or progress is a hole in the stream (RabbitMQ nacks while a reply
+            // stream's leader is re-elected, and may route the replies after it): stop here,
+            // like a failed publish, so the request is handed back for a clean attempt.
+            fail(new Error(`the broker nacked reply ${String(headers["x-seq"])}`));
+            wakeDrain();
+            return;
+          }
           next.done?.(outcome !== "nacked" && !failure);
           pump();
         },
