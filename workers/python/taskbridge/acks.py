@@ -5,7 +5,10 @@ that does not change here. What changes is how the acks are written: the request
 arrived in the same turn (RabbitMQ confirms many publishes with one ``multiple`` confirm) are
 acked together, and the longest run of finished deliveries from the oldest one still unsettled
 goes as one ``basic.ack`` with ``multiple=True``. Deliveries finished out of that run are acked
-one by one in the same turn, so a long request never holds back the acks of later ones.
+one by one in the same turn, so a long request never holds back the acks of later ones. With
+``encoded`` (``TASKBRIDGE_FAST_IO`` not ``0``) a turn's acks are encoded here and queued for
+aiormq's writer as one item, without a task (``encoded_frames.write_acks``), whenever no earlier
+write is still waiting.
 """
 
 from __future__ import annotations
@@ -17,16 +20,23 @@ from typing import Any, Optional
 
 import aiormq.abc
 
+from .encoded_frames import write_acks
+
 _ACK = 1
 _SETTLED = 2
 
 
 class AckBatcher:
     """Settles the deliveries of one aiormq ``channel``: :meth:`track` each delivery tag when the
-    message arrives (in delivery order), then :meth:`ack` or :meth:`nack` it once."""
+    message arrives (in delivery order), then :meth:`ack` or :meth:`nack` it once. ``encoded``:
+    the channel's acks and replies are written as frames encoded by the SDK where it can take
+    them (``encoded_frames``)."""
 
-    def __init__(self, channel: aiormq.abc.AbstractChannel, logger: logging.Logger) -> None:
+    def __init__(
+        self, channel: aiormq.abc.AbstractChannel, logger: logging.Logger, encoded: bool = False
+    ) -> None:
         self.channel = channel
+        self.encoded = encoded
         self._logger = logger
         # unsettled delivery tags, oldest first; `_done` says which of them are finished
         self._unsettled: deque[int] = deque()
@@ -69,6 +79,13 @@ class AckBatcher:
             done[tag] = _SETTLED
         if last is None and not singles:
             return
+        if self.encoded and not self._writes:
+            # nothing of an earlier flush still waits to be queued: these go after it, now
+            acks = [(tag, False) for tag in singles]
+            if last is not None:
+                acks.insert(0, (last, True))
+            if write_acks(self.channel, acks):
+                return
         task = asyncio.get_running_loop().create_task(self._write(last, singles))
         self._writes.add(task)
         task.add_done_callback(self._writes.discard)

@@ -13,8 +13,18 @@ errors and the same stuck-connection timeout, under one ``asyncio.timeout`` (Pyt
 for a frame already whole in the reader's buffer (most of them under load), with no timer at all;
 and the writer ``asyncio.open_connection`` gives it joins what it is given within one event-loop
 turn into one socket write, in order (flushed before a drain, an EOF or a close). This is the one
-place the SDK reaches into aiormq. It changes nothing where the library does not look as expected
-(another aiormq version, Python < 3.11), and ``TASKBRIDGE_FAST_IO=0`` turns it off.
+place the SDK reaches into aiormq (``encoded_frames`` hands aiormq's writer frames it encoded). It
+changes nothing where the library does not look as expected (another aiormq version, Python <
+3.11), and ``TASKBRIDGE_FAST_IO=0`` turns it off.
+
+It also lifts aiormq's bound of 10 on the queue between its frame reader and each channel, and on
+its write queue (``Connection.FRAME_BUFFER_SIZE``; a channel opened with an explicit
+``frame_buffer_size`` keeps it). Under load a burst of 16 deliveries is 48 frames: with the bound,
+the reader and the channel's task took turns ten frames at a time, and publishes waited for the
+writer ten at a time, each turn a task switch and often a socket write of its own (about twice the
+TCP segments per request; docs/benchmarks.md, "Python worker", has the CPU it cost). No memory
+bound is lost: deliveries are bounded by the prefetch, aiormq's writer never waits for the socket
+(so its queue never held writes back), and a channel's task hands each delivery on at once.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import os
 import types
-from typing import Any
+from typing import Any, Optional
 
 import aiormq.connection
 import pamqp.frame
@@ -130,11 +140,46 @@ class _AsyncioForAiormq(types.ModuleType):
         return reader, writer
 
 
+def _unbounded(original: Any) -> Any:
+    """aiormq's ``Connection`` with an unbounded write queue, whose channels take an unbounded
+    frame queue unless told otherwise."""
+
+    class Connection(original):  # type: ignore[misc]
+        FRAME_BUFFER_SIZE = 0
+
+        async def channel(
+            self,
+            channel_number: Optional[int] = None,
+            publisher_confirms: bool = True,
+            frame_buffer_size: int = 0,
+            timeout: Any = None,
+            **kwargs: Any,
+        ) -> Any:
+            return await super().channel(
+                channel_number, publisher_confirms, frame_buffer_size, timeout, **kwargs
+            )
+
+    Connection.__module__ = __name__
+    setattr(Connection, _MARK, True)
+    return Connection
+
+
+_CHANNEL_PARAMETERS = (
+    "self",
+    "channel_number",
+    "publisher_confirms",
+    "frame_buffer_size",
+    "timeout",
+)
+
+
 def install() -> bool:
     """Use the cheaper reads and writes for every aiormq connection opened from now on; True
     when they are (already) in place. Idempotent; does nothing when ``TASKBRIDGE_FAST_IO=0``, on
     Python before 3.11 (no ``asyncio.timeout``) or when aiormq's connection module does not look
-    as expected (a ``FrameReceiver(reader, receive_timeout)`` and ``asyncio`` imported whole)."""
+    as expected (a ``FrameReceiver(reader, receive_timeout)``, ``asyncio`` imported whole, a
+    ``Connection`` with ``FRAME_BUFFER_SIZE`` and ``channel(channel_number, publisher_confirms,
+    frame_buffer_size, timeout)``)."""
     if os.environ.get(FAST_IO_ENV) == "0" or not hasattr(asyncio, "timeout"):
         return False
     module: Any = aiormq.connection
@@ -149,6 +194,14 @@ def install() -> bool:
         return False
     if getattr(module, "asyncio", None) is not asyncio:
         return False
+    connection = getattr(module, "Connection", None)
+    channel = getattr(connection, "channel", None)
+    parameters = getattr(getattr(channel, "__code__", None), "co_varnames", ())
+    if not isinstance(getattr(connection, "FRAME_BUFFER_SIZE", None), int) or (
+        parameters[:5] != _CHANNEL_PARAMETERS
+    ):
+        return False
+    module.Connection = _unbounded(connection)
     module.FrameReceiver = type(
         "FrameReceiver", (original,), {"get_frame": _get_frame, _MARK: True, "__module__": __name__}
     )

@@ -14,6 +14,7 @@ from aiormq.abc import DeliveredMessage
 from .acks import AckBatcher
 from .coalescer import DEFAULT_CHUNK_WINDOW_MS, DEFAULT_MAX_CHUNKS_PER_REPLY, ChunkCoalescer
 from .context import HandlerContext, cancel_context
+from .encoded_frames import ReplyFrames, publish_encoded
 from .frames import ReplyKind, WireKind
 from .message_headers import accepts_chunks, attempt_from
 from .tasks import spawn
@@ -42,6 +43,14 @@ async def publish_reply(
 ) -> None:
     """Publish one reply (``x-kind``, ``x-seq``, ``x-attempt``, and ``x-count`` for ``chunks``)
     to the request's ``reply_to`` and wait for its confirm."""
+    frames = delivery.reply_frames
+    if frames is not None:
+        # encoded here and queued for aiormq's writer as bytes (encoded_frames.py); None when
+        # the channel cannot take them right now, and then aiormq publishes it
+        confirmation = publish_encoded(delivery.channel, frames.encode(kind, seq, data, count))
+        if confirmation is not None:
+            await confirmation
+            return
     headers: dict[str, Any] = {"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt}
     if kind == "chunks":
         headers["x-count"] = count
@@ -66,6 +75,22 @@ async def publish_reply(
         mandatory=False,
         wait=False,
     )
+
+
+def _reply_frames(delivery: Delivery, acks: AckBatcher) -> Optional[ReplyFrames]:
+    if not acks.encoded:
+        return None
+    channel: Any = delivery.channel
+    try:
+        return ReplyFrames(
+            channel.number,
+            channel.max_content_size,
+            delivery.reply_to,
+            delivery.correlation_id,
+            delivery.attempt,
+        )
+    except (AttributeError, ValueError):  # not aiormq's channel; a name too long: aiormq says so
+        return None
 
 
 class Delivery:
@@ -98,6 +123,8 @@ class Delivery:
         self.correlation_id = properties.correlation_id or ""
         self.reply_to = properties.reply_to or ""
         self.attempt = attempt_from(self.headers, deliver.redelivered)
+        #: How this request's replies are encoded when its channel writes encoded frames.
+        self.reply_frames = _reply_frames(self, acks) if self.reply_to else None
         self.seq = 0
         self.failed = False
         self.settled = False

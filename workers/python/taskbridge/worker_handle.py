@@ -17,6 +17,7 @@ from aio_pika.abc import (
     AbstractQueue,
 )
 
+from . import encoded_frames
 from .acks import AckBatcher
 from .announcer import Announcer, ServiceInfo, announcement_bodies
 from .delivery import DEFAULT_REPLY_OPTIONS, ReplyOptions
@@ -135,7 +136,7 @@ class Worker:
         acked through one :class:`AckBatcher` of that channel."""
         assert self._channel is not None
         raw = self._channel.channel
-        acks = AckBatcher(raw, self.logger)
+        acks = AckBatcher(raw, self.logger, encoded=encoded_frames.enabled())
         self._acks = [acks]
         for name, queue_name in self._request_queues:
             callback = functools.partial(self._dispatcher.on_message, name, acks)

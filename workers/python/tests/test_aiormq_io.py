@@ -80,6 +80,11 @@ async def test_a_connection_opened_after_install_reads_and_writes_through_it() -
     connection = await aiormq.connect(AMQP_URL)
     try:
         channel = await connection.channel()
+        # aiormq's bound of 10 frames per queue lifted, unless a channel asks for one
+        assert connection.write_queue.maxsize == 0
+        assert channel.frames.maxsize == 0  # type: ignore[attr-defined]
+        bounded = await connection.channel(frame_buffer_size=5)
+        assert bounded.frames.maxsize == 5  # type: ignore[attr-defined]
         declared = await channel.queue_declare("", exclusive=True)
         queue = declared.queue or ""
         got: asyncio.Queue[bytes] = asyncio.Queue()
@@ -100,14 +105,15 @@ def test_fast_io_off_keeps_aiormq_as_it_is() -> None:
     script = (
         "import aiormq.connection, asyncio\n"
         "from taskbridge import aiormq_io\n"
+        "from aiormq.connection import Connection, FrameReceiver\n"
         "print(aiormq_io.install(), aiormq.connection.asyncio is asyncio,\n"
-        "      aiormq.connection.FrameReceiver.__module__)\n"
+        "      FrameReceiver.__module__, Connection.__module__, Connection.FRAME_BUFFER_SIZE)\n"
     )
     ran = subprocess.run(
         [sys.executable, "-c", script], cwd=SDK, capture_output=True, text=True, check=True,
         env={**os.environ, "TASKBRIDGE_FAST_IO": "0"},
     )
-    assert ran.stdout.split() == ["False", "True", "aiormq.connection"]
+    assert ran.stdout.split() == ["False", "True", "aiormq.connection", "aiormq.connection", "10"]
 
 
 def _frame_bytes(*frames: Any) -> bytes:
