@@ -7,15 +7,17 @@ the Python time spent per request (docs/benchmarks.md, "Python worker"). And it 
 queued frame group (one publish, one ack) with its own ``write``: one ``send`` system call and
 one TCP segment for RabbitMQ to read each.
 
-:func:`install` changes two things in aiormq's connection module, for every connection opened
-after it: its ``FrameReceiver`` becomes a subclass that reads the same frames, with the same
+:func:`install` changes aiormq's connection module for every connection opened after it: its
+``FrameReceiver`` becomes a subclass that reads the same frames, with the same
 errors and the same stuck-connection timeout, under one ``asyncio.timeout`` (Python ≥ 3.11) or,
 for a frame already whole in the reader's buffer (most of them under load), with no timer at all;
 and the writer ``asyncio.open_connection`` gives it joins what it is given within one event-loop
-turn into one socket write, in order (flushed before a drain, an EOF or a close). This is the one
-place the SDK reaches into aiormq (``encoded_frames`` hands aiormq's writer frames it encoded). It
-changes nothing where the library does not look as expected (another aiormq version, Python <
-3.11), and ``TASKBRIDGE_FAST_IO=0`` turns it off.
+turn into one socket write, in order (flushed before a drain, an EOF or a close). The reader also
+hands deliveries to the worker's consumers and publisher confirms to ``direct_frames`` (the
+connection tells its receiver who it is when it starts reading), and ``encoded_frames`` hands
+aiormq's writer replies and acks it encoded. These three modules are the one place the SDK reaches
+into aiormq. Nothing changes where the library does not look as expected (another aiormq
+version, Python < 3.11), and ``TASKBRIDGE_FAST_IO=0`` turns all of it off.
 
 It also lifts aiormq's bound of 10 on the queue between its frame reader and each channel, and on
 its write queue (``Connection.FRAME_BUFFER_SIZE``; a channel opened with an explicit
@@ -38,10 +40,14 @@ import aiormq.connection
 import pamqp.frame
 from pamqp.exceptions import AMQPFrameError, AMQPInternalError, AMQPSyntaxError
 
+from . import direct_frames
+
 #: ``0`` keeps aiormq's own frame reader and writes.
 FAST_IO_ENV = "TASKBRIDGE_FAST_IO"
 
 _MARK = "_taskbridge_fast_io"
+# the connection a frame receiver reads for (set when the connection starts reading)
+_CONNECTION = "_taskbridge_connection"
 
 
 async def _read_frame(self: Any, reader: asyncio.StreamReader) -> bytes:
@@ -67,25 +73,30 @@ def _buffered_frame(reader: asyncio.StreamReader) -> bool:
 
 async def _get_frame(self: Any) -> Any:
     """aiormq's ``FrameReceiver.get_frame``: the same frame, read under one timeout, or none when
-    it is already buffered."""
+    it is already buffered. Deliveries to direct consumers and publisher confirms are handled on
+    the way (``direct_frames.dispatch``), once the connection has told the receiver who it is."""
     reader = self.reader
-    if reader.at_eof():
-        del self.reader
-        raise StopAsyncIteration
-    try:
-        async with self.lock:
-            if _buffered_frame(reader):
-                frame = await _read_frame(self, reader)
-            else:
-                async with asyncio.timeout(self.timeout):  # type: ignore[attr-defined]
+    connection = getattr(self, _CONNECTION, None)
+    while True:
+        if reader.at_eof():
+            del self.reader
+            raise StopAsyncIteration
+        try:
+            async with self.lock:
+                if _buffered_frame(reader):
                     frame = await _read_frame(self, reader)
-    except asyncio.IncompleteReadError as exc:
-        raise AMQPFrameError("Server connection unexpectedly closed") from exc
-    except asyncio.TimeoutError as exc:
-        raise asyncio.TimeoutError(
-            f"Server connection was stucked. No frames were received in {self.timeout} seconds."
-        ) from exc
-    return pamqp.frame.unmarshal(frame)
+                else:
+                    async with asyncio.timeout(self.timeout):  # type: ignore[attr-defined]
+                        frame = await _read_frame(self, reader)
+        except asyncio.IncompleteReadError as exc:
+            raise AMQPFrameError("Server connection unexpectedly closed") from exc
+        except asyncio.TimeoutError as exc:
+            raise asyncio.TimeoutError(
+                "Server connection was stucked. "
+                f"No frames were received in {self.timeout} seconds."
+            ) from exc
+        if connection is None or not await direct_frames.dispatch(connection, reader, frame):
+            return pamqp.frame.unmarshal(frame)
 
 
 def _coalesce_writes(writer: asyncio.StreamWriter) -> None:
@@ -140,9 +151,10 @@ class _AsyncioForAiormq(types.ModuleType):
         return reader, writer
 
 
-def _unbounded(original: Any) -> Any:
+def _connection_class(original: Any) -> Any:
     """aiormq's ``Connection`` with an unbounded write queue, whose channels take an unbounded
-    frame queue unless told otherwise."""
+    frame queue unless told otherwise, and whose frame receiver knows its connection."""
+    read = original._Connection__reader
 
     class Connection(original):  # type: ignore[misc]
         FRAME_BUFFER_SIZE = 0
@@ -159,6 +171,12 @@ def _unbounded(original: Any) -> Any:
                 channel_number, publisher_confirms, frame_buffer_size, timeout, **kwargs
             )
 
+    async def reader(self: Any, frame_receiver: Any) -> None:
+        setattr(frame_receiver, _CONNECTION, self)
+        await read(self, frame_receiver)
+
+    # aiormq's private Connection.__reader, by its mangled name
+    Connection._Connection__reader = reader
     Connection.__module__ = __name__
     setattr(Connection, _MARK, True)
     return Connection
@@ -197,11 +215,13 @@ def install() -> bool:
     connection = getattr(module, "Connection", None)
     channel = getattr(connection, "channel", None)
     parameters = getattr(getattr(channel, "__code__", None), "co_varnames", ())
-    if not isinstance(getattr(connection, "FRAME_BUFFER_SIZE", None), int) or (
-        parameters[:5] != _CHANNEL_PARAMETERS
+    if (
+        not isinstance(getattr(connection, "FRAME_BUFFER_SIZE", None), int)
+        or parameters[:5] != _CHANNEL_PARAMETERS
+        or not callable(getattr(connection, "_Connection__reader", None))
     ):
         return False
-    module.Connection = _unbounded(connection)
+    module.Connection = _connection_class(connection)
     module.FrameReceiver = type(
         "FrameReceiver", (original,), {"get_frame": _get_frame, _MARK: True, "__module__": __name__}
     )

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional, cast
 
 import aiormq
-from aiormq.abc import DeliveredMessage
 
 from .acks import AckBatcher
 from .coalescer import DEFAULT_CHUNK_WINDOW_MS, DEFAULT_MAX_CHUNKS_PER_REPLY, ChunkCoalescer
 from .context import HandlerContext, cancel_context
+from .direct_frames import Delivered
 from .encoded_frames import ReplyFrames, publish_encoded
 from .frames import ReplyKind, WireKind
 from .message_headers import accepts_chunks, attempt_from
@@ -109,20 +110,18 @@ class Delivery:
     def __init__(
         self,
         logger: logging.Logger,
-        message: DeliveredMessage,
+        message: Delivered,
         acks: AckBatcher,
         options: ReplyOptions = DEFAULT_REPLY_OPTIONS,
     ) -> None:
         self.logger = logger
-        properties = message.header.properties
-        self.headers: dict[str, Any] = properties.headers or {}
+        self.headers: Mapping[str, Any] = message.headers
         self.body = message.body
         self.channel = message.channel
-        deliver = cast(aiormq.spec.Basic.Deliver, message.delivery)
-        self.tag: int = deliver.delivery_tag or 0
-        self.correlation_id = properties.correlation_id or ""
-        self.reply_to = properties.reply_to or ""
-        self.attempt = attempt_from(self.headers, deliver.redelivered)
+        self.tag = message.delivery_tag
+        self.correlation_id = message.correlation_id
+        self.reply_to = message.reply_to
+        self.attempt = attempt_from(self.headers, message.redelivered)
         #: How this request's replies are encoded when its channel writes encoded frames.
         self.reply_frames = _reply_frames(self, acks) if self.reply_to else None
         self.seq = 0

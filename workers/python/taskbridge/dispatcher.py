@@ -16,6 +16,7 @@ from .acks import AckBatcher
 from .cancels import CancelMemory, now_ms
 from .context import HandlerContext, close_context, encode_json
 from .delivery import DEFAULT_REPLY_OPTIONS, Delivery, ReplyOptions
+from .direct_frames import Delivered, delivered_from
 from .errors import create_error
 from .execute import CANCELLED_ERROR, Handler, execute
 from .frames import ReplyKind
@@ -64,6 +65,12 @@ class Dispatcher:
 
     async def on_message(
         self, queue_type_name: str, acks: AckBatcher, message: DeliveredMessage
+    ) -> None:
+        """:meth:`on_delivered` for a message aiormq delivered to a consumer."""
+        await self.on_delivered(queue_type_name, acks, delivered_from(message))
+
+    async def on_delivered(
+        self, queue_type_name: str, acks: AckBatcher, message: Delivered
     ) -> None:
         """Serve one request consumed (on ``acks``' channel) from the queue of
         ``queue_type_name`` to its single terminal reply and ack (or requeue it while closing or

@@ -21,6 +21,7 @@ from . import encoded_frames
 from .acks import AckBatcher
 from .announcer import Announcer, ServiceInfo, announcement_bodies
 from .delivery import DEFAULT_REPLY_OPTIONS, ReplyOptions
+from .direct_frames import consume_directly
 from .dispatcher import Dispatcher
 from .execute import Handler, is_async_handler
 from .topology import (
@@ -136,7 +137,8 @@ class Worker:
         acked through one :class:`AckBatcher` of that channel."""
         assert self._channel is not None
         raw = self._channel.channel
-        acks = AckBatcher(raw, self.logger, encoded=encoded_frames.enabled())
+        fast = encoded_frames.enabled()
+        acks = AckBatcher(raw, self.logger, encoded=fast)
         self._acks = [acks]
         for name, queue_name in self._request_queues:
             callback = functools.partial(self._dispatcher.on_message, name, acks)
@@ -147,6 +149,10 @@ class Worker:
             else:
                 ok = await raw.basic_consume(queue_name, callback, consumer_tag=tag)
             self._consumers[queue_name] = ok.consumer_tag or ""
+            if fast:
+                # straight from the frame reader where it can (direct_frames.py), else callback
+                direct = functools.partial(self._dispatcher.on_delivered, name, acks)
+                consume_directly(raw, self._consumers[queue_name], direct)
 
     async def _on_reopen(self, *_: Any) -> None:
         # aio-pika has reopened the channel (after a reconnect or a channel error) and restored
