@@ -16,9 +16,9 @@ export type TargetNote = {
 export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
   roundTripP50: {
     why: "with one request at a time nothing batches: the publish confirm, the reply's confirm and the ack after it are three more RabbitMQ-to-process wake-ups per request than the bare bridge (812 against 487 µs of CPU per sequential round trip over the four processes, RabbitMQ's share the largest); the ladder's `+ confirms` step alone costs 1.12x",
-    next: "hold `accepted` up to ~2 ms so that a quick reply shares its socket write (a 1.1 timing change to write into docs/protocol.md §14 first; 0.88x p50 in one A/B, not conclusive)",
+    next: "done: `accepted` is held up to 2 ms for a 1.1 socket so that a quick reply shares its socket write (docs/protocol.md §14.4; 10 alternating quick pairs, hold 0 vs 2 ms: p50 ÷ bare 1.64 -> 1.50x classic, 1.54 -> 1.21x quorum, medians; throughput ÷ bare unchanged). Left: the confirms and the ack after the confirm, the protocol's own wake-ups (`+ confirms` 1.12x)",
     source:
-      "alternating before/after quick runs, --ladder and Bun CPU profiles of gateway and worker (benchmarks.md, The request/reply path)",
+      "alternating before/after quick runs, --ladder, Bun CPU profiles of gateway and worker, and 10 alternating quick pairs of TASKBRIDGE_ACCEPTED_HOLD_MS=0/2 (benchmarks.md, The request/reply path)",
   },
   throughput: {
     why: "classic: the gateway spends ~30 µs and the worker ~15 µs more per request than bare (110/75 against 80/57 µs), mostly amqplib (decoding confirms, the five-header request) and the second Socket.IO frame; taskbridge's own JavaScript is ~8 and ~5 µs",

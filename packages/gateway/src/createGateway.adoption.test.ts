@@ -139,7 +139,8 @@ describe("resume on any gateway (reply streams)", () => {
 
   it("takes over a silent request from a live owner, which forgets it without a frame or a cancel", async () => {
     const timers = createManualTimers(Date.now());
-    const { a, b } = await pair({ timers });
+    // A's timers stand still: an `accepted` held for a quick reply (§14.4) would never go.
+    const { a, b } = await pair({ timers, limits: { acceptedHoldMs: 0 } });
     const queue = a.inbox("demo.slow");
     await queue.ready;
     const sessionId = createSessionId();

@@ -27,6 +27,7 @@ export type RequestHubOptions = Pick<
   | "defaultTimeoutMs"
   | "maxTimeoutMs"
   | "replayFrames"
+  | "acceptedHoldMs"
   | "retentionMs"
   | "orphanWindowMs"
 > & {
@@ -94,6 +95,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     broker,
     cancelExchange: options.cancelExchange,
     replayFrames: options.replayFrames,
+    acceptedHoldMs: options.acceptedHoldMs,
     transformReplies: options.transformReplies,
     streamGatewayId: stream?.gatewayId,
     onGone: (entry) => adopter?.gone(entry),

@@ -12,6 +12,7 @@ import {
   requestKey,
   type Timers,
 } from "@taskbridge/core/protocol";
+import { createAcceptedHold } from "./createAcceptedHold.js";
 import { createDeadlineQueue } from "./createDeadlineQueue.js";
 import { createFrameOutbox } from "./createFrameOutbox.js";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
@@ -26,6 +27,7 @@ import {
   receivedRecord,
   reduceRequestRecord,
 } from "./reduceRequestRecord.js";
+import { speaksV11 } from "./socketProtocol.js";
 
 export type RequestLifecycleOptions = {
   readonly table: RequestTable;
@@ -35,6 +37,11 @@ export type RequestLifecycleOptions = {
   readonly replayFrames: number;
   /** True when some plugin has a reply hook (skips the hook's cost otherwise). */
   readonly transformReplies: boolean;
+  /**
+   * How long an `accepted` frame for a 1.1 socket may wait for the request's next frame, so that
+   * both leave in one socket write (docs/protocol.md §14.4); 0 or undefined: sent at once.
+   */
+  readonly acceptedHoldMs?: number;
   /** This gateway's id when its replies go to a reply stream (docs/protocol.md §14.3). */
   readonly streamGatewayId?: string;
   /** Called once a request is no longer in flight here: it ended, or another gateway claimed it. */
@@ -111,6 +118,15 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   /** The gateway timer of each request in flight, by key: one host timer for all of them. */
   const timeouts = createDeadlineQueue(timers);
   const outbox = createFrameOutbox({ streamGatewayId: options.streamGatewayId });
+  /** `accepted` frames waiting (≤ acceptedHoldMs) for their request's next frame (§14.4). */
+  const held = createAcceptedHold<RequestEntry>({
+    holdMs: options.acceptedHoldMs ?? 0,
+    release: (entry, frame) => {
+      const { owner } = entry.record;
+      if (owner !== undefined) outbox.deliver(entry, owner, frame);
+    },
+    timers,
+  });
 
   // The one place a request's record changes; everywhere else it is read-only.
   const commit = (entry: RequestEntry, event: RequestRecordEvent): void => {
@@ -129,6 +145,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   const finish = (entry: RequestEntry, frame: ReplyFrame): void => {
     commit(entry, { type: "ended", frame });
     timeouts.clear(entry.key);
+    held.drop(entry);
     const outcome = frame.kind === "error" ? frame.error.code : "result";
     // Only accepted requests name their type: clients choose types, and labelling refused or
     // unroutable ones would let them grow the metrics without bound.
@@ -145,6 +162,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
     // An adopted request whose client is ahead of what was read so far: the client must take it.
     const frame: ReplyFrame = { id: entry.id, seq, kind: "error", error };
     if (!entry.frames.endWith(frame)) return false;
+    held.flush(entry);
     const { owner } = entry.record;
     if (owner !== undefined) outbox.deliver(entry, owner, frame);
     finish(entry, frame);
@@ -160,6 +178,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   const release = (entry: RequestEntry): void => {
     if (entry.record.stage === "ended") return;
     timeouts.clear(entry.key);
+    held.drop(entry);
     outbox.reveal(entry);
     table.drop(entry);
     const type = entry.frames.isAccepted() ? entry.type : "-";
@@ -181,6 +200,8 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
   };
 
   const resumed = (entry: RequestEntry, socket: FrameSocket, after: number): void => {
+    // A held `accepted` is in the replay buffer: the replay below sends it if the client lacks it.
+    held.drop(entry);
     outbox.reveal(entry);
     const outcome = entry.frames.since(after);
     if (outcome.kind === "frames") {
@@ -277,7 +298,14 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
         send: (frame) => {
           const { owner } = entry.record;
           const out = outbox.pass(entry, frame);
-          if (owner !== undefined && out !== undefined) outbox.deliver(entry, owner, out);
+          if (owner !== undefined && out !== undefined) {
+            // §14.4: a 1.1 socket's `accepted` may wait for the next frame to share its write.
+            const holding = frame.kind === "accepted" && speaksV11(owner) && held.hold(entry, out);
+            if (!holding) {
+              held.flush(entry);
+              outbox.deliver(entry, owner, out);
+            }
+          } else held.flush(entry);
           if (frame.kind === "result" || frame.kind === "error") finish(entry, frame);
         },
         transform: !options.transformReplies
@@ -303,6 +331,7 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
     dispatch,
     close: () => {
       timeouts.close();
+      held.close();
     },
   };
 };

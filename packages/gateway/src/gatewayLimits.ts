@@ -22,6 +22,11 @@ export type GatewayLimits = {
   readonly maxTimeoutMs: number;
   /** Frames held per request for `resume` (at least the last this many). */
   readonly replayFrames: number;
+  /**
+   * How long an `accepted` frame for a 1.1 socket may wait for the request's next frame so that
+   * both leave in one socket write (docs/protocol.md §14.4); 0: sent at once.
+   */
+  readonly acceptedHoldMs: number;
   /** How long a finished request is remembered (its frames held, its id taken). */
   readonly retentionMs: number;
   /** How long after start a gateway holds frames of unknown keys for a `resume` (0: off). */
@@ -39,6 +44,7 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   defaultTimeoutMs: DEFAULT_TIMEOUT_MS,
   maxTimeoutMs: MAX_TIMEOUT_MS,
   replayFrames: DEFAULT_REPLAY_FRAMES,
+  acceptedHoldMs: 2,
   retentionMs: FINISHED_RETENTION_MS,
   orphanWindowMs: 60_000,
   registryWindowMs: 30_000,

@@ -30,6 +30,7 @@ describe("readGatewayEnv", () => {
       TASKBRIDGE_RATE_LIMIT: "20/500",
       TASKBRIDGE_MAX_PAYLOAD_BYTES: "4194304",
       TASKBRIDGE_REPLAY_FRAMES: "50",
+      TASKBRIDGE_ACCEPTED_HOLD_MS: "0",
       TASKBRIDGE_KNOWN_TYPES_ONLY: "true",
       TASKBRIDGE_LOG_LEVEL: "warn",
       TASKBRIDGE_REPLY_QUEUE_TYPE: "stream",
@@ -53,6 +54,7 @@ describe("readGatewayEnv", () => {
         maxPayloadBytes: 4194304,
         maxHttpBufferSize: 8388608,
         replayFrames: 50,
+        acceptedHoldMs: 0,
       },
     });
     expect(readGatewayEnv({ TASKBRIDGE_ALLOWED_ORIGINS: "*" }).allowedOrigins).toEqual(["*"]);
@@ -76,6 +78,9 @@ describe("readGatewayEnv", () => {
       /TASKBRIDGE_REPLY_RETENTION/,
     );
     expect(() => readGatewayEnv({ AMQP_URLS: "amqp://a,http://b" })).toThrow(/^AMQP_URLS/);
+    expect(() => readGatewayEnv({ TASKBRIDGE_ACCEPTED_HOLD_MS: "-2" })).toThrow(
+      /TASKBRIDGE_ACCEPTED_HOLD_MS/,
+    );
   });
 
   it("derives a stable id from host name and port", () => {
