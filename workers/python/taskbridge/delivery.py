@@ -52,6 +52,9 @@ async def publish_reply(
         if confirmation is not None:
             await confirmation
             return
+        # this request's later replies wait behind this one for aiormq's channel lock too: an
+        # encoded publish could pass it between the lock's release and its waiter's turn
+        delivery.reply_frames = None
     headers: dict[str, Any] = {"x-kind": kind, "x-seq": seq, "x-attempt": delivery.attempt}
     if kind == "chunks":
         headers["x-count"] = count

@@ -19,6 +19,8 @@ from pamqp.header import ContentHeader
 from amqp_client import AMQP_URL
 from taskbridge import aiormq_io, encoded_frames
 from taskbridge.acks import AckBatcher
+from taskbridge.delivery import Delivery
+from taskbridge.direct_frames import Delivered
 from taskbridge.encoded_frames import ReplyFrames, publish_encoded, write_acks
 
 KINDS = ("chunk", "chunks", "progress", "result", "error")
@@ -56,10 +58,10 @@ def pamqp_reply(
 def test_a_reply_is_encoded_as_pamqp_encodes_it_whatever_its_shape() -> None:
     rng = random.Random(15)
     numbers = [0, 1, 127, 128, 255, 256, 32767, 32768, 65535, 65536, 2**31 - 1, 2**31, 2**32, 2**40]
-    for _ in range(2000):
+    for _ in range(1000):
         args = (
             rng.choice([1, 2, 300, 65535]),
-            rng.choice([10, 4096, 131064]),
+            rng.choice([4096, 131064]),
             rng.choice(["amq.gen-JzTY20BRgKO", "taskbridge.replies.gw-1", "é" * 100, "r" * 255]),
             rng.choice(["anon:s1:r1", "ü:s:" + "x" * 200, "", "c" * 255]),
             rng.choice(numbers[1:]),
@@ -74,6 +76,11 @@ def test_a_reply_is_encoded_as_pamqp_encodes_it_whatever_its_shape() -> None:
             kind, seq, body, count
         )
         assert encoded == pamqp_reply(*args), args
+    # small frames: a body in many
+    frames = ReplyFrames(1, 7, "r", "c", 1)
+    assert frames.encode("result", 3, b"x" * 50) == pamqp_reply(
+        1, 7, "r", "c", 1, "result", 3, b"x" * 50, 1
+    )
 
 
 def test_names_longer_than_a_short_string_are_refused() -> None:
@@ -227,3 +234,29 @@ async def test_encoded_acks_keep_their_order_with_aiormqs_own_writes() -> None:
         assert not channel.errors
         assert channel.nacked == requeued
         assert channel.acked == set(range(1, 41)) - requeued
+
+
+async def test_replies_keep_their_order_when_one_has_to_wait_for_aiormqs_lock() -> None:
+    aiormq_io.install()
+    connection = await aiormq.connect(AMQP_URL)
+    try:
+        channel: Any = await connection.channel()
+        replies = (await channel.queue_declare("", exclusive=True)).queue or ""
+        acks = AckBatcher(channel, logging.getLogger("test"), encoded=True)
+        request = Delivered(channel, 1, False, {}, "anon:s:r1", replies, b"null")
+        delivery = Delivery(logging.getLogger("test"), request, acks)
+        assert delivery.reply_frames is not None
+        await channel.lock.acquire()  # another publish holds the lock
+        delivery.send("chunk", b"0")
+        await asyncio.sleep(0)  # it found the lock held: it waits for it in aiormq
+        delivery.send("chunk", b"1")  # started before the lock's waiter gets its turn
+        channel.lock.release()
+        assert await delivery.flush()
+        assert await delivery.end("result", b"2")
+        seqs = []
+        for _ in range(3):
+            message = await channel.basic_get(replies, no_ack=True)
+            seqs.append((message.header.properties.headers or {})["x-seq"])
+        assert seqs == [0, 1, 2]
+    finally:
+        await connection.close()
