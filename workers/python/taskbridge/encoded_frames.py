@@ -23,6 +23,7 @@ functions return ``None`` or ``False`` and the caller uses aiormq's own methods;
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import struct
 from collections.abc import Iterable
@@ -95,6 +96,12 @@ def _frame(frame_type: int, channel: int, payload: bytes) -> bytes:
     return _FRAME.pack(frame_type, channel, len(payload)) + payload + _FRAME_END
 
 
+@functools.lru_cache(maxsize=256)
+def _publish_frame(channel: int, reply_to: str) -> bytes:
+    # the same for every request from one gateway (its reply queue) on one channel
+    return _frame(1, channel, _PUBLISH_START + _short_string(reply_to) + b"\x00")
+
+
 class ReplyFrames:
     """The frames of one request's replies on one channel: ``basic.publish`` to ``reply_to`` on
     the default exchange (not mandatory), the content header with ``content_type``
@@ -109,7 +116,7 @@ class ReplyFrames:
     ) -> None:
         self._channel = channel
         self._max_body = max(1, max_body)
-        self._method = _frame(1, channel, _PUBLISH_START + _short_string(reply_to) + b"\x00")
+        self._method = _publish_frame(channel, reply_to)
         self._attempt = _ATTEMPT_KEY + _integer(attempt)
         self._correlation = _short_string(correlation_id) if correlation_id else b""
         self._properties = (
