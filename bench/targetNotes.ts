@@ -44,14 +44,15 @@ export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
     source: "idle-socket RSS, full run (benchmarks.md, What dominates)",
   },
   pythonThroughput: {
-    why: "the AMQP client: about two thirds of the worker's Python time is aiormq and pamqp (marshalling each publish, a task and a timer per frame read in asyncio's wait_for), taskbridge's code ~10 %",
-    next: "a lean AMQP path for the hot loop: an asyncio.Protocol frame parser without a task per read, reply publishes from a per-request template, confirms in a deque",
-    source: "cProfile of the worker in a quick run (benchmarks.md, Python worker)",
+    why: "the worker's own CPU per request, 99–134 µs against the TS worker's 75–100 (its Python time: taskbridge's AMQP decoding and encoding 37 %, built-ins 20 %, aiormq's writer task and future bookkeeping 15 %, asyncio 12 %, pamqp's header tables 6 %, JSON 6 %); while it is the busiest process the gateway, RabbitMQ and the load generator batch less and spend more per request beside it. Met in seven quick runs (0.54–1.35×), so a miss is most likely a loaded minute",
+    next: "fewer tasks and futures per request in the worker (a consumer task, a handler task and a confirm future, each registered in aiormq's FutureStore), e.g. run an async handler that returns without awaiting inside the consumer's task",
+    source:
+      "cProfile of the worker and CPU µs per request by process, 4 alternating before/after quick runs and 3 more (benchmarks.md, Python worker, Third round)",
   },
   pythonChunksPerSecond: {
-    why: "~93 µs of worker CPU per chunk, mostly aiormq and pamqp per published message",
-    next: "batched chunks in the Python SDK (one message for many chunks), then the lean AMQP path",
-    source: "cProfile and CPU µs per chunk, quick runs (benchmarks.md, Python worker)",
+    why: "no measured run since batched chunks missed it (42,588–317,800 chunks/s); a version 1 gateway gets one message per chunk",
+    next: "check that the run batched (protocol 1.1: the gateway sends x-accept: chunks), then profile the worker under cProfile",
+    source: "CPU µs per chunk, quick runs (benchmarks.md, Python worker)",
   },
   browserMainThreadMs: {
     why: "React's commit per batch in the parent (~300 ms), the request store copying the chunk array per batch (O(n²), ~150 ms at 100,000), the virtualizer's getMeasurements per frame (~130 ms)",
