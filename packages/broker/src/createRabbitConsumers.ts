@@ -29,7 +29,10 @@ export type RabbitConsumers = {
     onMessage: (message: DeliveredMessage) => void,
     options: ConsumeOptions,
   ) => Promise<Consumer>;
-  /** Re-creates every consumer on the new session `s`; a failure is logged and skipped. */
+  /**
+   * Re-creates every consumer on the new session `s`; one that is refused is logged and tried
+   * again with the back-off, for as long as `s` is the broker's session.
+   */
   readonly restore: (s: RabbitSession) => Promise<void>;
   /** Forgets the channels of a lost session. */
   readonly detach: () => void;
@@ -54,7 +57,8 @@ const noop = (): void => {};
  * its own on every new session (one consumer's failure, e.g. a double ack, closes only its
  * channel); a stream consumer's new channel starts at the offset after the last message it
  * delivered, so a reconnect neither loses nor repeats anything. A consumer channel that dies under a live connection is re-opened after
- * `backoff(1)`; `cancel` stops deliveries, `close` also closes the channel.
+ * `backoff(1)`; a consumer whose restore or re-opening is refused is tried again with the
+ * back-off until it works or the session ends; `cancel` stops deliveries, `close` also closes the channel.
  *
  * @example
  * const consumers = createRabbitConsumers({ logger, timers, backoff, isCurrent, isConnected });
@@ -63,6 +67,35 @@ const noop = (): void => {};
 export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitConsumers => {
   const { logger, timers, backoff, isCurrent, isConnected } = options;
   const consumers = new Set<ConsumerRecord>();
+
+  /**
+   * Attaches `record` on `s` after `backoff(attempt)`, and again, each time a little later, for
+   * as long as that is refused and `s` is the broker's session. A refusal can pass by itself: a
+   * stream whose replicas restart after its leader's node stopped answers `PRECONDITION_FAILED -
+   * … does not have a replica on the local node` for a while, a classic queue whose node is down
+   * `NOT_FOUND - home node … is down` until the node is back. The first refusal is logged as an
+   * error, the recovery as info.
+   */
+  const retryLater = (
+    s: RabbitSession,
+    record: ConsumerRecord,
+    attempt: number,
+    what: "restore" | "restart",
+  ): void => {
+    timers.setTimeout(() => {
+      if (record.stopped || !isCurrent(s) || record.handle !== undefined) return;
+      attachConsumer(s, record).then(
+        () => logger.info(`${what}d a consumer`, { queue: record.queue, attempts: attempt + 1 }),
+        (error: unknown) => {
+          if (record.stopped || !isCurrent(s)) return;
+          // a refused restore was logged by `restore` already
+          if (attempt === 1 && what === "restart")
+            logger.error("could not restart a consumer; retrying", { queue: record.queue, error });
+          retryLater(s, record, attempt + 1, what);
+        },
+      );
+    }, backoff(attempt));
+  };
 
   const attachConsumer = async (s: RabbitSession, record: ConsumerRecord): Promise<void> => {
     const deliver = (message: DeliveredMessage): void => {
@@ -82,13 +115,7 @@ export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitCo
         record.handle = undefined;
         if (record.stopped || !isCurrent(s) || !isConnected()) return;
         // the channel died under a live connection (e.g. a double ack): start it again
-        timers.setTimeout(() => {
-          if (!record.stopped && isCurrent(s) && record.handle === undefined) {
-            attachConsumer(s, record).catch((error) =>
-              logger.error("could not restart a consumer", { queue: record.queue, error }),
-            );
-          }
-        }, backoff(1));
+        retryLater(s, record, 1, "restart");
       },
     );
     if (record.stopped || !isCurrent(s)) {
@@ -133,8 +160,9 @@ export const createRabbitConsumers = (options: RabbitConsumersOptions): RabbitCo
     restore: async (s) => {
       for (const record of consumers) {
         await attachConsumer(s, record).catch((error: unknown) => {
-          if (isCurrent(s))
-            logger.error("could not restore a consumer", { queue: record.queue, error });
+          if (!isCurrent(s) || record.stopped) return;
+          logger.error("could not restore a consumer; retrying", { queue: record.queue, error });
+          retryLater(s, record, 1, "restore");
         });
       }
     },
