@@ -66,9 +66,10 @@ const BUN = "node_modules/.bin/bun";
 const root = process.cwd();
 
 /**
- * Spawns `bun <script>` in its own process group (so a signal reaches it and nothing between)
- * and watches its output for `readyPattern`. `ready` rejects with the output when the process
- * exits first or stays silent past `readyTimeoutMs`.
+ * Spawns `bun <script>` (or `<runner> <script>`, e.g. `/usr/bin/python3`) in its own process
+ * group (so a signal reaches it and nothing between) and watches its output for `readyPattern`.
+ * `ready` rejects with the output when the process exits first or stays silent past
+ * `readyTimeoutMs`.
  *
  * @example
  * const worker = spawnLiveProcess("worker#1", "packages/worker/src/main.ts", { AMQP_URL }, /worker ready/, 60_000);
@@ -81,8 +82,9 @@ export const spawnLiveProcess = (
   env: Readonly<Record<string, string>>,
   readyPattern: RegExp,
   readyTimeoutMs: number,
+  runner: string = BUN,
 ): LiveProcess => {
-  const child = spawn(BUN, [script], {
+  const child = spawn(runner, [script], {
     cwd: root,
     detached: true,
     env: { ...process.env, ...env },
