@@ -88,6 +88,11 @@ export {
 } from "./transport/reduceRequestState.js";
 export type { RequestState, RequestStatus } from "./transport/requestState.js";
 export {
+  FRAME_FALLBACK_MS,
+  type FrameHost,
+  scheduleFlushPerFrame,
+} from "./transport/scheduleFlushPerFrame.js";
+export {
   isWorkerCrash,
   simulateWorkerCrash,
   type WorkerCrash,

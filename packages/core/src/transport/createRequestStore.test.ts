@@ -1,5 +1,6 @@
 import { createError, type FrameBody, type ReplyFrame } from "../protocol/index.js";
 import { createRequestStore } from "./createRequestStore.js";
+import { scheduleFlushPerFrame } from "./scheduleFlushPerFrame.js";
 import type { FrameListener, Transport, TransportRequest } from "./transport.js";
 
 /** A transport the test drives by hand: it records requests and cancels, and emits frames. */
@@ -94,6 +95,43 @@ describe("createRequestStore", () => {
     // One for pending, one for the burst, one for the result.
     expect(notifications).toBeLessThanOrEqual(4);
     expect(store.getState().status).toBe("success");
+  });
+
+  it("with frame-paced flushes, notifies once per drawn frame and the terminal frame at once", async () => {
+    const { transport, emit } = createScriptedTransport();
+    const frames: (() => void)[] = [];
+    const drawFrame = () => {
+      for (const callback of frames.splice(0)) callback();
+    };
+    const store = createRequestStore<null, number, null>(transport, "demo.paced", {
+      scheduleFlush: scheduleFlushPerFrame({
+        requestAnimationFrame: (callback) => frames.push(callback),
+        cancelAnimationFrame: () => {},
+        setTimeout: () => undefined,
+        clearTimeout: () => {},
+      }),
+    });
+    const result = store.send(null);
+    let notifications = 0;
+    store.subscribe(() => notifications++);
+    emit({ seq: 0, kind: "accepted" });
+    // Many socket messages of 100 chunks each between two frames: one update.
+    for (let i = 0; i < 1000; i++) emit({ seq: i + 1, kind: "chunk", data: i });
+    expect(notifications).toBe(0);
+    drawFrame();
+    expect(notifications).toBe(1);
+    const drawn = store.getState().chunks;
+    expect(drawn).toHaveLength(1000);
+    emit({ seq: 1001, kind: "chunk", data: 1000 });
+    emit({ seq: 1002, kind: "result", data: null });
+    expect(store.getState()).toMatchObject({ status: "success" });
+    expect(store.getState().chunks).toHaveLength(1001);
+    // What a subscriber was handed never changes afterwards.
+    expect(drawn).toHaveLength(1000);
+    expect(notifications).toBe(2);
+    await expect(result).resolves.toBeNull();
+    drawFrame();
+    expect(notifications).toBe(2);
   });
 
   it("settles exactly once and ignores frames after the terminal one", async () => {

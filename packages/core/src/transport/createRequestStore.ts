@@ -14,6 +14,7 @@ import {
   startRequestState,
 } from "./reduceRequestState.js";
 import type { RequestState } from "./requestState.js";
+import { scheduleFlushPerFrame } from "./scheduleFlushPerFrame.js";
 import type { Transport } from "./transport.js";
 
 export type RequestStoreOptions<TChunk, TResult> = {
@@ -30,7 +31,8 @@ export type RequestStoreOptions<TChunk, TResult> = {
   now?: () => number;
   /**
    * Runs `flush` a little later; every non-terminal frame that arrives before then is applied
-   * in one reducer step and one notification. Defaults to `defaultScheduleFlush`.
+   * in one reducer step and one notification. Defaults to `defaultScheduleFlush` (the next
+   * animation frame in a browser, the next macrotask elsewhere); the terminal frame never waits.
    */
   scheduleFlush?: (flush: () => void) => void;
 };
@@ -51,12 +53,11 @@ export type RequestStore<TPayload, TChunk, TResult> = {
 };
 
 /**
- * Batches a burst of frames into one macrotask: socket messages and in-process deliveries that
- * arrive within the same turn of the event loop end up in one state update.
+ * Batches frames per animation frame in a browser (`scheduleFlushPerFrame`), per macrotask
+ * elsewhere: a stream of socket messages costs one state update per drawn frame, and a burst
+ * within one turn of the event loop one update in all.
  */
-export const defaultScheduleFlush = (flush: () => void): void => {
-  setTimeout(flush, 0);
-};
+export const defaultScheduleFlush: (flush: () => void) => void = scheduleFlushPerFrame();
 
 const reportCallbackError = (thrown: unknown): void => {
   console.error("taskbridge: a request callback threw", thrown);
