@@ -13,7 +13,11 @@ describe("haproxyConfig", () => {
       haproxyConfig({
         bind: "*:8080",
         dns: "127.0.0.11:53",
-        backends: [1, 2, 3].map((i) => ({ name: `gateway-${i}`, host: `gateway-${i}`, port: 8080 })),
+        backends: [1, 2, 3].map((i) => ({
+          name: `gateway-${i}`,
+          host: `gateway-${i}`,
+          port: 8080,
+        })),
       }),
     );
   });
