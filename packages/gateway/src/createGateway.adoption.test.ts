@@ -46,6 +46,32 @@ describe("resume on any gateway (reply streams)", () => {
     for (const harness of harnesses.splice(0).reverse()) await harness.close();
   });
 
+  it("ends its requests in flight with a retryable UNAVAILABLE after its broker connection failed over", async () => {
+    // RabbitMQ 3.10 streams may lose confirmed replies while a leader fails over
+    // (rabbitmq-server#9457): after a lost connection the gateway cannot tell, so it says so.
+    const { a } = await pair();
+    const queue = a.inbox("demo.count");
+    await queue.ready;
+    const client = await a.connect(v11(createSessionId()));
+    client.socket.emit("request", { v: 1, id: "r", type: "demo.count", payload: { n: 5 } });
+    const message = await queue.next();
+    await a.reply(message, { kind: "chunk", body: 0, seq: 0 });
+    await client.until(() => client.framesOf("r").length === 2);
+    a.memoryBroker!.disconnect();
+    a.memoryBroker!.reconnect();
+    const end = await client.terminal("r");
+    expect(end).toMatchObject({
+      kind: "error",
+      seq: 2,
+      error: { code: "UNAVAILABLE", retryable: true, details: { reason: "broker-failover" } },
+    });
+    // A reply that arrives afterwards changes nothing: one terminal frame.
+    await a.reply(message, { kind: "result", body: { count: 5 }, seq: 1 });
+    expect(
+      client.framesOf("r").filter((f) => f.kind === "result" || f.kind === "error"),
+    ).toHaveLength(1);
+  });
+
   it("gives the rest of a stream exactly once after the owner died, with one terminal frame", async () => {
     const { a, b } = await pair();
     const queue = a.inbox("demo.count");

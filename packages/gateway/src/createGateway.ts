@@ -16,7 +16,7 @@ import {
   replyStreamOptions,
 } from "@taskbridge/broker";
 import type { Logger } from "@taskbridge/core/protocol";
-import { backgroundTimers, type Timers } from "@taskbridge/core/protocol";
+import { backgroundTimers, createError, type Timers } from "@taskbridge/core/protocol";
 import type { Server as SocketIoServer } from "socket.io";
 import type { Authenticate } from "./authenticateHandshake.js";
 import { createGatewayMetrics, type GatewayMetrics } from "./createGatewayMetrics.js";
@@ -29,6 +29,13 @@ import { createSocketServer } from "./createSocketServer.js";
 import { type BuiltinHandler, createTypePolicy } from "./createTypePolicy.js";
 import type { Plugin } from "./definePlugin.js";
 import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from "./gatewayLimits.js";
+
+/** How a reply-stream gateway ends its requests in flight after its broker connection failed over. */
+const BROKER_FAILOVER_ERROR = createError(
+  "UNAVAILABLE",
+  "the broker connection failed over; replies in flight may have been lost, try again",
+  { retryable: true, details: { reason: "broker-failover" } },
+);
 
 /** Unacked replies the gateway may hold from a reply stream (its own, or one it adopts from). */
 const STREAM_PREFETCH = 1000;
@@ -154,10 +161,25 @@ export const createGateway = async (options: GatewayOptions): Promise<Gateway> =
   let consuming = false;
   const isReady = (): boolean => consuming && broker.getState() === "connected";
   metrics.setBrokerConnected(broker.getState() === "connected");
+  let lostConnection = false;
   const unsubscribe = broker.subscribeState((state) => {
     metrics.setBrokerConnected(state === "connected");
     logger.info(`broker ${state}`);
-    if (state === "connected" && consuming) queryRegistry();
+    if (state === "disconnected" && consuming) lostConnection = true;
+    if (state === "connected" && consuming) {
+      queryRegistry();
+      // A stream may lose replies it confirmed while its leader fails over (RabbitMQ 3.10,
+      // rabbitmq-server#9457): after a lost connection nobody can tell, so requests in flight
+      // end now with a retryable error instead of a silent gap or a hang (docs/protocol.md §14.3).
+      if (streams && lostConnection) {
+        const ended = hub.failInFlight(BROKER_FAILOVER_ERROR);
+        if (ended > 0)
+          logger.warn(
+            `broker failover: ${ended} request(s) in flight ended with UNAVAILABLE (retryable)`,
+          );
+      }
+      lostConnection = false;
+    }
   });
 
   const ownServer = options.httpServer === undefined;

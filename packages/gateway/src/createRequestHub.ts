@@ -66,6 +66,13 @@ export type RequestHub = {
   readonly onClaim: (message: DeliveredMessage) => void;
   /** Stops reading other gateways' reply streams for adopted requests (drain, close). */
   readonly stopFollowing: () => Promise<void>;
+  /**
+   * Ends every request in flight with `error` (no cancel is sent): what a reply-stream gateway
+   * does after its broker connection failed over, since a stream may have lost replies that the
+   * broker had confirmed to the workers (docs/protocol.md §14.3, "Broker failover"). Returns how
+   * many requests it ended.
+   */
+  readonly failInFlight: (error: ErrorBody) => number;
   /** From now on new requests get `UNAVAILABLE` (retryable); requests in flight go on. */
   readonly drain: () => void;
   /** Sessions and requests held: what a leak test watches. */
@@ -205,6 +212,11 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     },
     drain: () => {
       draining = true;
+    },
+    failInFlight: (error) => {
+      const entries = table.inFlight();
+      for (const entry of entries) lifecycle.dispatch(entry, { type: "failed", error });
+      return entries.length;
     },
     stats: table.stats,
     close: () => {

@@ -62,6 +62,8 @@ export type RequestTable = {
   readonly drop: (entry: RequestEntry) => void;
   /** The request with this key, if held. */
   readonly byKey: (key: string) => RequestEntry | undefined;
+  /** Every request held that has not sent its terminal frame yet. */
+  readonly inFlight: () => readonly RequestEntry[];
   readonly stats: () => { readonly sessions: number; readonly requests: number };
   readonly close: () => void;
 };
@@ -142,7 +144,11 @@ export const createRequestTable = (options: RequestTableOptions): RequestTable =
     sessions.clear();
   };
 
+  const inFlight = (): readonly RequestEntry[] =>
+    [...requests.values()].filter((entry) => entry.record.stage !== "ended");
+
   return {
+    inFlight,
     connect,
     disconnect,
     add,
