@@ -40,7 +40,10 @@ type Reader = {
   /** The epoch ms it reads from; a reader opened at an offset is nobody else's (Infinity). */
   readonly startAt: number;
   readonly followers: Map<string, StreamFollower>;
-  /** The first offset of every key it has passed: a later follower of one of them needs its own reader. */
+  /**
+   * The first offset of every key it has passed: a later follower of one of them needs its own
+   * reader, from there when this reader started at or before that follower's `startAt`.
+   */
   readonly seen: Map<string, number>;
   /** Probes it waits for, by `x-probe`. */
   readonly probes: Map<string, () => void>;
@@ -54,7 +57,7 @@ type Reader = {
  * (docs/protocol.md §14.3). One reader per stream serves every key adopted from it, started at
  * the earliest `at − 5 s` asked for; a key whose `at` is earlier than a running reader's start,
  * or one that reader has already passed, gets a reader of its own (from the key's first offset
- * when it is known). Each follow publishes a probe (`x-kind: probe`, no correlation id, ignored by
+ * when a reader that started before the key's `at − 5 s` saw it, else from that timestamp). Each follow publishes a probe (`x-kind: probe`, no correlation id, ignored by
  * everyone else) to the stream once reading: when the reader reaches it, everything written
  * before the follow has been read (`onCaughtUp`). A reader closes when nobody follows it.
  *
@@ -155,10 +158,12 @@ export const createStreamFollowers = (options: StreamFollowersOptions): StreamFo
   const follow = (gateway: string, key: string, at: number, follower: StreamFollower): void => {
     unfollow(key);
     const startAt = at - ADOPTION_LOOKBACK_MS;
-    const running = readers.get(gateway) ?? [];
-    let reader = running.find((r) => r.startAt <= startAt && !r.seen.has(key));
+    // Only a reader that started before the key's first message knows where the key begins: one
+    // that started later (or at another key's offset) passed only its tail (issue 16).
+    const covering = (readers.get(gateway) ?? []).filter((r) => r.startAt <= startAt);
+    let reader = covering.find((r) => !r.seen.has(key));
     if (reader === undefined) {
-      const passed = running.find((r) => r.seen.has(key))?.seen.get(key);
+      const passed = covering.find((r) => r.seen.has(key))?.seen.get(key);
       reader =
         passed === undefined
           ? open(gateway, { timestamp: startAt }, startAt)
