@@ -55,10 +55,10 @@ export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
     source: "CPU µs per chunk, quick runs (benchmarks.md, Python worker)",
   },
   browserMainThreadMs: {
-    why: "React's commit per batch in the parent (~300 ms), the request store copying the chunk array per batch (O(n²), ~150 ms at 100,000), the virtualizer's getMeasurements per frame (~130 ms)",
-    next: "append chunks without copying in createRequestStore and notify subscribers at most once per frame",
+    why: "since the store flushes once per animation frame (paced 700–890 commits -> 35–70, 2.1–3.0 s -> 0.3–0.6 s of main thread at load 3.5–7), a miss means the machine's load: the rest is the memory transport's JSON copy of each chunk (~50 ms), the virtualizer's getMeasurements per frame (~30 ms), React's two commits per frame (store, then the log's line count) and the chunk array copied per flush (~15 ms)",
+    next: "profile the run (runBrowserAlone.ts 100000 1 --profile); then compute the virtualizer's window arithmetically (fixed row height) and let StreamingLog draw the store's frame-paced count in the same commit",
     source:
-      "CDP CPU profile of a paced 100,000-chunk stream (benchmarks.md, StreamingLog in Chromium)",
+      "CDP CPU profile of a paced 100,000-chunk stream after scheduleFlushPerFrame (benchmarks.md, StreamingLog in Chromium)",
   },
   browserLateTaskMs: {
     why: "no measured run had a long task after the first second",
