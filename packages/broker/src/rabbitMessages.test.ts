@@ -2,8 +2,9 @@ import { dirname, join } from "node:path";
 import { toAmqpPublishOptions, toPublishFields } from "./rabbitMessages.js";
 import type { PublishOptions } from "./types.js";
 
-// amqplib's own encoder and its `Args.publish`: what `channel.publish` would write (by path: its
-// package exports do not list them).
+// amqplib's own encoder and its `Args.publish`: what `channel.publish` would write. They are
+// CommonJS files its package `exports` do not list, so no `import` can name them: they are
+// loaded by absolute path with `require`, which Jest (CommonJS via @swc/jest) provides.
 const lib = join(dirname(require.resolve("amqplib")), "lib");
 const defs = require(join(lib, "defs.js")) as {
   readonly BasicPublish: number;
