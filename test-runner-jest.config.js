@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { getJestConfig } from "@storybook/test-runner";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./scripts/chromium.js";
 
@@ -12,10 +11,6 @@ const testRunnerConfig = getJestConfig();
 export default {
   ...testRunnerConfig,
   testTimeout: 60000,
-  setupFilesAfterEnv: [
-    ...(testRunnerConfig.setupFilesAfterEnv ?? []),
-    fileURLToPath(new URL("./scripts/storyRetry.cjs", import.meta.url)),
-  ],
   testEnvironmentOptions: {
     "jest-playwright": {
       ...testRunnerConfig.testEnvironmentOptions?.["jest-playwright"],

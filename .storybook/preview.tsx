@@ -1,18 +1,27 @@
-// First: msw must patch WebSocket before anything loads socket.io-client (see mswWorker.ts).
-import "./mswWorker.js";
 import "@taskbridge/react/taskbridge.css";
 import "./preview.css";
 import type { Preview } from "@storybook/react-vite";
 import { mswLoader } from "msw-storybook-addon/csf3";
 import { configure } from "storybook/test";
 import { worker } from "./mswWorker.js";
-import { transportGlobalTypes, transportInitialGlobals, withTransport } from "./withTransport.js";
+import {
+  loadSocketIoTransport,
+  transportGlobalTypes,
+  transportInitialGlobals,
+  withTransport,
+} from "./withTransport.js";
 
 // `waitFor` and `findBy*` in play functions wait up to 10 s (not 1 s): stories stream on real
 // timers, and CI machines are slow and shared.
 configure({ asyncUtilTimeout: 10_000 });
 
 const preview: Preview = {
+  // Starts msw, then loads socket.io-client (it must see msw's `WebSocket`; mswWorker.ts). In
+  // `beforeAll`, not a top-level `await`: Storybook makes its preview at once, so it hears a
+  // story selected while msw starts, and awaits this before it loads story files or renders.
+  beforeAll: async () => {
+    await loadSocketIoTransport();
+  },
   loaders: [mswLoader(() => worker)],
   decorators: [withTransport],
   globalTypes: transportGlobalTypes,

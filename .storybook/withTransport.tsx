@@ -2,16 +2,25 @@ import type { Decorator, Preview } from "@storybook/react-vite";
 import type { Transport } from "@taskbridge/core";
 import { createMemoryTransport } from "@taskbridge/core";
 import { referenceHandlers } from "@taskbridge/core/reference";
+import type { createSocketIoTransport as CreateSocketIoTransport } from "@taskbridge/core/socket-io";
 import { BackendProvider, useConnectionState } from "@taskbridge/react";
 import { type ReactNode, useMemo } from "react";
-import { worker } from "./mswWorker.js";
+import { startWorker } from "./mswWorker.js";
 
 // socket.io-client must load after msw patched `WebSocket` (engine.io-client captures it when
-// its module is evaluated). Depending on mswWorker.ts makes this module wait for its top-level
-// `await worker.start()`; only then is the Socket.IO transport imported. A static import would
-// be evaluated first, whatever the order of the import lines.
-void worker;
-const { createSocketIoTransport } = await import("@taskbridge/core/socket-io");
+// its module is evaluated), so the Socket.IO transport is imported only once msw runs, by
+// `loadSocketIoTransport()` in the preview's `beforeAll`. A static import would be evaluated
+// with this module, before the worker started.
+let createSocketIoTransport: typeof CreateSocketIoTransport | undefined;
+
+/**
+ * Starts msw, then imports the Socket.IO transport. `preview.tsx` calls it in `beforeAll`, which
+ * Storybook awaits before it renders any story.
+ */
+export const loadSocketIoTransport = async (): Promise<void> => {
+  await startWorker();
+  ({ createSocketIoTransport } = await import("@taskbridge/core/socket-io"));
+};
 
 /** The gateway URL of the live transport unless the toolbar or the URL says otherwise. */
 export const DEFAULT_GATEWAY_URL =
@@ -61,6 +70,9 @@ let live: { readonly url: string; readonly transport: Transport } | undefined;
 /** The live Socket.IO transport for `url`, made once; a new URL closes the previous one. */
 const liveTransport = (url: string): Transport => {
   if (live?.url === url) return live.transport;
+  if (createSocketIoTransport === undefined) {
+    throw new Error("the Socket.IO transport is not loaded yet (preview.tsx's beforeAll loads it)");
+  }
   void live?.transport.close();
   live = { url, transport: createSocketIoTransport({ url }) };
   return live.transport;

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm run test:stories`: builds Storybook, serves the static build on a free port of
-// 127.0.0.1, runs every story in Debian's Chromium through `test-storybook` (render errors,
-// console errors, failing `play` functions and serious/critical axe violations fail a story),
-// then the cold-load check (scripts/storybookColdLoad.mjs): pages opened as a new user opens
-// them, each in a fresh browser context, first from the static build, then from the dev server
-// of `npm run storybook` (started here on a free port, with the CPU slowed down for the
-// manager pages), failing on any console error, uncaught error or failed request. Always stops
-// the servers; exits non-zero when anything failed.
+// 127.0.0.1, runs the preview-start check (scripts/storybookPreviewStart.mjs: a story selected
+// as soon as the page fired `load`, while msw's service worker is still starting, must render,
+// as the test-runner needs), runs every story in Debian's Chromium through `test-storybook`
+// (render errors, console errors, failing `play` functions and serious/critical axe violations
+// fail a story), then the cold-load check (scripts/storybookColdLoad.mjs): pages opened as a
+// new user opens them, each in a fresh browser context, first from the static build, then from
+// the dev server of `npm run storybook` (started here on a free port, with the CPU slowed down
+// for the manager pages), failing on any console error, uncaught error or failed request.
+// Always stops the servers; exits non-zero when anything failed.
 //
 //   node scripts/test-stories.mjs                 build into a temporary directory, then test
 //   node scripts/test-stories.mjs --no-build      test the existing storybook-static/
@@ -20,6 +22,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkColdLoads, coldLoadPages } from "./storybookColdLoad.mjs";
+import { checkPreviewStart } from "./storybookPreviewStart.mjs";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -182,10 +185,10 @@ const stopDevServers = () => {
   }
 };
 
-/** Prints the cold-load problems under a heading; returns the exit status they call for. */
-const report = (what, problems) => {
+/** Prints the problems of a check under a heading; returns the exit status they call for. */
+const report = (what, problems, clean = "every page loaded without errors") => {
   if (problems.length === 0) {
-    console.log(`test-stories: ${what}: every page loaded without errors`);
+    console.log(`test-stories: ${what}: ${clean}`);
     return 0;
   }
   console.error(`test-stories: ${what}: ${problems.length} problem(s)`);
@@ -224,14 +227,23 @@ try {
     const { port } = server.address();
     const url = `http://127.0.0.1:${port}`;
     console.log(`test-stories: serving ${staticDir} on ${url}`);
-    status = await run(
+    const index = JSON.parse(readFileSync(join(staticDir, "index.json"), "utf8"));
+    const firstStory = Object.values(index.entries).find((entry) => entry.type === "story");
+    if (firstStory !== undefined) {
+      status = report(
+        "preview start",
+        await checkPreviewStart(url, firstStory.id),
+        `${firstStory.id}, selected at page load while msw started, rendered`,
+      );
+    }
+    const runnerStatus = await run(
       bin("test-storybook"),
       ["--url", url, "--index-json", "--failOnConsole", "--maxWorkers=2", ...runnerArgs],
       { STORYBOOK_DISABLE_TELEMETRY: "1" },
     );
+    status = Math.max(status, runnerStatus);
     if (coldLoad) {
       console.log(`test-stories: cold loads from the static build on ${url}`);
-      const index = JSON.parse(readFileSync(join(staticDir, "index.json"), "utf8"));
       const problems = await checkColdLoads(url, coldLoadPages(index.entries));
       status = Math.max(status, report("static build", problems));
     }
