@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
+import { registerPlainHistogram } from "./registerPlainHistogram.js";
 
 export type GatewayMetrics = {
   /** The gateway's own registry (never prom-client's global one, so several gateways coexist). */
@@ -50,15 +51,15 @@ export const createGatewayMetrics = (): GatewayMetrics => {
       this.set(inFlightNow);
     },
   });
-  const duration = new Histogram({
+  // Observed on every request: a plain histogram (no label hashing per observation).
+  const duration = registerPlainHistogram({
     name: "taskbridge_gateway_request_duration_seconds",
     help: "Time from a request's receipt to its terminal frame.",
-    labelNames: ["type", "outcome"],
     buckets: [
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300,
       3600,
     ],
-    registers: [registry],
+    registry,
   });
   const protocolErrors = new Counter({
     name: "taskbridge_gateway_protocol_errors_total",
@@ -79,7 +80,8 @@ export const createGatewayMetrics = (): GatewayMetrics => {
     const key = `${type}\u0000${outcome}`;
     let found = series.get(key);
     if (found === undefined) {
-      found = { labels: { type, outcome }, count: 0, duration: duration.labels(type, outcome) };
+      const labels = { type, outcome };
+      found = { labels, count: 0, duration: duration.series(labels) };
       series.set(key, found);
     }
     return found;
