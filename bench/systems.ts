@@ -105,15 +105,18 @@ export const ladderSystems = (): SystemSpec[] => [
 
 /**
  * The systems a run measures. Each queue type gets its own baseline on each gateway runtime, so
- * every taskbridge figure has a like-for-like floor, and NestJS on Bun (the peer the issue's
- * throughput target names). Quick mode keeps Bun only, the TypeScript worker and NestJS, on both
- * queue types (`--python` adds the Python worker on Bun).
+ * every taskbridge figure has a like-for-like floor, the bare bridge with the protocol's own steps
+ * on Bun (`baseline+confirms`: the publish confirm and `accepted`, reply confirms, the ack after
+ * the confirm — the floor any implementation of docs/protocol.md stands on), and NestJS on Bun
+ * (the peer the issue's throughput target names). Quick mode keeps Bun only, the TypeScript worker
+ * and NestJS, on both queue types (`--python` adds the Python worker on Bun).
  */
 export const benchSystems = (quick: boolean, python = false): SystemSpec[] => {
   const queueTypes: QueueType[] = ["classic", "quorum"];
   if (quick) {
     return queueTypes.flatMap((q) => [
       system("baseline", "bun", "baseline", q),
+      system("baseline", "bun", "baseline", q, "confirms"),
       system("taskbridge", "bun", "typescript", q),
       ...(python ? [system("taskbridge", "bun", "python", q)] : []),
       system("nest", "bun", "nest", q),
@@ -121,6 +124,7 @@ export const benchSystems = (quick: boolean, python = false): SystemSpec[] => {
   }
   return queueTypes.flatMap((q) => [
     system("baseline", "bun", "baseline", q),
+    system("baseline", "bun", "baseline", q, "confirms"),
     system("taskbridge", "bun", "typescript", q),
     system("baseline", "node", "baseline", q),
     system("taskbridge", "node", "typescript", q),

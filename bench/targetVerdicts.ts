@@ -75,6 +75,8 @@ const systemVerdicts = (systems: readonly SystemRow[], scope: "classic" | "quoru
   const ts = byId.get(`taskbridge-bun-ts-${scope}`);
   const bare = byId.get(ts?.baseline ?? "");
   const nest = byId.get(`nest-bun-${scope}`);
+  // The bare bridge with the protocol's own steps (confirms, `accepted`, ack after the confirm).
+  const floor = byId.get(`baseline+confirms-bun-${scope}`);
   const py = byId.get(`taskbridge-bun-py-${scope}`);
   const rtt = (row: SystemRow) => row.roundTripP50Ms;
   const rps = (row: SystemRow) => row.throughputRps;
@@ -87,6 +89,18 @@ const systemVerdicts = (systems: readonly SystemRow[], scope: "classic" | "quoru
       `round trip p50 ≤ ${T.roundTripP50.max}× bare`,
       scope,
       pairOf(ts, bare, rtt, " ms", 3),
+    ),
+    ratioVerdict(
+      undefined,
+      "round trip p50: the protocol's steps alone, bare + confirms ÷ bare (no target)",
+      scope,
+      pairOf(floor, bare, rtt, " ms", 3),
+    ),
+    ratioVerdict(
+      undefined,
+      "round trip p50 vs bare + confirms (no target)",
+      scope,
+      pairOf(ts, floor, rtt, " ms", 3),
     ),
     ratioVerdict(
       undefined,

@@ -83,6 +83,7 @@ describe("npm run bench -- --smoke", () => {
     };
     expect(report.systems.map((row) => row.id)).toEqual([
       "baseline-bun-classic",
+      "baseline+confirms-bun-classic",
       "taskbridge-bun-ts-classic",
       "nest-bun-classic",
     ]);
