@@ -15,22 +15,22 @@ export type TargetNote = {
 /** The "why / next lever" of each target (docs/benchmarks.md quotes them). */
 export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
   roundTripP50: {
-    why: "with one request at a time nothing batches: the publish confirm, the reply's confirm and the ack after it are three more RabbitMQ-to-process wake-ups per request than the bare bridge (812 against 487 µs of CPU per sequential round trip over the four processes, RabbitMQ's share the largest); the ladder's `+ confirms` step alone costs 1.12x",
-    next: "done: `accepted` is held up to 2 ms for a 1.1 socket so that a quick reply shares its socket write (docs/protocol.md §14.4; 10 alternating quick pairs, hold 0 vs 2 ms: p50 ÷ bare 1.64 -> 1.50x classic, 1.54 -> 1.21x quorum, medians; throughput ÷ bare unchanged). Left: the confirms and the ack after the confirm, the protocol's own wake-ups (`+ confirms` 1.12x)",
+    why: "the protocol's own steps cost most of it on the bare bridge itself: `baseline+confirms` (the bare server and worker plus the publish confirm and `accepted`, reply confirms and the ack after the confirm; no taskbridge code), in every run's table, was 1.29x classic and 1.11x quorum of bare in the quiet full run, and taskbridge 1.16x / 1.19x of that floor. One request at a time those steps are three more RabbitMQ-to-process wake-ups per request; `strace -c` counts the same system calls per request for taskbridge and baseline+confirms (gateway 3 reads and 2-3 writes, worker 2 and 2), so the rest is user-space work per request (gateway CPU profile: amqplib ~7 % of samples, Ajv ~3 %, taskbridge's gateway ~8 %)",
+    next: "below the floor only by dropping a guarantee of docs/protocol.md (publish confirms, the ack after the reply's confirm), which the project does not do; above it: the gateway's JavaScript per request (done: prom-client's histogram, ~5 % of its samples, is now a plain one)",
     source:
-      "alternating before/after quick runs, --ladder, Bun CPU profiles of gateway and worker, and 10 alternating quick pairs of TASKBRIDGE_ACCEPTED_HOLD_MS=0/2 (benchmarks.md, The request/reply path)",
+      "quiet full run 2026-12-07 (baseline+confirms rows), warm sequential probes with /proc CPU and strace -c per process, Bun CPU profiles of the gateway (benchmarks.md, The request/reply path)",
   },
   throughput: {
-    why: "classic: the gateway spends ~30 µs and the worker ~15 µs more per request than bare (110/75 against 80/57 µs), mostly amqplib (decoding confirms, the five-header request) and the second Socket.IO frame; taskbridge's own JavaScript is ~8 and ~5 µs",
-    next: "fewer, larger writes to RabbitMQ: socket writes are the top item of both profiles (29 % of the gateway, 43 % of the worker)",
+    why: "the protocol's steps alone put the bare bridge at 0.74x classic and 0.86x quorum (baseline+confirms, quiet full run); taskbridge reached 1.03x / 0.94x of that floor and spent the same CPU per request over the four processes (classic 345 against 351 µs)",
+    next: "0.9x bare is above the protocol's own floor on this machine: reachable only without publish confirms or with the ack before the reply's confirm. Read this ratio beside the floor's, printed in the same table",
     source:
-      "CPU µs per request by process and Bun CPU profiles, alternating quick runs (benchmarks.md, The request/reply path)",
+      "quiet full run 2026-12-07 (baseline+confirms rows, CPU µs per request by process) (benchmarks.md, Results)",
   },
   throughputVsNest: {
-    why: "NestJS costs 133/98/123/36 µs per request (gateway/worker/RabbitMQ/client) against taskbridge's 110/75/99/40; on 2 CPU-bound cores 1.5x NestJS would need taskbridge about 10 % cheaper than the bare bridge itself",
-    next: "the throughput lever (fewer writes to RabbitMQ); measure with more requests in flight on a quieter machine before trusting one run",
+    why: "NestJS acks each request when its handler starts (no ack after the reply's confirm) and replies by direct reply-to; on quorum queues it reached 0.78x bare, so 1.5x NestJS would have been 1.17x the bare bridge (3900 req/s) and 1.35x the floor with the protocol's steps (3355); on classic 1.13x that floor (1.5 x 3879 = 5819 against 5161 req/s)",
+    next: "not reachable with the protocol's guarantees on 2 cores; the ratio follows the floor's (taskbridge 1.37x classic, 1.04x quorum in the quiet full run)",
     source:
-      "CPU µs per request by process in alternating quick runs (benchmarks.md, The request/reply path); no CPU profile of NestJS",
+      "quiet full run 2026-12-07 (nest-bun and baseline+confirms rows) (benchmarks.md, Results)",
   },
   stream: {
     why: "per message, before batching: RabbitMQ 36–55 µs and the gateway's Socket.IO frame 20–33 µs per chunk, one AMQP message and one event per chunk",
@@ -55,7 +55,7 @@ export const TARGET_NOTES: Readonly<Record<TargetId, TargetNote>> = {
     source: "CPU µs per chunk, quick runs (benchmarks.md, Python worker)",
   },
   browserMainThreadMs: {
-    why: "since the store flushes once per animation frame (paced 700–890 commits -> 35–70, 2.1–3.0 s -> 0.3–0.6 s of main thread at load 3.5–7), a miss means the machine's load: the rest is the memory transport's JSON copy of each chunk (~50 ms), the virtualizer's getMeasurements per frame (~30 ms), React's two commits per frame (store, then the log's line count) and the chunk array copied per flush (~15 ms)",
+    why: "since the store flushes once per animation frame (paced 700–890 commits -> 35–70, 2.1–3.0 s -> 0.3–0.6 s of main thread at load 3.5–7; 1,445 ms and no long task in the quiet full run of 2026-12-07), a miss means the machine's load: the rest is the memory transport's JSON copy of each chunk (~50 ms), the virtualizer's getMeasurements per frame (~30 ms), React's two commits per frame (store, then the log's line count) and the chunk array copied per flush (~15 ms)",
     next: "profile the run (runBrowserAlone.ts 100000 1 --profile); then compute the virtualizer's window arithmetically (fixed row height) and let StreamingLog draw the store's frame-paced count in the same commit",
     source:
       "CDP CPU profile of a paced 100,000-chunk stream after scheduleFlushPerFrame (benchmarks.md, StreamingLog in Chromium)",
