@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
+import { createGroupReaper } from "./createGroupReaper.js";
 
 /** A TCP port free right now on 127.0.0.1. */
 export const freePort = (): Promise<number> =>
@@ -37,6 +38,8 @@ export type StartOptions = {
 };
 
 const running = new Set<ChildProcess>();
+// Kills the groups still running if the bench itself is killed (SIGKILL, `timeout`).
+const reaper = createGroupReaper();
 
 const killGroup = (child: ChildProcess, signal: NodeJS.Signals): void => {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -83,11 +86,13 @@ export const startProcess = (options: StartOptions): Promise<BenchProcess> => {
     },
   );
   running.add(child);
+  if (child.pid !== undefined) reaper.watch(child.pid);
   const lines: string[] = [];
   const output = (): string => lines.join("\n");
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => {
       running.delete(child);
+      if (child.pid !== undefined) reaper.forget(child.pid);
       resolve();
     });
   });

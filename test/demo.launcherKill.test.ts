@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { randomId } from "@taskbridge/core/protocol";
 import { connect } from "amqplib";
 import { type DemoStack, startDemoStack } from "./support/startDemoStack.js";
+import { isRunning, untilGone } from "./support/untilGone.js";
 
 // `npm start`'s launcher SIGKILLed (no handler runs, nothing is signalled): every child it
 // started — the demo server holding the port, the TypeScript worker, the Python worker — must
@@ -24,28 +24,6 @@ const childrenOf = (pid: number): Process[] =>
     .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
     .filter((match) => match !== null)
     .map((match) => ({ pid: Number(match[1]), args: match[2] ?? "" }));
-
-/** Running: it exists and is not a zombie waiting for a reaper (which has exited already). */
-const isRunning = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
-};
-
-/** Resolves with the pids still running once none is, or `deadlineMs` passed. */
-const untilGone = async (pids: readonly number[], deadlineMs: number): Promise<number[]> => {
-  const end = Date.now() + deadlineMs;
-  let running = pids.filter(isRunning);
-  while (running.length > 0 && Date.now() < end) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    running = running.filter(isRunning);
-  }
-  return running;
-};
 
 const killGroups = (pids: readonly number[]) => {
   for (const pid of pids) {
