@@ -113,6 +113,40 @@ describe("createRequestFrames", () => {
     expect(replay.kind === "frames" && replay.frames.map((f) => f.seq)).toEqual([6]);
   });
 
+  it("keeps, once ended, the same held frames in its ended form, and nothing after them", () => {
+    const { frames, sent } = setup({ replayFrames: 2 });
+    expect(frames.ended()).toBe(frames); // still live: nothing to trim
+    frames.accept();
+    frames.fromWorker("chunk", 0, 1, "a");
+    frames.fromWorker("chunk", 1, 1, "b");
+    frames.fromWorker("result", 2, 1, "r");
+    const ended = frames.ended();
+    expect(ended.since(1)).toEqual(frames.since(1));
+    expect(ended.since(1)).toEqual({ kind: "frames", frames: sent.slice(2) });
+    expect(ended.since(0)).toEqual({ kind: "dropped" });
+    expect([ended.isTerminal(), ended.isAccepted(), ended.ended()]).toEqual([true, true, ended]);
+    ended.accept();
+    expect(ended.fromWorker("chunk", 3, 1, "late")).toBe(false);
+    expect(ended.end({ code: "TIMEOUT", message: "late" })).toBe(false);
+    expect(sent).toHaveLength(4);
+    // A resume that finds a gap ends it with NOT_FOUND: from then on that frame is all that is held.
+    const notFound = {
+      id: "r1",
+      seq: 1,
+      kind: "error" as const,
+      error: { code: "NOT_FOUND" as const, message: "gone" },
+    };
+    expect(ended.endWith(notFound)).toBe(false);
+    expect(ended.since(0)).toEqual({ kind: "frames", frames: [notFound] });
+    expect(ended.since(3)).toEqual({ kind: "frames", frames: [] });
+  });
+
+  it("remembers in its ended form that a request was never accepted", () => {
+    const { frames } = setup();
+    frames.end({ code: "UNAVAILABLE", message: "no route" });
+    expect(frames.ended().isAccepted()).toBe(false);
+  });
+
   describe("chunks replies (docs/protocol.md §14.2)", () => {
     it("numbers a batch as its chunks, sends and holds it whole, and counts on after it", () => {
       const { frames, sent } = setup();

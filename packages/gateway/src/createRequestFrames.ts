@@ -6,7 +6,7 @@ import {
   seqSpan,
   type WireReplyFrame,
 } from "@taskbridge/core/protocol";
-import { createReplayBuffer, type ReplayOutcome } from "./createReplayBuffer.js";
+import { createReplayBuffer, type ReplayBuffer, type ReplayOutcome } from "./createReplayBuffer.js";
 
 export type RequestFramesOptions = {
   readonly id: string;
@@ -45,6 +45,12 @@ export type RequestFrames = {
   readonly isTerminal: () => boolean;
   /** True once `accepted` was sent (or was not due): the request reached its queue. */
   readonly isAccepted: () => boolean;
+  /**
+   * Once the request has ended: the same frames in a smaller object (what `resume` needs — the
+   * held frames — and nothing of the numbering), for the gateway to keep while it retains the
+   * request. Before the end it is these frames themselves.
+   */
+  readonly ended: () => RequestFrames;
 };
 
 const toProgress = (body: unknown): Progress | undefined => {
@@ -59,6 +65,41 @@ const toProgress = (body: unknown): Progress | undefined => {
 };
 
 const isTerminalKind = (kind: string): boolean => kind === "result" || kind === "error";
+
+/** A buffer holding `frame` alone: all a request that ended with it has to replay. */
+const holdingOnly = (frame: ReplyFrame): ReplayBuffer => {
+  const buffer = createReplayBuffer({ limit: 1, firstSeq: frame.seq });
+  buffer.push(frame);
+  return buffer;
+};
+
+const nothing = (): void => {};
+const no = (): false => false;
+const yes = (): true => true;
+
+/**
+ * The frames of a request that has ended: its replay buffer and whether it was accepted. A
+ * finished request is retained for a minute (docs/protocol.md §2.7), so many are held at once:
+ * this keeps three closures each, where the live numbering keeps a dozen, plus its `send` and
+ * `transform` hooks with what they capture.
+ */
+const endedFrames = (buffer: ReplayBuffer, accepted: boolean): RequestFrames => {
+  let held = buffer;
+  const frames: RequestFrames = {
+    accept: nothing,
+    fromWorker: no,
+    end: no,
+    endWith: (frame) => {
+      held = holdingOnly(frame);
+      return false;
+    },
+    since: (after) => held.since(after),
+    isTerminal: yes,
+    isAccepted: accepted ? yes : no,
+    ended: () => frames,
+  };
+  return frames;
+};
 
 // The client frame of a worker reply, built in one object (this runs for every frame).
 const toFrame = (
@@ -188,13 +229,12 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
   const endWith = (frame: ReplyFrame): boolean => {
     const wasLive = !terminal;
     terminal = true;
-    buffer = createReplayBuffer({ limit: 1, firstSeq: frame.seq });
-    buffer.push(frame);
+    buffer = holdingOnly(frame);
     nextSeq = frame.seq + 1;
     return wasLive;
   };
 
-  return {
+  const frames: RequestFrames = {
     accept,
     fromWorker,
     end,
@@ -202,5 +242,7 @@ export const createRequestFrames = (options: RequestFramesOptions): RequestFrame
     since: (after) => buffer.since(after),
     isTerminal: () => terminal,
     isAccepted: () => accepted,
+    ended: () => (terminal ? endedFrames(buffer, accepted) : frames),
   };
+  return frames;
 };

@@ -16,7 +16,7 @@ import { createAcceptedHold } from "./createAcceptedHold.js";
 import { createDeadlineQueue } from "./createDeadlineQueue.js";
 import { createFrameOutbox } from "./createFrameOutbox.js";
 import type { GatewayMetrics } from "./createGatewayMetrics.js";
-import { createRequestFrames } from "./createRequestFrames.js";
+import { createRequestFrames, type RequestFrames } from "./createRequestFrames.js";
 import type { RequestEntry, RequestTable, Session } from "./createRequestTable.js";
 import { publishCancel } from "./publishCancel.js";
 import {
@@ -144,6 +144,8 @@ export const createRequestLifecycle = (options: RequestLifecycleOptions): Reques
 
   const finish = (entry: RequestEntry, frame: ReplyFrame): void => {
     commit(entry, { type: "ended", frame });
+    // Retained for `resume` from now on: keep only its held frames, not the live numbering.
+    (entry as { frames: RequestFrames }).frames = entry.frames.ended();
     timeouts.clear(entry.key);
     held.drop(entry);
     const outcome = frame.kind === "error" ? frame.error.code : "result";
