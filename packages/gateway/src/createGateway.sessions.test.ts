@@ -92,6 +92,38 @@ describe("sessions, resume and per-socket routing", () => {
     }
   });
 
+  it("forgets the oldest finished requests early beyond maxRetainedRequests, never one in flight", async () => {
+    harness = await createGatewayHarness({ limits: { maxRetainedRequests: 1, orphanWindowMs: 0 } });
+    const queue = harness.inbox("demo.slow");
+    await queue.ready;
+    const client = await harness.connect();
+    client.socket.emit("request", { v: 1, id: "slow", type: "demo.slow", payload: null });
+    const message = await queue.next();
+    await client.until(() => client.framesOf("slow").length === 1);
+    for (const id of ["a", "b"]) {
+      client.socket.emit("request", { v: 1, id, type: "taskbridge.services" });
+      await client.terminal(id);
+    }
+    expect(harness.gateway.stats()).toEqual({ sessions: 1, requests: 2 });
+    // `a` is forgotten although its retention has not run out: `resume` gets NOT_FOUND.
+    client.socket.emit("resume", { id: "a", after: 0 });
+    await client.until(() => client.framesOf("a").length === 3);
+    expect(brief(client.framesOf("a"))).toEqual(["0:accepted", "1:result", "1:error:NOT_FOUND"]);
+    // `b`, the newest finished one, is still held and replayed.
+    client.socket.emit("resume", { id: "b", after: 0 });
+    await client.until(() => client.framesOf("b").length === 3);
+    expect(brief(client.framesOf("b"))).toEqual(["0:accepted", "1:result", "1:result"]);
+    // And `a`'s id is free again: the same id starts a new request instead of a BAD_REQUEST.
+    client.socket.emit("request", { v: 1, id: "a", type: "taskbridge.services" });
+    await client.until(() => client.framesOf("a").length === 5);
+    expect(brief(client.framesOf("a")).slice(3)).toEqual(["0:accepted", "1:result"]);
+    expect(client.protocolErrors).toEqual([]);
+    // The request in flight was never counted against the bound: it still ends normally.
+    await harness.reply(message, { kind: "result", body: "late", seq: 0 });
+    expect(await client.terminal("slow")).toMatchObject({ seq: 1, kind: "result", data: "late" });
+    expect(harness.gateway.stats()).toEqual({ sessions: 1, requests: 1 });
+  });
+
   it("ends a request with NOT_FOUND frames-dropped when the replay would have a gap", async () => {
     harness = await createGatewayHarness({ limits: { replayFrames: 2 } });
     const queue = harness.inbox("demo.count");

@@ -29,6 +29,7 @@ export type RequestHubOptions = Pick<
   | "replayFrames"
   | "acceptedHoldMs"
   | "retentionMs"
+  | "maxRetainedRequests"
   | "orphanWindowMs"
 > & {
   readonly broker: Broker;
@@ -95,6 +96,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
   const table = createRequestTable({
     rateLimit: options.rateLimit,
     retentionMs: options.retentionMs,
+    maxRetained: options.maxRetainedRequests,
     timers,
   });
   const lifecycle = createRequestLifecycle({

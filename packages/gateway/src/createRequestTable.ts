@@ -20,7 +20,10 @@ export type RequestEntry = {
   /** The type the client asked for (`-` for a re-attached request: its type is not known). */
   readonly type: string;
   readonly startedAt: number;
-  /** Its client-facing frames (numbering, restarts, the replay buffer), driven by the lifecycle. */
+  /**
+   * Its client-facing frames (numbering, restarts, the replay buffer), driven by the lifecycle,
+   * which swaps them for their smaller `ended()` form once the request has ended.
+   */
   readonly frames: RequestFrames;
   /** Where it is in its life; only the request lifecycle (`createRequestLifecycle`) replaces it. */
   readonly record: RequestRecord;
@@ -46,6 +49,11 @@ export type RequestTableOptions = {
   readonly rateLimit: RateLimit;
   /** How long a finished request is remembered (its frames held, its id taken). */
   readonly retentionMs: number;
+  /**
+   * At most this many finished requests are remembered: beyond it the oldest finished ones are
+   * forgotten early. Requests in flight do not count and are never forgotten by it. Default: no bound.
+   */
+  readonly maxRetained?: number;
   readonly timers: Timers;
 };
 
@@ -56,7 +64,10 @@ export type RequestTable = {
   readonly disconnect: (session: Session) => void;
   /** Holds a new request (in flight) by key and by id within its session. */
   readonly add: (entry: RequestEntry) => void;
-  /** The request has sent its terminal frame: no longer in flight, forgotten `retentionMs` later. */
+  /**
+   * The request has sent its terminal frame: no longer in flight, forgotten `retentionMs` later,
+   * or sooner once more than `maxRetained` finished requests are held (the oldest go first).
+   */
   readonly settle: (entry: RequestEntry) => void;
   /** Forgets a request in flight at once (another gateway took it over, docs/protocol.md §14.3). */
   readonly drop: (entry: RequestEntry) => void;
@@ -71,9 +82,11 @@ export type RequestTable = {
 /**
  * What the gateway remembers, and for how long: sessions by `<principal>:<sessionId>` (while a
  * socket is connected or a request is held), requests by key `<principal>:<sessionId>:<id>` and
- * by id within their session. A request is forgotten `retentionMs` after its terminal frame; a
- * session once it has neither sockets nor requests — so a disconnected client leaks nothing once
- * its requests time out. What happens to a request while it is held is the lifecycle's business.
+ * by id within their session. A request is forgotten `retentionMs` after its terminal frame, or
+ * earlier when `maxRetained` finished requests newer than it are held (so a busy gateway's memory
+ * stays bounded); a session once it has neither sockets nor requests — so a disconnected client
+ * leaks nothing once its requests time out. What happens to a request while it is held is the
+ * lifecycle's business.
  */
 export const createRequestTable = (options: RequestTableOptions): RequestTable => {
   const { timers } = options;
@@ -117,6 +130,7 @@ export const createRequestTable = (options: RequestTableOptions): RequestTable =
 
   const retained = createRetentionQueue<RequestEntry>({
     retentionMs: options.retentionMs,
+    maxItems: options.maxRetained,
     onExpire: forget,
     timers,
   });

@@ -2,7 +2,12 @@ import type { Timers } from "@taskbridge/core/protocol";
 export type RetentionQueueOptions<T> = {
   /** How long each item is kept after `add`. */
   readonly retentionMs: number;
-  /** Called once per item when its time is up. */
+  /**
+   * At most this many items are kept: an `add` beyond it expires the oldest at once, as its time
+   * would later. Default: no bound.
+   */
+  readonly maxItems?: number;
+  /** Called once per item when its time is up, or when the bound pushes it out. */
   readonly onExpire: (item: T) => void;
   readonly timers: Timers;
 };
@@ -20,40 +25,64 @@ export type RetentionQueue<T> = {
  * frame — with one timer for all of them instead of one per item: with a constant retention the
  * queue is in expiry order, so a sweep pops from the front. Sweeps are batched (at most
  * `retentionMs / 20`, capped at 250 ms, late), which keeps a busy gateway at a few timers a second.
+ * With `maxItems`, the oldest go early when more are held, so what the queue keeps is bounded by
+ * count as well as by time. An expired item's slot is cleared at once: the queue never keeps
+ * alive what it has handed to `onExpire`.
+ *
+ * @example
+ * const retained = createRetentionQueue({ retentionMs: 60_000, maxItems: 50_000, onExpire: forget, timers });
+ * retained.add(entry); // forget(entry) in 60 s, or sooner once 50,000 newer ones were added
  */
 export const createRetentionQueue = <T>({
   retentionMs,
+  maxItems = Number.POSITIVE_INFINITY,
   onExpire,
   timers,
 }: RetentionQueueOptions<T>): RetentionQueue<T> => {
   const slack = Math.min(250, Math.floor(retentionMs / 20));
-  let items: { item: T; at: number }[] = [];
+  // Two parallel arrays rather than one `{ item, at }` per item: an object less per item held.
+  let items: (T | undefined)[] = [];
+  let expiries: number[] = [];
   let head = 0;
   let timer: unknown;
 
   const arm = (): void => {
-    const next = items[head];
-    if (timer !== undefined || next === undefined) return;
-    timer = timers.setTimeout(sweep, Math.max(0, next.at - timers.now()) + slack);
+    if (timer !== undefined || head >= items.length) return;
+    const at = expiries[head] as number;
+    timer = timers.setTimeout(sweep, Math.max(0, at - timers.now()) + slack);
+  };
+
+  const expireOldest = (): void => {
+    const item = items[head] as T;
+    items[head] = undefined;
+    head += 1;
+    onExpire(item);
+  };
+
+  // Amortised O(1): the arrays are sliced only once their dead prefix outgrows what they hold.
+  const compact = (): void => {
+    if (head <= 1024 || head * 2 <= items.length) return;
+    items = items.slice(head);
+    expiries = expiries.slice(head);
+    head = 0;
   };
 
   const sweep = (): void => {
     timer = undefined;
     const now = timers.now();
-    for (let next = items[head]; next !== undefined && next.at <= now; next = items[head]) {
-      head += 1;
-      onExpire(next.item);
-    }
-    if (head > 1024 && head * 2 > items.length) {
-      items = items.slice(head);
-      head = 0;
-    }
+    while (head < items.length && (expiries[head] as number) <= now) expireOldest();
+    compact();
     arm();
   };
 
   return {
     add: (item) => {
-      items.push({ item, at: timers.now() + retentionMs });
+      items.push(item);
+      expiries.push(timers.now() + retentionMs);
+      if (items.length - head > maxItems) {
+        expireOldest();
+        compact();
+      }
       arm();
     },
     size: () => items.length - head,
@@ -61,6 +90,7 @@ export const createRetentionQueue = <T>({
       timers.clearTimeout(timer);
       timer = undefined;
       items = [];
+      expiries = [];
       head = 0;
     },
   };

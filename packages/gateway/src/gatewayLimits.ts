@@ -29,13 +29,21 @@ export type GatewayLimits = {
   readonly acceptedHoldMs: number;
   /** How long a finished request is remembered (its frames held, its id taken). */
   readonly retentionMs: number;
+  /**
+   * At most this many finished requests are remembered; beyond it the oldest finished ones are
+   * forgotten before `retentionMs` (docs/protocol.md §2.7). Requests in flight do not count.
+   */
+  readonly maxRetainedRequests: number;
   /** How long after start a gateway holds frames of unknown keys for a `resume` (0: off). */
   readonly orphanWindowMs: number;
   /** A service not announced for this long drops out of the catalog. */
   readonly registryWindowMs: number;
 };
 
-/** The defaults of docs/protocol.md §2 and §6, plus 100 requests in flight and 100 per second per session. */
+/**
+ * The defaults of docs/protocol.md §2 and §6, plus 100 requests in flight and 100 per second per
+ * session, and 100,000 finished requests retained.
+ */
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   maxPayloadBytes: MAX_PAYLOAD_BYTES,
   maxHttpBufferSize: MIN_HTTP_BUFFER_BYTES,
@@ -46,6 +54,9 @@ export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   replayFrames: DEFAULT_REPLAY_FRAMES,
   acceptedHoldMs: 2,
   retentionMs: FINISHED_RETENTION_MS,
+  // About 1 KB of heap each for a small request (bench/measureRetainedRequests.ts): ~100 MB at
+  // most, and the full retention holds up to 1,666 finished requests a second.
+  maxRetainedRequests: 100_000,
   orphanWindowMs: 60_000,
   registryWindowMs: 30_000,
 };

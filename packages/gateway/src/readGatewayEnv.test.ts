@@ -30,6 +30,7 @@ describe("readGatewayEnv", () => {
       TASKBRIDGE_RATE_LIMIT: "20/500",
       TASKBRIDGE_MAX_PAYLOAD_BYTES: "4194304",
       TASKBRIDGE_REPLAY_FRAMES: "50",
+      TASKBRIDGE_MAX_RETAINED: "5000",
       TASKBRIDGE_ACCEPTED_HOLD_MS: "0",
       TASKBRIDGE_KNOWN_TYPES_ONLY: "true",
       TASKBRIDGE_LOG_LEVEL: "warn",
@@ -54,6 +55,7 @@ describe("readGatewayEnv", () => {
         maxPayloadBytes: 4194304,
         maxHttpBufferSize: 8388608,
         replayFrames: 50,
+        maxRetainedRequests: 5000,
         acceptedHoldMs: 0,
       },
     });
@@ -80,6 +82,12 @@ describe("readGatewayEnv", () => {
     expect(() => readGatewayEnv({ AMQP_URLS: "amqp://a,http://b" })).toThrow(/^AMQP_URLS/);
     expect(() => readGatewayEnv({ TASKBRIDGE_ACCEPTED_HOLD_MS: "-2" })).toThrow(
       /TASKBRIDGE_ACCEPTED_HOLD_MS/,
+    );
+    expect(() => readGatewayEnv({ TASKBRIDGE_MAX_RETAINED: "0" })).toThrow(
+      'TASKBRIDGE_MAX_RETAINED must be a positive integer, got "0"',
+    );
+    expect(() => readGatewayEnv({ TASKBRIDGE_MAX_RETAINED: "100k" })).toThrow(
+      /TASKBRIDGE_MAX_RETAINED/,
     );
   });
 

@@ -65,7 +65,7 @@ export const defaultGatewayId = (port: number, host: string = hostname()): strin
  * TASKBRIDGE_GATEWAY_ID, TASKBRIDGE_ALLOWED_ORIGINS (comma list, `*` for any),
  * TASKBRIDGE_DEFAULT_TIMEOUT_MS, TASKBRIDGE_MAX_TIMEOUT_MS, TASKBRIDGE_MAX_IN_FLIGHT,
  * TASKBRIDGE_RATE_LIMIT (`tokens/perMs`, e.g. `100/1000`), TASKBRIDGE_MAX_PAYLOAD_BYTES,
- * TASKBRIDGE_REPLAY_FRAMES, TASKBRIDGE_ACCEPTED_HOLD_MS (0: off), TASKBRIDGE_KNOWN_TYPES_ONLY (`1`/`true`), TASKBRIDGE_LOG_LEVEL,
+ * TASKBRIDGE_REPLAY_FRAMES, TASKBRIDGE_MAX_RETAINED, TASKBRIDGE_ACCEPTED_HOLD_MS (0: off), TASKBRIDGE_KNOWN_TYPES_ONLY (`1`/`true`), TASKBRIDGE_LOG_LEVEL,
  * TASKBRIDGE_REPLY_QUEUE_TYPE (`classic` or `stream`), TASKBRIDGE_REPLY_RETENTION (`2h`, `30m` …).
  * Throws a message naming the variable when a value is unusable.
  */
@@ -114,6 +114,7 @@ export const readGatewayEnv = (env: Env): GatewayEnv => {
     maxInFlightPerSession: positiveInt(env, "TASKBRIDGE_MAX_IN_FLIGHT"),
     maxPayloadBytes: positiveInt(env, "TASKBRIDGE_MAX_PAYLOAD_BYTES"),
     replayFrames: positiveInt(env, "TASKBRIDGE_REPLAY_FRAMES"),
+    maxRetainedRequests: positiveInt(env, "TASKBRIDGE_MAX_RETAINED"),
     acceptedHoldMs: nonNegativeInt(env, "TASKBRIDGE_ACCEPTED_HOLD_MS"),
     rateLimit,
   };
