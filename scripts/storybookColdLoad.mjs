@@ -7,7 +7,12 @@
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.js";
 
-/** How long a page may take to show its story or docs page (a throttled dev server is slow). */
+/**
+ * How long an unthrottled page may take to show its story or docs page. A page with the CPU
+ * slowed down `cpuThrottle` times gets `cpuThrottle / 2` times as long: the dev server's two
+ * manager pages at 4x took 22–28 s each on a quiet 2-core machine (while Vite compiled them for
+ * the first time), and one took over 90 s in a CI run that shared the machine with other work.
+ */
 const RENDER_TIMEOUT_MS = 90_000;
 /** How long to keep listening after the page is up, for errors that come late. */
 const SETTLE_MS = 2_000;
@@ -46,7 +51,7 @@ export const coldLoadPages = (entries, { docs = false } = {}) => {
 };
 
 /** Waits until the preview document shows a story or a docs page (or reports an error). */
-const waitForPreview = async (frame) => {
+const waitForPreview = async (frame, timeout) => {
   await frame.waitForFunction(
     () => {
       const shown = (selector) => (document.querySelector(selector)?.childElementCount ?? 0) > 0;
@@ -58,12 +63,12 @@ const waitForPreview = async (frame) => {
       );
     },
     undefined,
-    { timeout: RENDER_TIMEOUT_MS, polling: 250 },
+    { timeout, polling: 250 },
   );
 };
 
 /** In the manager of a dev server: waits until its shared stores synced (or gave up). */
-const waitForManagerStores = async (page) => {
+const waitForManagerStores = async (page, timeout) => {
   await page.waitForFunction(
     (names) => {
       const api = globalThis.__STORYBOOK_API__;
@@ -73,7 +78,7 @@ const waitForManagerStores = async (page) => {
       });
     },
     MANAGER_STORES,
-    { timeout: RENDER_TIMEOUT_MS, polling: 250 },
+    { timeout, polling: 250 },
   );
 };
 
@@ -82,6 +87,7 @@ const checkPage = async (browser, baseUrl, { path, manager = false }, { cpuThrot
   const context = await browser.newContext();
   const problems = [];
   const note = (what) => problems.push(`${path}: ${what}`);
+  const timeout = RENDER_TIMEOUT_MS * Math.max(1, cpuThrottle / 2);
   try {
     const page = await context.newPage();
     if (cpuThrottle > 1) {
@@ -102,17 +108,15 @@ const checkPage = async (browser, baseUrl, { path, manager = false }, { cpuThrot
       // A navigation or a module fetch cut short by a reload is not a failure of the page.
       if (reason !== "net::ERR_ABORTED") note(`request failed: ${request.url()} ${reason}`);
     });
-    await page.goto(new URL(path, baseUrl).href, { timeout: RENDER_TIMEOUT_MS });
+    await page.goto(new URL(path, baseUrl).href, { timeout });
     if (manager) {
-      const iframe = await page.waitForSelector("#storybook-preview-iframe", {
-        timeout: RENDER_TIMEOUT_MS,
-      });
+      const iframe = await page.waitForSelector("#storybook-preview-iframe", { timeout });
       const frame = await iframe.contentFrame();
       if (frame === null) throw new Error("the preview iframe has no document");
-      await waitForPreview(frame);
-      await waitForManagerStores(page);
+      await waitForPreview(frame, timeout);
+      await waitForManagerStores(page, timeout);
     } else {
-      await waitForPreview(page.mainFrame());
+      await waitForPreview(page.mainFrame(), timeout);
     }
     await page.waitForTimeout(SETTLE_MS);
   } catch (error) {
