@@ -59,6 +59,7 @@ describe("gateway operations", () => {
       /taskbridge_gateway_request_duration_seconds_count\{type="demo.echo",outcome="result"\} 1/,
     );
     expect(text).toContain("taskbridge_gateway_protocol_errors_total 1");
+    expect(text).toContain("taskbridge_gateway_requests_forgotten_early_total 0");
     expect(text).toContain("taskbridge_gateway_broker_connected 1");
     expect(text).toContain("taskbridge_gateway_sockets_connected 1");
   });

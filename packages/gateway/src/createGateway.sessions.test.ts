@@ -105,6 +105,8 @@ describe("sessions, resume and per-socket routing", () => {
       await client.terminal(id);
     }
     expect(harness.gateway.stats()).toEqual({ sessions: 1, requests: 2 });
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    expect(metrics).toContain("taskbridge_gateway_requests_forgotten_early_total 1");
     // `a` is forgotten although its retention has not run out: `resume` gets NOT_FOUND.
     client.socket.emit("resume", { id: "a", after: 0 });
     await client.until(() => client.framesOf("a").length === 3);

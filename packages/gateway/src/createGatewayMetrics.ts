@@ -8,6 +8,8 @@ export type GatewayMetrics = {
   /** One finished request: `type` as routed (`-` unless accepted), `outcome` `result` or an error code. */
   readonly requestEnded: (type: string, outcome: string, seconds: number | undefined) => void;
   readonly protocolError: () => void;
+  /** A finished request forgotten before its retention ended (`TASKBRIDGE_MAX_RETAINED`). */
+  readonly requestForgottenEarly: () => void;
   readonly setBrokerConnected: (connected: boolean) => void;
   readonly socketConnected: () => void;
   readonly socketDisconnected: () => void;
@@ -17,7 +19,9 @@ export type GatewayMetrics = {
  * The gateway's Prometheus metrics, on a registry of its own:
  * `taskbridge_gateway_requests_total{type,outcome}`, `taskbridge_gateway_requests_in_flight`,
  * `taskbridge_gateway_request_duration_seconds{type,outcome}` (from receipt to the terminal
- * frame), `taskbridge_gateway_protocol_errors_total`, `taskbridge_gateway_broker_connected`
+ * frame), `taskbridge_gateway_protocol_errors_total`,
+ * `taskbridge_gateway_requests_forgotten_early_total` (finished requests the retention bound
+ * forgot before their 60 s: `resume` of them gets `NOT_FOUND`), `taskbridge_gateway_broker_connected`
  * (1/0) and `taskbridge_gateway_sockets_connected`. Requests that never reached a queue
  * (refused, unroutable) carry `type="-"`: types come from clients, and labelling every invented
  * one would let a client grow the registry.
@@ -66,6 +70,11 @@ export const createGatewayMetrics = (): GatewayMetrics => {
     help: "Client events answered with protocol_error.",
     registers: [registry],
   });
+  const forgottenEarly = new Counter({
+    name: "taskbridge_gateway_requests_forgotten_early_total",
+    help: "Finished requests forgotten before their retention ended, because more than TASKBRIDGE_MAX_RETAINED were held.",
+    registers: [registry],
+  });
   const broker = new Gauge({
     name: "taskbridge_gateway_broker_connected",
     help: "1 while the gateway is connected to the broker, else 0.",
@@ -102,6 +111,7 @@ export const createGatewayMetrics = (): GatewayMetrics => {
       }
     },
     protocolError: () => protocolErrors.inc(),
+    requestForgottenEarly: () => forgottenEarly.inc(),
     setBrokerConnected: (connected) => broker.set(connected ? 1 : 0),
     socketConnected: () => sockets.inc(),
     socketDisconnected: () => sockets.dec(),

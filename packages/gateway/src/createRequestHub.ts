@@ -97,6 +97,7 @@ export const createRequestHub = (options: RequestHubOptions): RequestHub => {
     rateLimit: options.rateLimit,
     retentionMs: options.retentionMs,
     maxRetained: options.maxRetainedRequests,
+    onForgottenEarly: metrics.requestForgottenEarly,
     timers,
   });
   const lifecycle = createRequestLifecycle({

@@ -54,6 +54,8 @@ export type RequestTableOptions = {
    * forgotten early. Requests in flight do not count and are never forgotten by it. Default: no bound.
    */
   readonly maxRetained?: number;
+  /** Told each time `maxRetained` makes the table forget a finished request before its time. */
+  readonly onForgottenEarly?: () => void;
   readonly timers: Timers;
 };
 
@@ -131,7 +133,10 @@ export const createRequestTable = (options: RequestTableOptions): RequestTable =
   const retained = createRetentionQueue<RequestEntry>({
     retentionMs: options.retentionMs,
     maxItems: options.maxRetained,
-    onExpire: forget,
+    onExpire: (entry, early) => {
+      if (early) options.onForgottenEarly?.();
+      forget(entry);
+    },
     timers,
   });
 

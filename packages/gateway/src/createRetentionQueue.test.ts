@@ -29,21 +29,21 @@ describe("createRetentionQueue", () => {
     const queue = createRetentionQueue<string>({
       retentionMs: 1000,
       maxItems: 2,
-      onExpire: (item) => expired.push(item),
+      onExpire: (item, early) => expired.push(early ? `${item} early` : item),
       timers,
     });
     queue.add("a");
     queue.add("b");
     expect(expired).toEqual([]);
     queue.add("c");
-    expect(expired).toEqual(["a"]);
+    expect(expired).toEqual(["a early"]);
     timers.advance(10);
     queue.add("d");
     queue.add("e");
-    expect(expired).toEqual(["a", "b", "c"]);
+    expect(expired).toEqual(["a early", "b early", "c early"]);
     expect(queue.size()).toBe(2);
     timers.advance(1000 + 50); // d's and e's time, plus the batching slack
-    expect(expired).toEqual(["a", "b", "c", "d", "e"]);
+    expect(expired).toEqual(["a early", "b early", "c early", "d", "e"]);
     expect(queue.size()).toBe(0);
     expect(timers.pending()).toBe(0);
   });

@@ -7,8 +7,8 @@ export type RetentionQueueOptions<T> = {
    * would later. Default: no bound.
    */
   readonly maxItems?: number;
-  /** Called once per item when its time is up, or when the bound pushes it out. */
-  readonly onExpire: (item: T) => void;
+  /** Called once per item when its time is up, or (`early` true) when the bound pushes it out. */
+  readonly onExpire: (item: T, early: boolean) => void;
   readonly timers: Timers;
 };
 
@@ -52,11 +52,11 @@ export const createRetentionQueue = <T>({
     timer = timers.setTimeout(sweep, Math.max(0, at - timers.now()) + slack);
   };
 
-  const expireOldest = (): void => {
+  const expireOldest = (early: boolean): void => {
     const item = items[head] as T;
     items[head] = undefined;
     head += 1;
-    onExpire(item);
+    onExpire(item, early);
   };
 
   // Amortised O(1): the arrays are sliced only once their dead prefix outgrows what they hold.
@@ -70,7 +70,7 @@ export const createRetentionQueue = <T>({
   const sweep = (): void => {
     timer = undefined;
     const now = timers.now();
-    while (head < items.length && (expiries[head] as number) <= now) expireOldest();
+    while (head < items.length && (expiries[head] as number) <= now) expireOldest(false);
     compact();
     arm();
   };
@@ -80,7 +80,7 @@ export const createRetentionQueue = <T>({
       items.push(item);
       expiries.push(timers.now() + retentionMs);
       if (items.length - head > maxItems) {
-        expireOldest();
+        expireOldest(true);
         compact();
       }
       arm();
