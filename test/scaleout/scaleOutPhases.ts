@@ -31,9 +31,9 @@ const busiest = (stack: ScaleOutStack, clients: readonly StreamingClient[]): str
  * connected to. The node stop goes last because its effects outlast its phase: for some seconds
  * after the reply streams' leaders moved off node 0, RabbitMQ 3.10.8 lost confirmed replies of
  * requests started after it (the first 9–10 chunks of 6 of the 200 requests of a drain phase
- * run right after the stop, in 1 of 9 clean-clone CI runs; the first 1–4 chunks of 30 when node 0
- * was started again before the drain; docs/deployment.md), which the drain phase then counted as
- * its own losses.
+ * run right after the stop, in one of the two clean-clone CI runs of 2026-12-07 that reached it;
+ * the first 1–4 chunks of 30 when node 0 was started again before the drain;
+ * docs/deployment.md), which the drain phase then counted as its own losses.
  *
  * @example
  * const hit = await scaleOutPhases(console.log)[0].fault(stack, clients);
